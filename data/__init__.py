@@ -1,0 +1,1 @@
+"""Shipped data: the compact thesaurus, the spelling list and example texts."""

@@ -1,0 +1,1 @@
+"""Shipped models: the default detector and the default substitution dictionary."""

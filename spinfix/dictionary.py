@@ -1,0 +1,203 @@
+"""The substitution dictionary: ``spun phrase -> original phrase`` pairs with counts.
+
+Stored as a TSV file that people can read and diff::
+
+    # spinfix substitution dictionary, format 1
+    # doc 3f2a9c1e0b7d
+    spun<TAB>original<TAB>count<TAB>documents
+    soiled<TAB>dirty<TAB>3<TAB>2
+
+``count`` is how often the pair was seen and ``documents`` in how many documents. The ``# doc``
+lines are fingerprints of the spun/source pairs already counted, so adding the same pair twice,
+or merging two dictionaries that both counted it, can never count it twice. Phrases are kept in
+matching form (typographic quotes and dashes normalized, case folded, tokens joined by spaces).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aligning import Alignment
+from .errors import SpinfixError
+from .textio import atomic_write, read_text
+from .tokenizing import tokenize
+
+MAGIC = "# spinfix substitution dictionary, format 1"
+HEADER = ["spun", "original", "count", "documents"]
+MAX_PHRASE_WORDS = 5
+
+
+def phrase_key(text: str) -> str:
+    """The matching form of a phrase, without punctuation at either end."""
+    tokens = tokenize(text)
+    while tokens and not tokens[0].is_word:
+        tokens.pop(0)
+    while tokens and not tokens[-1].is_word:
+        tokens.pop()
+    return " ".join(t.norm for t in tokens)
+
+
+def fingerprint(spun_text: str, ref_text: str) -> str:
+    """A short stable identifier of one spun/source document pair."""
+    return hashlib.sha256(f"{spun_text}\x00{ref_text}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Entry:
+    """How often a pair was seen, and in how many documents."""
+
+    count: int = 0
+    documents: int = 0
+
+
+@dataclass
+class SubstitutionDictionary:
+    """Phrase pairs learned from alignments (or imported from a phrase list), with counts."""
+
+    entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    documents: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add_pairs(self, pairs: list[tuple[str, str]], document: str) -> int:
+        """Count ``(spun, original)`` phrase pairs seen in one document; returns how many.
+
+        A document already counted (same fingerprint) adds nothing, so re-running an alignment
+        never inflates the counts.
+        """
+        if document in self.documents:
+            return 0
+        self.documents.add(document)
+        seen = Counter()
+        for spun, original in pairs:
+            key = (phrase_key(spun), phrase_key(original))
+            if key[0] and key[1] and key[0] != key[1] and max(len(k.split()) for k in key) <= MAX_PHRASE_WORDS:
+                seen[key] += 1
+        for key, n in seen.items():
+            entry = self.entries.setdefault(key, Entry())
+            entry.count += n
+            entry.documents += 1
+        return sum(seen.values())
+
+    def add_alignment(self, alignment: Alignment) -> int:
+        """Count the phrase pairs of one alignment; returns how many were added."""
+        pairs = [(s.spun, s.original) for s in alignment.phrase_pairs]
+        return self.add_pairs(pairs, fingerprint(alignment.spun_text, alignment.ref_text))
+
+    def merge(self, other: SubstitutionDictionary) -> SubstitutionDictionary:
+        """A new dictionary holding the entries of both, counts added.
+
+        Refuses when both already counted the same document, since adding would count it twice.
+        """
+        shared = self.documents & other.documents
+        if shared:
+            raise SpinfixError(
+                f"both dictionaries counted document {sorted(shared)[0]} ({len(shared)} shared); "
+                "merging would count it twice: rebuild one of them without those pairs"
+            )
+        merged = SubstitutionDictionary({k: Entry(e.count, e.documents) for k, e in self.entries.items()},
+                                        set(self.documents) | other.documents)
+        for key, entry in other.entries.items():
+            target = merged.entries.setdefault(key, Entry())
+            target.count += entry.count
+            target.documents += entry.documents
+        return merged
+
+    def top(self, n: int = 20) -> list[tuple[str, str, Entry]]:
+        """The ``n`` most frequent pairs, most frequent first."""
+        ranked = sorted(self.entries.items(), key=lambda kv: (-kv[1].count, -kv[1].documents, kv[0]))
+        return [(spun, original, entry) for (spun, original), entry in ranked[:n]]
+
+    def originals(self) -> dict[str, list[tuple[str, Entry]]]:
+        """For each spun phrase, its originals, most frequent first."""
+        table: dict[str, list[tuple[str, Entry]]] = {}
+        for (spun, original), entry in self.entries.items():
+            table.setdefault(spun, []).append((original, entry))
+        for options in table.values():
+            options.sort(key=lambda oe: (-oe[1].count, oe[0]))
+        return table
+
+    def to_tsv(self) -> str:
+        """The dictionary in its file format, entries sorted so that diffs stay small."""
+        out = io.StringIO()
+        out.write(MAGIC + "\n")
+        for doc in sorted(self.documents):
+            out.write(f"# doc {doc}\n")
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(HEADER)
+        for (spun, original), entry in sorted(self.entries.items()):
+            writer.writerow([spun, original, entry.count, entry.documents])
+        return out.getvalue()
+
+    @classmethod
+    def from_tsv(cls, text: str, name: str = "dictionary") -> SubstitutionDictionary:
+        """Parse the file format; a corrupt file raises :class:`SpinfixError` naming the line."""
+        lines = text.splitlines()
+        if not lines or lines[0].strip() != MAGIC:
+            raise SpinfixError(f"{name}: not a spinfix dictionary (first line should be '{MAGIC}')")
+        result = cls()
+        body_start = 1
+        while body_start < len(lines) and lines[body_start].startswith("#"):
+            line = lines[body_start]
+            if line.startswith("# doc "):
+                result.documents.add(line[6:].strip())
+            body_start += 1
+        rows = csv.reader(lines[body_start:], delimiter="\t")
+        if next(rows, None) != HEADER:
+            raise SpinfixError(f"{name}: line {body_start + 1}: expected the header {' '.join(HEADER)}")
+        for lineno, row in enumerate(rows, start=body_start + 2):
+            if not row:
+                continue
+            try:
+                spun, original, count, documents = row
+                entry = Entry(int(count), int(documents))
+            except ValueError:
+                raise SpinfixError(f"{name}: line {lineno}: corrupt entry {row!r}; fix or remove it") from None
+            if not spun or not original or entry.count < 1 or not 0 <= entry.documents <= entry.count:
+                raise SpinfixError(f"{name}: line {lineno}: corrupt entry {row!r}; fix or remove it")
+            if (spun, original) in result.entries:
+                raise SpinfixError(f"{name}: line {lineno}: duplicate entry {spun!r} -> {original!r}")
+            result.entries[(spun, original)] = entry
+        return result
+
+
+def load_dictionary(path: str | os.PathLike[str]) -> SubstitutionDictionary:
+    """Read a dictionary file (see the module docstring for the format)."""
+    return SubstitutionDictionary.from_tsv(read_text(path), str(path))
+
+
+def load_or_new(path: str | os.PathLike[str]) -> SubstitutionDictionary:
+    """The dictionary at ``path``, or an empty one if the file does not exist yet."""
+    return load_dictionary(path) if Path(path).exists() else SubstitutionDictionary()
+
+
+def save_dictionary(dictionary: SubstitutionDictionary, path: str | os.PathLike[str]) -> None:
+    """Write a dictionary atomically."""
+    atomic_write(path, dictionary.to_tsv())
+
+
+def import_phrase_list(text: str, name: str = "phrase list") -> SubstitutionDictionary:
+    """A dictionary from a two-column CSV/TSV list ``spun phrase, expected phrase`` with a header.
+
+    This is how the research-integrity community publishes tortured phrases ("bosom peril" ->
+    "breast cancer"). Each row counts once; the file's own fingerprint stands for its document.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    dialect = "excel-tab" if "\t" in lines[0] else "excel"
+    rows = list(csv.reader(lines, dialect=dialect))
+    if len(rows[0]) < 2:
+        raise SpinfixError(f"{name}: expected two columns (spun phrase, expected phrase) with a header row")
+    pairs = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if len(row) < 2 or not row[0].strip() or not row[1].strip():
+            raise SpinfixError(f"{name}: line {lineno}: expected two non-empty columns, got {row!r}")
+        pairs.append((row[0], row[1]))
+    result = SubstitutionDictionary()
+    result.add_pairs(pairs, fingerprint(text, name))
+    return result

