@@ -24,6 +24,8 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from .lm import LanguageModel
 from .textio import atomic_write
 
@@ -39,6 +41,7 @@ POS_TAGS = {"v": ("VBD", "VBG", "VBN", "VBZ"), "n": ("NNS",), "a": (), "r": ()}
 UPOS = {"v": "VERB", "n": "NOUN", "a": "ADJ", "r": "ADV"}
 MIN_UNIGRAM = -6.8  # log10 frequency floor: rarer words are no spinner output worth modelling
 MAX_SYNONYMS = 12
+FUNCTION_SWAP_UNIGRAM = -4.2  # every word of a function word's synonym at least this frequent
 MIN_SCORE = 2.0
 NEGATIONS = ("un", "in", "im", "il", "ir", "dis", "non")
 PHRASE_RE = re.compile(r"^[a-z]+(?:[ -][a-z]+){0,2}$")
@@ -85,7 +88,8 @@ class Builder:
     def wordnet_synonyms(self, lemma: str) -> dict[str, float]:
         """WordNet synonyms of ``lemma`` weighted by how central the sense is (first senses most)."""
         found: dict[str, float] = {}
-        senses = [s for s in self.wn.synsets(lemma) if lemma in (n.lower() for n in s.lemma_names())]
+        key = lemma.replace(" ", "_")
+        senses = [s for s in self.wn.synsets(key) if key in (n.lower() for n in s.lemma_names())]
         for rank, synset in enumerate(senses):  # not morphy's matches: "said" is no sense of "say"
             for name in synset.lemma_names():
                 cand = name.replace("_", " ").lower()
@@ -95,7 +99,9 @@ class Builder:
 
     def candidates(self, lemma: str) -> list[tuple[float, str]]:
         """The best synonyms of a lemma with their scores, best first."""
-        scores = self.wordnet_synonyms(lemma)
+        function_word = lemma in ENGLISH_STOP_WORDS
+        # WordNet knows function words only by odd noun senses ("in" -> "inch", "Indiana")
+        scores = {} if function_word else self.wordnet_synonyms(lemma)
         for cand in self.moby.get(lemma, ()):
             scores[cand] = scores.get(cand, 0.0) + 1.0
         for cand in list(scores):
@@ -106,10 +112,16 @@ class Builder:
             if _same_stem(lemma, cand) or not PHRASE_RE.match(cand) or not self.common(cand):
                 continue
             freq = min(max((self.lm.unigram(cand.split()[0]) + 6.0) / 3.0, 0.0), 1.0)
-            if score >= MIN_SCORE:
+            if score >= MIN_SCORE and (not function_word or self.plain_function_swap(lemma, cand)):
                 ranked.append((score + freq, cand))
         ranked.sort(key=lambda sc: (-sc[0], sc[1]))
         return ranked[:MAX_SYNONYMS]
+
+    def plain_function_swap(self, lemma: str, cand: str) -> bool:
+        """For a function word, only Moby's mutual synonyms made of everyday words
+        ("against" -> "in opposition to", not "in" -> "a la mode")."""
+        return lemma in self.moby_sets.get(cand, ()) and all(
+            self.lm.unigram(w) >= FUNCTION_SWAP_UNIGRAM for w in cand.split())
 
     def inflect(self, phrase: str, pos: str, tag: str) -> str | None:
         """``phrase`` inflected for ``tag``: a verb phrase on its first word, a noun phrase on its last."""
@@ -135,7 +147,7 @@ class Builder:
         """word form -> synonyms (same form), for every common lemma and its inflections."""
         table: dict[str, dict[str, float]] = defaultdict(dict)
         lemmas = {n.lower() for n in self.wn.all_lemma_names() if n.isalpha()} | {
-            h for h in self.moby if h.isalpha()}
+            h for h in self.moby if PHRASE_RE.match(h)}
         for lemma in sorted(lemmas):
             if not self.common(lemma):
                 continue
@@ -156,10 +168,11 @@ def _keep(scores: dict[str, float], cand: str, score: float) -> None:
 
 def _same_stem(lemma: str, cand: str) -> bool:
     """A candidate that contains the word, shares its stem ("according"/"accord") or negates
-    it ("possible"/"impossible") is a relative, not a synonym a spinner would swap in."""
+    it ("possible"/"impossible") or abbreviates it ("october"/"oct") is a relative, not a synonym a spinner would swap in."""
     stem = lemma[:max(4, len(lemma) - 3)]
     words = cand.split()
-    return lemma in words or any(w.startswith(stem) for w in words) or cand in {p + lemma for p in NEGATIONS}
+    return (lemma in words or any(w.startswith(stem) for w in words) or lemma.startswith(cand)
+            or cand in {p + lemma for p in NEGATIONS})
 
 
 def write_thesaurus(table: dict[str, list[str]], path: Path) -> None:

@@ -7,14 +7,19 @@ code 2. Output files are written atomically, so a failed run leaves earlier ones
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from joblib import Parallel, delayed
+from tqdm import tqdm
 
 from . import __version__
 from .dictionary import (import_phrase_list, load_dictionary, load_or_new, save_dictionary)
 from .errors import SpinfixError
-from .textio import atomic_write, read_text
+from .textio import STDIN, atomic_write, read_text
 
 EXIT_ERROR = 2
 
@@ -76,6 +81,78 @@ def cmd_restore(args: argparse.Namespace) -> None:
         print(note, file=sys.stderr)
 
 
+def _inputs(paths: list[str]) -> list[str]:
+    """Expand directories into the text files below them; ``-`` stays standard input."""
+    out = []
+    for path in paths:
+        p = Path(path)
+        if path != STDIN and p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            if not found:
+                raise SpinfixError(f"{path}: directory has no files to score")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def _score_one(path: str, model: str | None, threshold: float | None, text: str | None = None) -> str | dict:
+    """Score one file in a worker: a DocumentScore dict, or the error message as a string."""
+    from .detecting import load_detector
+    try:
+        text = read_text(path) if text is None else text
+        return load_detector(model).score_text(text, "<stdin>" if path == STDIN else path, threshold).to_dict()
+    except SpinfixError as exc:
+        return str(exc)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .detecting import DocumentScore, SentenceScore, SuspectWord, load_detector
+
+    load_detector(args.model)  # a bad model fails once, up front
+    paths = _inputs(args.files)
+    stdin_text = read_text(STDIN) if STDIN in paths else None
+    jobs = 1 if len(paths) < 8 else args.jobs
+    tasks = (delayed(_score_one)(p, args.model, args.threshold, stdin_text if p == STDIN else None) for p in paths)
+    results = Parallel(n_jobs=jobs, return_as="generator", batch_size=4 if jobs != 1 else 1)(tasks)
+    bar = tqdm(results, total=len(paths), unit="file", disable=len(paths) < 2 or not sys.stderr.isatty())
+    failures = 0
+    for path, result in zip(paths, bar):
+        if isinstance(result, str):
+            failures += 1
+            bar.write(f"spinfix: error: {result}", file=sys.stderr)
+            continue
+        sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
+                     for s in result["sentences"]]
+        score = DocumentScore(result["file"], result["spin_likelihood"], sentences, result["signature"])
+        print(score.format(is_json=args.json), flush=True)
+    return EXIT_ERROR if failures else 0
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    from .corpora import load_pairs
+    from .detecting import default_model_path
+    from .training import train
+
+    pairs = load_pairs(args.pairs) if args.pairs else None
+    if pairs and args.dictionary:
+        from .aligning import align
+        dictionary = load_or_new(args.dictionary)
+        added = sum(dictionary.add_alignment(align(p.spun, p.clean)) for p in tqdm(
+            pairs, desc="aligning pairs", disable=not sys.stderr.isatty()))
+        save_dictionary(dictionary, args.dictionary)
+        print(f"{args.dictionary}: added {added} pairs from {len(pairs)} documents ({len(dictionary)} entries)",
+              file=sys.stderr)
+    detector, report = train(pairs=pairs, seed=args.seed, max_docs=args.max_docs,
+                             baselines=not args.no_baselines, progress=sys.stderr.isatty())
+    output = args.output or default_model_path()
+    detector.save(output)
+    summary = {"model": output, "data": report.data, "metrics": report.metrics, "threshold": detector.threshold}
+    if args.report:
+        atomic_write(args.report, json.dumps(summary, indent=2) + "\n")
+    print(json.dumps(summary, indent=2))
+
+
 def cmd_dict_show(args: argparse.Namespace) -> None:
     dictionary = load_dictionary(args.file)
     rows = dictionary.top(args.top)
@@ -102,6 +179,18 @@ def cmd_dict_import(args: argparse.Namespace) -> None:
     print(f"{args.output}: imported {len(imported)} phrases ({len(result)} entries)", file=sys.stderr)
 
 
+def cmd_dict_learn(args: argparse.Namespace) -> None:
+    from .corpora import split_documents, training_documents
+    from .restoring import DEFAULT_DICTIONARY
+    from .training import learn_dictionary
+
+    docs = split_documents(training_documents())["train"][:args.max_docs]
+    dictionary = learn_dictionary(docs, seed=args.seed, copies=args.copies, progress=sys.stderr.isatty())
+    output = args.output or str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY))
+    save_dictionary(dictionary, output)
+    print(f"{output}: {len(dictionary)} entries from {len(dictionary.documents)} spun documents", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spinfix", description="Find and undo article spinning.")
     parser.add_argument("--version", action="version", version=f"spinfix {__version__}")
@@ -124,6 +213,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("score", help="spin likelihood of documents, with the flagged sentences")
+    p.add_argument("files", nargs="+", metavar="FILE", help="text files or directories (- for stdin)")
+    p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
+    p.add_argument("--threshold", type=float, metavar="T", help="flag sentences at or above T (default: the model's)")
+    p.add_argument("--jobs", type=int, default=-1, metavar="N", help="parallel workers for many files (default: all cores)")
+    p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("train", help="train the detector (from the corpora, plus your own spun/clean pairs)")
+    p.add_argument("--pairs", metavar="DIR", help="directory of NAME.spun.txt + NAME.clean.txt pairs")
+    p.add_argument("-o", "--output", metavar="MODEL", help="where to write the model (default: the shipped model)")
+    p.add_argument("--dictionary", metavar="DICT", help="also add the pairs' substitutions to this dictionary")
+    p.add_argument("--max-docs", type=int, metavar="N", help="use only N corpus documents (quick runs)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-baselines", action="store_true", help="skip training the two baselines")
+    p.add_argument("--report", metavar="FILE", help="also write the metrics as JSON here")
+    p.set_defaults(func=cmd_train)
+
     p = sub.add_parser("dict", help="show, merge and import substitution dictionaries")
     dsub = p.add_subparsers(dest="dict_command", required=True)
     q = dsub.add_parser("show", help="list the most frequent pairs")
@@ -140,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file")
     q.add_argument("-o", "--output", required=True, help="dictionary to create or add to")
     q.set_defaults(func=cmd_dict_import)
+    q = dsub.add_parser("learn", help="learn a dictionary from synthetic spun copies of the training corpora")
+    q.add_argument("-o", "--output", help="where to write it (default: the shipped dictionary)")
+    q.add_argument("--max-docs", type=int, help="use only the first N training documents")
+    q.add_argument("--copies", type=int, default=2, help="spun copies per document")
+    q.add_argument("--seed", type=int, default=0)
+    q.set_defaults(func=cmd_dict_learn)
     return parser
 
 
@@ -147,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except SpinfixError as exc:
         print(f"spinfix: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -155,7 +268,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
 
 
 if __name__ == "__main__":

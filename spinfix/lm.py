@@ -14,6 +14,7 @@ from .errors import SpinfixError
 
 LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
 UNKNOWN = -536870912
+MEMO_LIMIT = 2_000_000  # n-gram scores kept before the memo starts over (about 300 MB)
 BOS = "<s>"
 
 
@@ -29,6 +30,7 @@ class LanguageModel:
         self._model = NGramModel.readfile(self.path)
         self._vocab: dict[str, bool] = {}
         self._memo: dict[tuple[str, ...], float] = {}
+        self._unigrams: dict[str, float] = {}
 
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` (lowercase) in its vocabulary."""
@@ -42,15 +44,35 @@ class LanguageModel:
         key = (word, *context[-2:])
         value = self._memo.get(key)
         if value is None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
             value = self._memo[key] = self._model.prob([word, *reversed(context[-2:])]) * LOG10_BASE
         return value
 
     def unigram(self, word: str) -> float:
         """log10 P(word), or -99 for an unknown word."""
-        return self.logprob(word) if self.known(word) else -99.0
+        value = self._unigrams.get(word)
+        if value is None:
+            value = self._unigrams[word] = self.logprob(word) if self.known(word) else -99.0
+        return value
 
 
 @lru_cache(maxsize=1)
 def default_lm() -> LanguageModel:
     """The shared language model, loaded once per process."""
     return LanguageModel()
+
+
+def phrase_fit(lm: LanguageModel, left: list[str], phrase: list[str], right: list[str]) -> float | None:
+    """How well ``phrase`` fits between ``left`` and ``right``: log10 P of the phrase and of the
+    two words after it, less the phrase's unigram log10 P (pointwise mutual information, so a
+    frequent word does not win every context). None when the model lacks one of its words."""
+    if not phrase or not all(lm.known(w) for w in phrase):
+        return None
+    words = [w if lm.known(w) else BOS for w in left[-2:]] + phrase
+    tail = [w for w in right[:2] if lm.known(w)][:2]
+    score, start = 0.0, len(words) - len(phrase)
+    for i, word in enumerate(words + tail):
+        if i >= start:
+            score += lm.logprob(word, tuple(w for w in (words + tail)[max(0, i - 2):i]))
+    return score - sum(lm.unigram(w) for w in phrase)

@@ -23,7 +23,7 @@ _TRANSLATE = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "′": "'",
     "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
     "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-", "‐": "-", "‑": "-",
-    "\u00a0": " ", "…": "...",
+    "\u00a0": " ",
 })
 
 
@@ -51,9 +51,14 @@ class Sentence:
     end: int
 
 
+def normalize_chars(text: str) -> str:
+    """Map typographic quotes and dashes to ASCII one character for one (offsets stay valid)."""
+    return text.translate(_TRANSLATE)
+
+
 def normalize(text: str) -> str:
-    """Map typographic quotes, dashes and compatibility characters to plain ASCII forms."""
-    return unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+    """:func:`normalize_chars`, then Unicode compatibility forms ("…" to "...")."""
+    return unicodedata.normalize("NFKC", normalize_chars(text))
 
 
 def norm_token(text: str) -> str:
@@ -92,7 +97,7 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences = []
     for line in LINE_RE.finditer(text):
         chunk = line.group()
-        for start, end in punkt.span_tokenize(normalize(chunk)):
+        for start, end in punkt.span_tokenize(normalize_chars(chunk)):
             piece = chunk[start:end]
             if piece.strip():
                 sentences.append(Sentence(piece, line.start() + start, line.start() + end))

@@ -1,0 +1,222 @@
+"""Sentence features for spin detection, as a scikit-learn transformer.
+
+Two kinds of evidence (see the field notes):
+
+* **Swap gain** (language model): a spinner puts a word where a synonym belongs, so the spun
+  n-gram is improbable while swapping the word back to one of its thesaurus neighbours makes it
+  probable ("a soiled bomb" against "a dirty bomb"). For each word, the gain is the best
+  neighbour's trigram log-probability over a three-word window minus the word's own.
+* **Spinner vocabulary** (learned): words and word pairs that turn up far more often in spun
+  sentences than in clean ones ("particulars", "just lately"), as smoothed log-count ratios
+  learned in :meth:`SpinFeatures.fit`. ``fit_transform`` cross-fits them (like scikit-learn's
+  ``TargetEncoder``), so the classifier is trained on ratios that did not see its own sentence.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.model_selection import StratifiedKFold
+
+from .spinning import us_spelling
+from .lm import BOS, LanguageModel, default_lm
+from .thesaurus import default_thesaurus
+from .tokenizing import normalize, normalize_chars
+
+LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+SURFACE_RE = re.compile(r"\w+(?:['’]\w+)?")
+FREQUENT = -2.0  # log10 unigram: words more frequent than this ("the", "of") are never suspects
+
+FEATURE_NAMES = [
+    "lm_mean", "lm_min", "lm_p10", "unknown_share", "log_length",
+    "gain_max", "gain_second", "gain_sum", "gain_over_1", "gain_over_2", "gain_over_3", "gain_mean",
+    "vocab_max", "vocab_sum", "vocab_min", "vocab_over_1", "vocab_pair_max",
+    "joint_max", "joint_over_2",
+]
+LM_FEATURES = FEATURE_NAMES[:12]
+
+
+@dataclass(frozen=True)
+class WordEvidence:
+    """What the features saw at one word: its span in the sentence, gain, ratio, best neighbour."""
+
+    word: str
+    start: int
+    end: int
+    gain: float
+    vocab: float
+    neighbour: str | None
+
+    @property
+    def score(self) -> float:
+        return max(self.gain, 0.0) + max(self.vocab, 0.0)
+
+
+def lm_words(sentence: str) -> list[tuple[str, int, int]]:
+    """Lowercase words as the language model spells them, with their spans in ``sentence``.
+
+    Hyphenated words are split ("month-to-month" is unknown, its parts are not)."""
+    text = normalize_chars(sentence).lower()
+    return [(m.group(), m.start(), m.end()) for m in LM_WORD_RE.finditer(text)]
+
+
+class _Slot:
+    """Scores candidates for one position of a sentence: how well each fits there, as log10 P
+    of it and of the two words after it, less its unigram log10 P (a pointwise mutual
+    information). Without that correction any frequent word ("like", "has") would beat any
+    rarer one in any context, and every clean sentence would look spun."""
+
+    __slots__ = ("lm", "before", "after")
+
+    def __init__(self, lm: LanguageModel, words: list[str], i: int):
+        self.lm = lm
+        self.before = tuple(words[max(0, i - 2):i])
+        self.after = words[i + 1:i + 3]
+
+    def fit(self, candidate: str) -> float:
+        lm, after = self.lm, self.after
+        score = lm.logprob(candidate, self.before) - lm.unigram(candidate)
+        if after:
+            score += lm.logprob(after[0], (*self.before[-1:], candidate))
+            if len(after) > 1:
+                score += lm.logprob(after[1], (candidate, after[0]))
+        return score
+
+
+class SpinFeatures(BaseEstimator, TransformerMixin):
+    """Turns sentences (strings) into the feature rows named in :data:`FEATURE_NAMES`.
+
+    Parameters: ``max_neighbours`` thesaurus neighbours tried per word; ``min_count`` times a
+    word must be seen before it gets a vocabulary ratio; ``use_vocabulary`` False gives the
+    language-model signal alone (a baseline); ``cv`` folds for cross-fitting.
+    """
+
+    def __init__(self, max_neighbours: int = 6, min_count: int = 4, use_vocabulary: bool = True,
+                 cv: int = 3, random_state: int = 0):
+        self.max_neighbours = max_neighbours
+        self.min_count = min_count
+        self.use_vocabulary = use_vocabulary
+        self.cv = cv
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------------------
+    def _learn_neighbours(self, lm: LanguageModel) -> dict[str, tuple[str, ...]]:
+        """Single-word thesaurus neighbours that the language model knows, per word."""
+        table = {}
+        for word, options in default_thesaurus().neighbours.items():
+            if " " in word or not lm.known(word) or lm.unigram(word) > FREQUENT:
+                continue
+            known = tuple(o for o in options if " " not in o and lm.known(o))[:self.max_neighbours]
+            if known:
+                table[word] = known
+        return table
+
+    def _learn_vocabulary(self, sentences: list[str], y: np.ndarray) -> dict[str, float]:
+        """Smoothed log-count ratios of words and word pairs in spun against clean sentences."""
+        pos, neg = Counter(), Counter()
+        for sentence, label in zip(sentences, y):
+            (pos if label else neg).update(_terms(sentence))
+        n_pos, n_neg = sum(pos.values()) + 1, sum(neg.values()) + 1
+        ratios = {}
+        for term in pos.keys() | neg.keys():
+            a, b = pos[term], neg[term]
+            if a + b >= self.min_count:
+                r = math.log((a + 0.5) / n_pos) - math.log((b + 0.5) / n_neg)
+                if abs(r) > 0.5:
+                    ratios[term] = round(r, 3)
+        return ratios
+
+    def fit(self, X, y=None):
+        """Learn the neighbour table and (given labels) the spinner vocabulary."""
+        lm = default_lm()
+        self.neighbours_ = self._learn_neighbours(lm)
+        self.vocabulary_ = self._learn_vocabulary(list(X), np.asarray(y)) if self.use_vocabulary and y is not None else {}
+        self.n_features_in_ = 1
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit, then transform with vocabulary ratios cross-fitted over ``cv`` folds."""
+        X = list(X)
+        self.fit(X, y)
+        if not self.use_vocabulary or y is None:
+            return self.transform(X)
+        y = np.asarray(y)
+        out = np.zeros((len(X), len(FEATURE_NAMES)))
+        full = self.vocabulary_
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
+            self.vocabulary_ = self._learn_vocabulary([X[i] for i in train_idx], y[train_idx])
+            out[test_idx] = self.transform([X[i] for i in test_idx])
+        self.vocabulary_ = full
+        return out
+
+    # -- transforming --------------------------------------------------------------------
+    def evidence(self, sentence: str) -> tuple[list[float], list[WordEvidence]]:
+        """Per-word log-probabilities and per-word evidence for one sentence."""
+        lm = default_lm()
+        words = lm_words(sentence)
+        segment = [w if lm.known(w) else BOS for w, _, _ in words]
+        logprobs, evidence = [], []
+        context: tuple[str, ...] = (BOS,)
+        for i, (word, start, end) in enumerate(words):
+            if not lm.known(word):
+                context = (BOS,)
+                continue
+            logprobs.append(lm.logprob(word, context))
+            context = (*context[-1:], word)
+            gain, best = 0.0, None
+            options = self.neighbours_.get(word)
+            if options:
+                slot = _Slot(lm, segment, i)
+                own = slot.fit(word)
+                for option in options:
+                    g = slot.fit(option) - own
+                    if g > gain:
+                        gain, best = g, option
+            vocab = self.vocabulary_.get(word, 0.0)
+            if gain > 0 or vocab:
+                evidence.append(WordEvidence(word, start, end, gain, vocab, best))
+        return logprobs, evidence
+
+    def _row(self, sentence: str) -> list[float]:
+        logprobs, evidence = self.evidence(sentence)
+        n_words = max(len(lm_words(sentence)), 1)
+        lp = np.array(logprobs) if logprobs else np.array([-5.0])
+        gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
+        vocab = [e.vocab for e in evidence] + [0.0]
+        terms = _terms(sentence)
+        pairs = [self.vocabulary_.get(t, 0.0) for t in terms if " " in t] + [0.0]
+        joint = [e.score for e in evidence] + [0.0]
+        return [
+            float(lp.mean()), float(lp.min()), float(np.percentile(lp, 10)),
+            1 - len(logprobs) / n_words, math.log(n_words),
+            gains[0], gains[1], sum(g for g in gains if g > 0), sum(g > 1 for g in gains),
+            sum(g > 2 for g in gains), sum(g > 3 for g in gains), sum(gains) / n_words,
+            max(vocab), sum(v for v in vocab if v > 0), min(vocab), sum(v > 1 for v in vocab), max(pairs),
+            max(joint), sum(j > 2 for j in joint),
+        ]
+
+    def transform(self, X) -> np.ndarray:
+        """One feature row per sentence."""
+        rows = np.array([self._row(s) for s in X], dtype=float).reshape(-1, len(FEATURE_NAMES))
+        if not self.use_vocabulary:
+            return rows[:, :len(LM_FEATURES)]
+        return rows
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        return np.array(FEATURE_NAMES if self.use_vocabulary else LM_FEATURES, dtype=object)
+
+
+def _terms(sentence: str) -> list[str]:
+    """Lowercase words and adjacent word pairs: the units of the spinner vocabulary.
+
+    US and UK spellings are one term: a spelling says where a text was written, not that it
+    was spun, so "defense" must not count as spinner vocabulary because the training prose
+    happens to be British."""
+    spelling = us_spelling()
+    words = [spelling.get(w, w) for w in (w.lower() for w in SURFACE_RE.findall(normalize(sentence)))]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]

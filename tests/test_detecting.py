@@ -1,0 +1,96 @@
+import json
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from conftest import article_body, seed
+from spinfix import SpinfixError
+from spinfix.aligning import align
+from spinfix.detecting import MODEL_FORMAT, load_detector, make_sentence_model
+from spinfix.spinning import Spinner
+
+
+def test_sentence_model_is_a_real_estimator(tiny_corpus, tmp_path):
+    sentences, labels = [], []
+    for k, doc in enumerate(tiny_corpus[:12]):
+        _, spun = Spinner(0.4, seed=k).spin_document(doc.text)
+        sentences += [s.original for s in spun] + [s.spun for s in spun]
+        labels += [0] * len(spun) + [s.label for s in spun]
+    model = make_sentence_model(max_neighbours=4)
+    assert clone(model).get_params()["features__max_neighbours"] == 4
+    model.fit(sentences, labels)
+    p = model.predict_proba(sentences[:5])
+    assert p.shape == (5, 2) and np.allclose(p.sum(axis=1), 1)
+    joblib.dump(model, tmp_path / "m.joblib")
+    again = joblib.load(tmp_path / "m.joblib")
+    assert np.allclose(again.predict_proba(sentences[:5]), p)
+
+
+def test_tiny_training_gives_a_working_model(tiny_model, spun_seed):
+    detector, path, report = tiny_model
+    assert set(report.metrics["full_model"]) == {"light", "medium", "heavy"}
+    assert report.metrics["full_model"]["heavy"]["sentence_roc_auc"] > 0.7
+    loaded = load_detector(str(path))
+    result = loaded.score_text(spun_seed, "000")
+    assert 0.0 <= result.spin_likelihood <= 1.0
+    data = json.loads(result.format(is_json=True))
+    assert {"file", "spin_likelihood", "sentences", "signature"} <= set(data)
+    for s in data["sentences"]:
+        assert spun_seed[s["start"]:s["end"]] == s["text"]
+        assert 0.0 <= s["probability"] <= 1.0
+        assert s["flagged"] == (s["probability"] >= loaded.threshold)
+        for w in s["suspects"]:
+            assert spun_seed[w["start"]:w["end"]] == w["word"]
+    assert loaded.info["trained_on"] and loaded.info["spinfix_version"]
+
+
+def test_incompatible_or_corrupt_model_is_refused(tiny_model, tmp_path):
+    detector, _, _ = tiny_model
+    old = tmp_path / "old.joblib"
+    joblib.dump({"format": MODEL_FORMAT + 1, "detector": detector}, old)
+    with pytest.raises(SpinfixError, match="model format"):
+        load_detector(str(old))
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"\x80\x04not a pickle")
+    with pytest.raises(SpinfixError, match="corrupt"):
+        load_detector(str(broken))
+
+
+# -- the shipped model on the seed documents (evaluation only: never trained on) -------------
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_detector()
+
+
+@pytest.mark.parametrize("prefix, low, high", [("000", 0.8, 1.0), ("001", 0.0, 0.2), ("002", 0.0, 0.2),
+                                               ("003", 0.0, 0.5), ("004", 0.0, 0.2)])
+def test_seed_spin_likelihoods(shipped, prefix, low, high):
+    assert low <= shipped.score_text(seed(prefix)).spin_likelihood <= high
+
+
+def test_seed_sentences_flagged(shipped, spun_seed, source_seed):
+    changed = [s.spun_start for s in align(spun_seed, source_seed).phrase_pairs]
+    scored = shipped.score_text(spun_seed).sentences
+    spun = [s for s in scored if any(s.start <= c < s.end for c in changed)]
+    assert sum(s.flagged for s in spun) / len(spun) >= 0.85
+    body = article_body(source_seed)
+    offset = source_seed.index(body)
+    clean = [s for s in shipped.score_text(source_seed).sentences if offset <= s.start < offset + len(body)]
+    assert sum(s.flagged for s in clean) / len(clean) <= 0.10
+
+
+def test_suspects_name_the_swapped_words(shipped, spun_seed):
+    suspects = {(w.word.lower(), w.original) for s in shipped.score_text(spun_seed).sentences for w in s.suspects}
+    words = {w for w, _ in suspects}
+    assert {"soiled", "stated"} <= words
+    assert ("soiled", "dirty") in suspects
+
+
+def test_length_does_not_make_a_clean_document_spun(shipped):
+    text = seed("004")
+    once = shipped.score_text(text).spin_likelihood
+    five = shipped.score_text("\n\n".join([text] * 5)).spin_likelihood
+    assert five <= once + 0.05
