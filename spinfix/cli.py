@@ -66,8 +66,10 @@ def cmd_restore(args: argparse.Namespace) -> None:
         note = _grow_dictionary(args.dictionary, result.alignment)
     else:
         from .detecting import load_detector
+        from .restoring import TrustingRestorer, load_restorer
         dictionary = load_dictionary(args.dictionary) if args.dictionary else None
-        result = restore_with_dictionary(spun, dictionary, load_detector(args.model))
+        restorer = TrustingRestorer() if args.trust else load_restorer(args.restorer) if args.restorer else None
+        result = restore_with_dictionary(spun, dictionary, load_detector(args.model), restorer)
         note = ""
     if args.output:
         atomic_write(args.output, result.restored)
@@ -181,14 +183,25 @@ def cmd_dict_import(args: argparse.Namespace) -> None:
 
 def cmd_dict_learn(args: argparse.Namespace) -> None:
     from .corpora import split_documents, training_documents
-    from .restoring import DEFAULT_DICTIONARY
-    from .training import learn_dictionary
+    from .detecting import load_detector
+    from .restoring import DEFAULT_DICTIONARY, DEFAULT_RESTORER, save_restorer
+    from .training import learn_dictionary, train_restorer
 
-    docs = split_documents(training_documents())["train"][:args.max_docs]
-    dictionary = learn_dictionary(docs, seed=args.seed, copies=args.copies, progress=sys.stderr.isatty())
-    output = args.output or str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY))
+    splits = split_documents(training_documents())
+    models = importlib.resources.files("spinfix.models")
+    output = args.output or str(models.joinpath(DEFAULT_DICTIONARY))
+    restorer_path = args.restorer or str(models.joinpath(DEFAULT_RESTORER))
+    dictionary = learn_dictionary(splits["train"][:args.max_docs], seed=args.seed, copies=args.copies,
+                                  progress=sys.stderr.isatty())
     save_dictionary(dictionary, output)
     print(f"{output}: {len(dictionary)} entries from {len(dictionary.documents)} spun documents", file=sys.stderr)
+    validation = splits["validation"]
+    half = min(args.restorer_docs, len(validation) // 2)
+    restorer = train_restorer(validation[:half], validation[half:2 * half], dictionary, load_detector(args.model),
+                              seed=args.seed)
+    save_restorer(restorer, restorer_path)
+    print(f"{restorer_path}: restorer trained on {half} documents, threshold {restorer.threshold:.3f}",
+          file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dictionary", metavar="FILE",
                    help="with --reference: add the pairs to it; without: restore from it (default: shipped)")
     p.add_argument("--model", metavar="MODEL", help="detector model for reference-free restoring (default: shipped)")
+    p.add_argument("--restorer", metavar="MODEL", help="restorer model for reference-free restoring (default: shipped)")
+    p.add_argument("--trust", action="store_true",
+                   help="apply every dictionary match (for curated tortured-phrase lists)")
     p.add_argument("-o", "--output", metavar="OUT", help="write the restored text here")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_restore)
@@ -252,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--max-docs", type=int, help="use only the first N training documents")
     q.add_argument("--copies", type=int, default=2, help="spun copies per document")
     q.add_argument("--seed", type=int, default=0)
+    q.add_argument("--restorer", help="where to write the restorer model (default: the shipped one)")
+    q.add_argument("--restorer-docs", type=int, default=120, help="validation documents to fit it on (as many to tune)")
+    q.add_argument("--model", help="detector the restorer works with (default: shipped)")
     q.set_defaults(func=cmd_dict_learn)
     return parser
 

@@ -25,10 +25,11 @@ from sklearn.model_selection import StratifiedKFold
 from .spinning import us_spelling
 from .lm import BOS, LanguageModel, default_lm
 from .thesaurus import default_thesaurus
-from .tokenizing import normalize, normalize_chars
+from .tokenizing import normalize_chars
 
+NAME = "<name>"
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
-SURFACE_RE = re.compile(r"\w+(?:['’]\w+)?")
+SENTENCE_OPENERS = set(".!?:;\"'([-")  # a capital after these starts a sentence, not a name
 FREQUENT = -2.0  # log10 unigram: words more frequent than this ("the", "of") are never suspects
 
 FEATURE_NAMES = [
@@ -56,12 +57,34 @@ class WordEvidence:
         return max(self.gain, 0.0) + max(self.vocab, 0.0)
 
 
-def lm_words(sentence: str) -> list[tuple[str, int, int]]:
-    """Lowercase words as the language model spells them, with their spans in ``sentence``.
+def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[str, int, int, bool]]:
+    """Lowercase words as the language model spells them, with their spans in ``sentence`` and
+    whether each is a name: capitalized inside the sentence, or capitalized at its start and
+    known from the corpus as a name (``names``, see :func:`proper_nouns`).
 
     Hyphenated words are split ("month-to-month" is unknown, its parts are not)."""
-    text = normalize_chars(sentence).lower()
-    return [(m.group(), m.start(), m.end()) for m in LM_WORD_RE.finditer(text)]
+    text = normalize_chars(sentence)
+    lower = text.lower()
+    words = []
+    for m in LM_WORD_RE.finditer(lower):
+        before = text[:m.start()].rstrip()
+        capital = text[m.start()].isupper()
+        opening = not before or before[-1] in SENTENCE_OPENERS
+        words.append((m.group(), m.start(), m.end(), capital and (not opening or m.group() in names)))
+    return words
+
+
+def proper_nouns(texts: list[str], min_count: int = 3) -> frozenset[str]:
+    """Words that are mostly capitalized where they stand inside a sentence ("china", "trump"):
+    names, even when they open a sentence and their capital says nothing."""
+    capital, lower = Counter(), Counter()
+    for text in texts:
+        for word, start, _, is_name in lm_words(text):
+            if is_name:
+                capital[word] += 1
+            elif not text[start].isupper():
+                lower[word] += 1
+    return frozenset(w for w, n in capital.items() if n >= min_count and n > 2 * lower[w])
 
 
 class _Slot:
@@ -95,7 +118,7 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
     language-model signal alone (a baseline); ``cv`` folds for cross-fitting.
     """
 
-    def __init__(self, max_neighbours: int = 6, min_count: int = 4, use_vocabulary: bool = True,
+    def __init__(self, max_neighbours: int = 6, min_count: int = 8, use_vocabulary: bool = True,
                  cv: int = 3, random_state: int = 0):
         self.max_neighbours = max_neighbours
         self.min_count = min_count
@@ -119,13 +142,13 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         """Smoothed log-count ratios of words and word pairs in spun against clean sentences."""
         pos, neg = Counter(), Counter()
         for sentence, label in zip(sentences, y):
-            (pos if label else neg).update(_terms(sentence))
+            (pos if label else neg).update(_terms(lm_words(sentence, self.names_)))
         n_pos, n_neg = sum(pos.values()) + 1, sum(neg.values()) + 1
         ratios = {}
         for term in pos.keys() | neg.keys():
             a, b = pos[term], neg[term]
             if a + b >= self.min_count:
-                r = math.log((a + 0.5) / n_pos) - math.log((b + 0.5) / n_neg)
+                r = math.log((a + 1) / n_pos) - math.log((b + 1) / n_neg)
                 if abs(r) > 0.5:
                     ratios[term] = round(r, 3)
         return ratios
@@ -133,6 +156,8 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
     def fit(self, X, y=None):
         """Learn the neighbour table and (given labels) the spinner vocabulary."""
         lm = default_lm()
+        X = list(X)
+        self.names_ = proper_nouns(X)
         self.neighbours_ = self._learn_neighbours(lm)
         self.vocabulary_ = self._learn_vocabulary(list(X), np.asarray(y)) if self.use_vocabulary and y is not None else {}
         self.n_features_in_ = 1
@@ -157,17 +182,21 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
     # -- transforming --------------------------------------------------------------------
     def evidence(self, sentence: str) -> tuple[list[float], list[WordEvidence]]:
         """Per-word log-probabilities and per-word evidence for one sentence."""
+        return self._evidence(lm_words(sentence, self.names_))
+
+    def _evidence(self, words: list[tuple[str, int, int, bool]]) -> tuple[list[float], list[WordEvidence]]:
         lm = default_lm()
-        words = lm_words(sentence)
-        segment = [w if lm.known(w) else BOS for w, _, _ in words]
+        segment = [w if lm.known(w) else BOS for w, _, _, _ in words]
         logprobs, evidence = [], []
         context: tuple[str, ...] = (BOS,)
-        for i, (word, start, end) in enumerate(words):
+        for i, (word, start, end, is_name) in enumerate(words):
             if not lm.known(word):
                 context = (BOS,)
                 continue
             logprobs.append(lm.logprob(word, context))
             context = (*context[-1:], word)
+            if is_name:
+                continue  # spinners leave names alone: "Trump" or "Taiwan" is no evidence
             gain, best = 0.0, None
             options = self.neighbours_.get(word)
             if options:
@@ -183,12 +212,13 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         return logprobs, evidence
 
     def _row(self, sentence: str) -> list[float]:
-        logprobs, evidence = self.evidence(sentence)
-        n_words = max(len(lm_words(sentence)), 1)
+        words = lm_words(sentence, self.names_)
+        logprobs, evidence = self._evidence(words)
+        n_words = max(len(words), 1)
         lp = np.array(logprobs) if logprobs else np.array([-5.0])
         gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
         vocab = [e.vocab for e in evidence] + [0.0]
-        terms = _terms(sentence)
+        terms = _terms(words)
         pairs = [self.vocabulary_.get(t, 0.0) for t in terms if " " in t] + [0.0]
         joint = [e.score for e in evidence] + [0.0]
         return [
@@ -211,12 +241,12 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         return np.array(FEATURE_NAMES if self.use_vocabulary else LM_FEATURES, dtype=object)
 
 
-def _terms(sentence: str) -> list[str]:
+def _terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
     """Lowercase words and adjacent word pairs: the units of the spinner vocabulary.
 
-    US and UK spellings are one term: a spelling says where a text was written, not that it
+    Names are one term (``NAME``), as spinners leave them alone. US and UK spellings are one term: a spelling says where a text was written, not that it
     was spun, so "defense" must not count as spinner vocabulary because the training prose
     happens to be British."""
     spelling = us_spelling()
-    words = [spelling.get(w, w) for w in (w.lower() for w in SURFACE_RE.findall(normalize(sentence)))]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    terms = [NAME if is_name else spelling.get(w, w) for w, _, _, is_name in words]
+    return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]

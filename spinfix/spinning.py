@@ -87,11 +87,13 @@ def _match_case(template: str, word: str) -> str:
 
 
 class Spinner:
-    """Spins sentences reproducibly (``seed``) at a given ``rate``."""
+    """Spins sentences reproducibly (``seed``) at a given ``rate``, leaving capitalized words
+    inside a sentence and the ``names`` (see :func:`spinfix.features.proper_nouns`) alone."""
 
     def __init__(self, rate: float = RATES["medium"], seed: int = 0, thesaurus: Thesaurus | None = None,
-                 spelling_rate: float = 0.8, contraction_rate: float = 0.5):
+                 spelling_rate: float = 0.8, contraction_rate: float = 0.5, names: frozenset[str] = frozenset()):
         self.rate = rate
+        self.names = names
         self.rng = random.Random(seed)
         self.thesaurus = thesaurus or default_thesaurus()
         self.spelling_rate = spelling_rate
@@ -125,8 +127,8 @@ class Spinner:
                 span = tokens[i:i + n]
                 if not all(t.is_word for t in span) or (n > 1 and re.search(r"[^\s]", _gaps(sentence, span))):
                     continue
-                if i > 0 and span[0].text[:1].isupper():
-                    continue  # a name inside a sentence: spinners leave names alone
+                if span[0].text[:1].isupper() and (i > 0 or span[0].norm in self.names):
+                    continue  # a name: spinners leave names alone
                 key = " ".join(t.norm for t in span)
                 choice = self._choose(key)
                 if choice is None:
@@ -149,15 +151,24 @@ class Spinner:
 
     def spin_document(self, text: str) -> tuple[str, list[SpunSentence]]:
         """Spin a whole text sentence by sentence, keeping everything between sentences as is."""
-        out, spun, pos = [], [], 0
+        spun_text, sentences, _ = self.spin_with_swaps(text)
+        return spun_text, sentences
+
+    def spin_with_swaps(self, text: str) -> tuple[str, list[SpunSentence], list[Swap]]:
+        """:meth:`spin_document`, plus every swap with its span in the spun document (the truth
+        a restoration is measured against)."""
+        out, spun, swaps, pos, length = [], [], [], 0, 0
         for sentence in split_sentences(text):
             result = self.spin_sentence(sentence.text)
-            out.append(text[pos:sentence.start])
-            out.append(result.spun)
+            gap = text[pos:sentence.start]
+            out += [gap, result.spun]
+            length += len(gap)
+            swaps += [Swap(w.original, w.spun, w.start + length, w.end + length) for w in result.swaps]
+            length += len(result.spun)
             spun.append(result)
             pos = sentence.end
         out.append(text[pos:])
-        return "".join(out), spun
+        return "".join(out), spun, swaps
 
 
 def _gaps(text: str, span: list) -> str:

@@ -24,13 +24,18 @@ from . import __version__
 from .aligning import align
 from .corpora import SOTU_SINCE, Document, Pair, split_documents, training_documents
 from .dictionary import SubstitutionDictionary
+from .restoring import TARGET_PRECISION, Candidate, Restorer, find_candidates
+from .features import proper_nouns
 from .detecting import (ContextModel, Detector, DocumentModel, context_rows, document_features,
                         make_sentence_model)
-from .spinning import RATES, Spinner
+from .spinning import RATES, Spinner, Swap
 from .textio import atomic_write
+from .tokenizing import split_sentences
 
 FALSE_FLAG_RATE = 0.05  # the flagging threshold lets this share of clean validation sentences through
+# (and is never below 0.5: a flag means the calibrated probability says "more likely spun than not")
 RATE_RANGE = (0.08, 0.45)
+FURNITURE_SHARE = 0.3
 
 
 @dataclass
@@ -50,19 +55,45 @@ class TrainingReport:
     metrics: dict = field(default_factory=dict)
 
 
+def names_in(docs: list[Document]) -> frozenset[str]:
+    """The names of a corpus (:func:`spinfix.features.proper_nouns`), which the spinner leaves alone."""
+    return proper_nouns([s.text for d in docs for s in split_sentences(d.text)])
+
+
+def _furniture(docs: list[Document], rng: random.Random) -> list[str]:
+    """Page furniture as scraped pages carry it, unspun: headlines of other documents,
+    timestamps, bylines and photo captions."""
+    lines = []
+    for _ in range(rng.randint(3, 10)):
+        headline = docs[rng.randrange(len(docs))].text.strip().split("\n", 1)[0]
+        unit = rng.choice(["minutes", "hours", "days", "weeks"])
+        lines.append(rng.choice([
+            headline, headline, f"Photo: {headline}...", f"{rng.randint(2, 59)} {unit} ago",
+            f"{rng.choice(['Jan', 'Mar', 'Jun', 'Oct', 'Dec'])} {rng.randint(1, 28)}, {rng.randint(2004, 2025)}, "
+            f"{rng.randint(1, 12)}:{rng.randint(10, 59)} {rng.choice(['AM', 'PM'])}",
+            rng.choice(["Associated Press", "Advertisement", "Share this story", "Related Articles",
+                        "Leave a Reply", "Back to top", "Staff and wire reports", "Read more"]),
+        ]))
+    return lines
+
+
 def labelled_pairs(docs: list[Document], seed: int, rate: float | None = None) -> list[LabelledDocument]:
     """Each document clean (all sentences 0) and spun (sentences labelled by the spinner).
 
-    ``rate`` None draws a rate per document from :data:`RATE_RANGE`, light to heavy.
+    ``rate`` None draws a rate per document from :data:`RATE_RANGE`, light to heavy. A share
+    (:data:`FURNITURE_SHARE`) of the pairs get the same page furniture added to both sides, never
+    spun, so that neither model mistakes headlines and bylines for evidence.
     """
     rng = random.Random(seed)
+    names = names_in(docs)
     out = []
     for k, doc in enumerate(docs):
         r = rate if rate is not None else rng.uniform(*RATE_RANGE)
-        _, spun = Spinner(r, seed=seed * 100_003 + k).spin_document(doc.text)
-        clean = [s.original for s in spun]
+        _, spun = Spinner(r, seed=seed * 100_003 + k, names=names).spin_document(doc.text)
+        extra = _furniture(docs, rng) if rng.random() < FURNITURE_SHARE else []
+        clean = [s.original for s in spun] + extra
         out.append(LabelledDocument(clean, [0] * len(clean), 0))
-        out.append(LabelledDocument([s.spun for s in spun], [s.label for s in spun], 1))
+        out.append(LabelledDocument([s.spun for s in spun] + extra, [s.label for s in spun] + [0] * len(extra), 1))
     return out
 
 
@@ -105,7 +136,7 @@ def fit_detector(sentence_model: Pipeline, train: list[LabelledDocument], valida
     detector = Detector(sentence_model, context, document, 0.5, dict(info or {}))
     clean = [p for a, d in zip(detector.analyse([d.sentences for d in validation]), validation)
              if not d.spun for p in a.probabilities]
-    detector.threshold = float(np.clip(np.quantile(clean or [0.5], 1 - FALSE_FLAG_RATE), 0.3, 0.95))
+    detector.threshold = float(np.clip(np.quantile(clean or [0.5], 1 - FALSE_FLAG_RATE), 0.5, 0.95))
     return detector
 
 
@@ -139,10 +170,12 @@ def learn_dictionary(docs: list[Document], seed: int = 0, copies: int = 2,
     ``copies`` times at rates drawn from :data:`RATE_RANGE`, align each copy with its source,
     and count the extracted pairs."""
     rng = random.Random(seed)
+    names = names_in(docs)
     dictionary = SubstitutionDictionary()
     for k, doc in enumerate(tqdm(docs, desc="learning dictionary", unit="doc", disable=not progress)):
         for c in range(copies):
-            spun, _ = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 1_000_003 + k * copies + c).spin_document(doc.text)
+            spinner = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 1_000_003 + k * copies + c, names=names)
+            spun, _ = spinner.spin_document(doc.text)
             if spun != doc.text:
                 dictionary.add_alignment(align(spun, doc.text))
     return dictionary
@@ -154,14 +187,52 @@ def write_example_pairs(directory: str | Path, docs: list[Document], seed: int =
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    names = names_in(docs)
     written = []
     for k, doc in enumerate(docs):
-        spun, _ = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 7919 + k).spin_document(doc.text)
+        spun, _ = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 7919 + k, names=names).spin_document(doc.text)
         name = doc.name.replace("/", "_")
         atomic_write(root / f"{name}.clean.txt", doc.text)
         atomic_write(root / f"{name}.spun.txt", spun)
         written.append(root / f"{name}.spun.txt")
     return written
+
+
+def labelled_candidates(docs: list[Document], dictionary: SubstitutionDictionary, detector: Detector | None,
+                        seed: int) -> tuple[list[list[Candidate]], list[list[Swap]], list[int]]:
+    """Spin each document, find the dictionary's candidates in it, and label each candidate by
+    whether it is the original the spinner replaced. Returns the candidate groups per document,
+    the spinner's swaps per document, and the flat labels."""
+    rng = random.Random(seed)
+    names = names_in(docs)
+    groups, truths, labels = [], [], []
+    for k, doc in enumerate(docs):
+        spinner = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 7907 + k, names=names)
+        spun, _, swaps = spinner.spin_with_swaps(doc.text)
+        truth = {(w.start, w.end): w.original.lower() for w in swaps}
+        doc_groups = find_candidates(spun, dictionary, detector)
+        labels += [int(truth.get((c.start, c.end)) == c.original) for g in doc_groups for c in g]
+        groups.append(doc_groups)
+        truths.append(swaps)
+    return groups, truths, labels
+
+
+def train_restorer(fit_docs: list[Document], tune_docs: list[Document], dictionary: SubstitutionDictionary,
+                   detector: Detector | None, seed: int = 0) -> Restorer:
+    """Fit the restorer on spun ``fit_docs``; set its threshold on spun ``tune_docs`` to the
+    lowest probability that keeps the precision of changes at :data:`TARGET_PRECISION`."""
+    groups, _, labels = labelled_candidates(fit_docs, dictionary, detector, seed)
+    restorer = Restorer().fit([c.row for doc in groups for g in doc for c in g], labels)
+    groups, truths, _ = labelled_candidates(tune_docs, dictionary, detector, seed + 1)
+    restorer.threshold = 0.0
+    decided = [(p, (c.start, c.end, c.original) in {(w.start, w.end, w.original.lower()) for w in truth})
+               for doc, truth in zip(groups, truths) for c, p in restorer.decide(doc)]
+    decided.sort(reverse=True)
+    correct = np.cumsum([ok for _, ok in decided])
+    precision = correct / np.arange(1, len(decided) + 1)
+    meets = [decided[i][0] for i in range(len(decided)) if precision[i] >= TARGET_PRECISION]
+    restorer.threshold = float(meets[-1]) if meets else 1.0
+    return restorer
 
 
 def char_ngram_baseline() -> Pipeline:
@@ -221,4 +292,5 @@ def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, s
 
 
 __all__ = ["TrainingReport", "evaluate", "evaluate_pairs", "fit_detector", "labelled_pairs",
-           "labelled_user_pairs", "learn_dictionary", "train", "write_example_pairs"]
+           "labelled_candidates", "labelled_user_pairs", "learn_dictionary", "train", "train_restorer",
+           "write_example_pairs"]

@@ -93,3 +93,38 @@ def test_corrupt_dictionary_and_model(tmp_path):
     before = bad.read_bytes()
     assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "not a spinfix dictionary")
     assert bad.read_bytes() == before
+
+
+@pytest.mark.parametrize("problem, needle", [("missing", "has no partner"), ("empty", "empty"),
+                                             ("latin1", "not valid UTF-8")])
+def test_train_pairs_directory_errors_name_the_file(tmp_path, problem, needle):
+    (tmp_path / "a.spun.txt").write_text("The army stated it would supply food.")
+    (tmp_path / "a.clean.txt").write_text("The military said it would provide food.")
+    bad = tmp_path / "b.spun.txt"
+    if problem == "missing":
+        bad.write_text("Some spun text without its source.")
+    else:
+        (tmp_path / "b.clean.txt").write_text("Some clean text.")
+        bad.write_bytes(b"  " if problem == "empty" else "Caf\xe9".encode("latin-1"))
+    result = run("train", "--pairs", str(tmp_path), "-o", str(tmp_path / "m.joblib"))
+    assert_one_line_error(result, needle)
+    assert "b.spun.txt" in result.stderr.decode()
+    assert not (tmp_path / "m.joblib").exists()
+
+
+def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
+    from spinfix.corpora import split_documents, training_documents
+    from spinfix.training import write_example_pairs
+
+    pairs = tmp_path / "pairs"
+    write_example_pairs(pairs, split_documents(training_documents())["test"][:10], seed=3)
+    model, dictionary = tmp_path / "model.joblib", tmp_path / "d.tsv"
+    result = run("train", "--pairs", str(pairs), "-o", str(model), "--dictionary", str(dictionary),
+                 "--max-docs", "60", "--no-baselines")
+    assert result.returncode == 0, result.stderr.decode()
+    summary = json.loads(result.stdout)
+    assert summary["data"]["user_pairs"]["train"] > 0
+    assert dictionary.read_text().count("# doc ") == 10
+    scored = run("score", SPUN, "--model", str(model), "--json")
+    assert scored.returncode == 0
+    assert "spinfix-0.1.0-seed0" in json.loads(scored.stdout)["signature"]

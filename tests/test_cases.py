@@ -1,0 +1,44 @@
+"""ftfy-style case files: tests/test-cases/*.json, including negatives and honest known failures."""
+import json
+from pathlib import Path
+
+import pytest
+
+from spinfix import align
+from spinfix.detecting import load_detector
+from spinfix.dictionary import SubstitutionDictionary
+from spinfix.restoring import TrustingRestorer, restore_with_dictionary
+
+CASES = Path(__file__).parent / "test-cases"
+
+
+def load(name):
+    return json.loads((CASES / name).read_text())["cases"]
+
+
+def extracted(spun, source):
+    return {(s.spun.strip().lower(), s.original.strip().lower()) for s in align(spun, source).phrase_pairs}
+
+
+@pytest.mark.parametrize("case", load("alignment.json"), ids=lambda c: c["label"])
+def test_alignment_cases(case):
+    assert {tuple(p) for p in case["pairs"]} <= extracted(case["spun"], case["source"])
+
+
+@pytest.mark.parametrize("sentence", load("negative.json"))
+def test_negative_cases(sentence):
+    detector = load_detector()
+    scored = detector.score_text(sentence)
+    assert not any(s.flagged for s in scored.sentences)
+    assert restore_with_dictionary(sentence, None, detector).restored == sentence
+
+
+@pytest.mark.parametrize("case", load("known-failures.json"), ids=lambda c: c["label"])
+@pytest.mark.xfail(strict=True, reason="known failure, see tests/test-cases/known-failures.json")
+def test_known_failures(case):
+    if case["kind"] == "alignment":
+        assert {tuple(p) for p in case["pairs"]} <= extracted(case["spun"], case["source"])
+    else:
+        dictionary = SubstitutionDictionary()
+        dictionary.add_pairs([tuple(p) for p in case["pairs"]], "case")
+        assert restore_with_dictionary(case["text"], dictionary, None, TrustingRestorer()).restored == case["expected"]
