@@ -22,6 +22,7 @@ from .errors import SpinfixError
 from .textio import STDIN, atomic_write, read_text
 
 EXIT_ERROR = 2
+SCORE_CHUNK = 16  # files scored together in one pass of the models
 
 
 def _print_json(obj: object) -> None:
@@ -98,14 +99,23 @@ def _inputs(paths: list[str]) -> list[str]:
     return out
 
 
-def _score_one(path: str, model: str | None, threshold: float | None, text: str | None = None) -> str | dict:
-    """Score one file in a worker: a DocumentScore dict, or the error message as a string."""
+def _score_chunk(paths: list[str], model: str | None, threshold: float | None,
+                 stdin_text: str | None) -> list[str | dict]:
+    """Score a chunk of files in one worker and one pass of the models: per file, a
+    DocumentScore dict, or the error message as a string."""
     from .detecting import load_detector
-    try:
-        text = read_text(path) if text is None else text
-        return load_detector(model).score_text(text, "<stdin>" if path == STDIN else path, threshold).to_dict()
-    except SpinfixError as exc:
-        return str(exc)
+    texts: dict[int, str] = {}
+    results: list[str | dict] = []
+    for k, path in enumerate(paths):
+        try:
+            texts[k] = stdin_text if path == STDIN else read_text(path)
+            results.append({})
+        except SpinfixError as exc:
+            results.append(str(exc))
+    names = ["<stdin>" if paths[k] == STDIN else paths[k] for k in texts]
+    for k, score in zip(texts, load_detector(model).score_texts(list(texts.values()), names, threshold)):
+        results[k] = score.to_dict()
+    return results
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -114,20 +124,24 @@ def cmd_score(args: argparse.Namespace) -> int:
     load_detector(args.model)  # a bad model fails once, up front
     paths = _inputs(args.files)
     stdin_text = read_text(STDIN) if STDIN in paths else None
-    jobs = 1 if len(paths) < 8 else args.jobs
-    tasks = (delayed(_score_one)(p, args.model, args.threshold, stdin_text if p == STDIN else None) for p in paths)
-    results = Parallel(n_jobs=jobs, return_as="generator", batch_size=4 if jobs != 1 else 1)(tasks)
-    bar = tqdm(results, total=len(paths), unit="file", disable=len(paths) < 2 or not sys.stderr.isatty())
+    chunks = [paths[k:k + SCORE_CHUNK] for k in range(0, len(paths), SCORE_CHUNK)]
+    jobs = 1 if len(chunks) < 2 else args.jobs
+    tasks = (delayed(_score_chunk)(chunk, args.model, args.threshold, stdin_text) for chunk in chunks)
+    results = Parallel(n_jobs=jobs, return_as="generator")(tasks)
+    bar = tqdm(total=len(paths), unit="file", disable=len(paths) < 2 or not sys.stderr.isatty())
     failures = 0
-    for path, result in zip(paths, bar):
-        if isinstance(result, str):
-            failures += 1
-            bar.write(f"spinfix: error: {result}", file=sys.stderr)
-            continue
-        sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
-                     for s in result["sentences"]]
-        score = DocumentScore(result["file"], result["spin_likelihood"], sentences, result["signature"])
-        print(score.format(is_json=args.json), flush=True)
+    for chunk_results in results:
+        for result in chunk_results:
+            bar.update()
+            if isinstance(result, str):
+                failures += 1
+                bar.write(f"spinfix: error: {result}", file=sys.stderr)
+                continue
+            sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
+                         for s in result["sentences"]]
+            score = DocumentScore(result["file"], result["spin_likelihood"], sentences, result["signature"])
+            print(score.format(is_json=args.json), flush=True)
+    bar.close()
     return EXIT_ERROR if failures else 0
 
 

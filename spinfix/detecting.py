@@ -228,15 +228,23 @@ class Detector:
 
     def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
         """Score one document."""
+        return self.score_texts([text], [name], threshold)[0]
+
+    def score_texts(self, texts: list[str], names: list[str] | None = None,
+                    threshold: float | None = None) -> list[DocumentScore]:
+        """Score several documents in one pass of the models (much faster than one at a time)."""
         threshold = self.threshold if threshold is None else threshold
-        sentences = split_sentences(text)
-        analysis = self.analyse([[s.text for s in sentences]])[0]
-        scored = []
-        for s, p in zip(sentences, analysis.probabilities):
-            flagged = bool(p >= threshold)
-            scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), flagged,
-                                        self.suspects(s) if flagged else []))
-        return DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature)
+        names = names or ["-"] * len(texts)
+        split = [split_sentences(text) for text in texts]
+        results = []
+        for name, sentences, analysis in zip(names, split, self.analyse([[s.text for s in ss] for ss in split])):
+            scored = []
+            for s, p in zip(sentences, analysis.probabilities):
+                flagged = bool(p >= threshold)
+                scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), flagged,
+                                            self.suspects(s) if flagged else []))
+            results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature))
+        return results
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the detector atomically with its format version."""
