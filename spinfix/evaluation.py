@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from .corpora import Document
 from .detecting import Detector
 from .dictionary import SubstitutionDictionary
-from .restoring import Change, Restorer, TrustingRestorer, find_candidates, restore_with_dictionary
+from .restoring import Change, Restorer, TrustingRestorer, find_candidates
 from .spinning import Swap
 from .training import labelled_candidates
 
@@ -50,4 +50,4 @@ def score_restoration(docs: list[Document], dictionary: SubstitutionDictionary, 
                             1000 * clean / max(words, 1))
 
 
-__all__ = ["RestorationScore", "correct_changes", "restore_with_dictionary", "score_restoration"]
+__all__ = ["RestorationScore", "correct_changes", "score_restoration"]

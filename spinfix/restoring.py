@@ -62,10 +62,6 @@ class Restoration:
         """Plain data for JSON output."""
         return {"restored": self.restored, "substitutions": [s.to_dict() for s in self.substitutions]}
 
-    @property
-    def changes(self) -> int:
-        return len(self.substitutions)
-
 
 def restore_with_reference(spun_text: str, ref_text: str) -> Restoration:
     """Put every aligned spun phrase back to its original; sentences with no source stay as written."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .thesaurus import Thesaurus, default_thesaurus
-from .tokenizing import Sentence, split_sentences, tokenize
+from .tokenizing import split_sentences, tokenize
 
 RATES = {"light": 0.10, "medium": 0.25, "heavy": 0.40}
 STOP_SWAP_SHARE = 0.3  # function words are swapped this much less often than content words
@@ -176,4 +176,4 @@ def _gaps(text: str, span: list) -> str:
     return "".join(text[a.end:b.start] for a, b in zip(span, span[1:]))
 
 
-__all__ = ["RATES", "Sentence", "SpunSentence", "Spinner", "Swap"]
+__all__ = ["RATES", "SpunSentence", "Spinner", "Swap"]

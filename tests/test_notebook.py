@@ -1,5 +1,4 @@
 """The training notebook runs end to end on small data, so it never rots."""
-import os
 from pathlib import Path
 
 import nbformat
