@@ -283,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--copies", type=int, default=2, help="spun copies per document")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--restorer", help="where to write the restorer model (default: the shipped one)")
-    q.add_argument("--restorer-docs", type=int, default=120, help="validation documents to fit it on (as many to tune)")
+    q.add_argument("--restorer-docs", type=int, default=100, help="validation documents to fit it on (as many to tune)")
     q.add_argument("--model", help="detector the restorer works with (default: shipped)")
     q.set_defaults(func=cmd_dict_learn)
     return parser

@@ -98,7 +98,7 @@ def _matches(tokens: list[Token], table: dict) -> list[tuple[int, int, str]]:
 
 ROW_NAMES = ["gain", "gain_to_best", "is_best_gain", "log_count", "share", "log_total", "count_rank",
              "n_options", "own_unigram", "option_unigram", "own_words", "option_words", "function_word",
-             "sentence_probability", "document_likelihood", "word_evidence"]
+             "sentence_probability", "document_likelihood", "word_evidence", "posterior", "posterior_margin"]
 
 
 @dataclass
@@ -126,13 +126,19 @@ def _candidates(tokens: list[Token], i: int, j: int, options, probability: float
     total = sum(e.count for _, e in options)
     own_unigram = sum(lm.unigram(w) for w in spun) / len(spun)
     function = float(all(w in ENGLISH_STOP_WORDS for w in spun))
+    # noisy channel: P(original | spun, context) ~ count(spun <- original) * P(context | original)
+    channel = [math.log10(e.count) + g for (_, e), g in zip(options, gains)]
+    top = max(channel)
+    weights = [10 ** (c - top) for c in channel]
+    posteriors = [w / sum(weights) for w in weights]
     out = []
     for rank, ((original, entry), gain) in enumerate(zip(options, gains)):
         words_o = original.split()
         row = [gain, gain - best, float(gain == best), math.log1p(entry.count), entry.count / total,
                math.log1p(total), rank, len(options), own_unigram,
                sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
-               probability, likelihood, evidence]
+               probability, likelihood, evidence, posteriors[rank],
+               posteriors[rank] - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0)]
         out.append(Candidate(tokens[i].start, tokens[j - 1].end, original, row))
     return out
 
