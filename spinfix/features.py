@@ -138,11 +138,12 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
                 table[word] = known
         return table
 
-    def _learn_vocabulary(self, sentences: list[str], y: np.ndarray) -> dict[str, float]:
-        """Smoothed log-count ratios of words and word pairs in spun against clean sentences."""
+    def _learn_vocabulary(self, terms: list[list[str]], y: np.ndarray) -> dict[str, float]:
+        """Smoothed log-count ratios of words and word pairs (each sentence's :func:`_terms`)
+        in spun against clean sentences."""
         pos, neg = Counter(), Counter()
-        for sentence, label in zip(sentences, y):
-            (pos if label else neg).update(_terms(lm_words(sentence, self.names_)))
+        for sentence_terms, label in zip(terms, y):
+            (pos if label else neg).update(sentence_terms)
         n_pos, n_neg = sum(pos.values()) + 1, sum(neg.values()) + 1
         ratios = {}
         for term in pos.keys() | neg.keys():
@@ -153,28 +154,36 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
                     ratios[term] = round(r, 3)
         return ratios
 
+    def _fit(self, X: list[str], y) -> list[list[str]] | None:
+        """Learn names, neighbours and (given labels) the vocabulary; returns the sentences'
+        terms when a vocabulary was learned, so cross-fitting need not tokenize them again."""
+        self.names_ = proper_nouns(X)
+        self.neighbours_ = self._learn_neighbours(default_lm())
+        self.n_features_in_ = 1
+        self.vocabulary_ = {}
+        if not self.use_vocabulary or y is None:
+            return None
+        terms = [_terms(lm_words(sentence, self.names_)) for sentence in X]
+        self.vocabulary_ = self._learn_vocabulary(terms, np.asarray(y))
+        return terms
+
     def fit(self, X, y=None):
         """Learn the neighbour table and (given labels) the spinner vocabulary."""
-        lm = default_lm()
-        X = list(X)
-        self.names_ = proper_nouns(X)
-        self.neighbours_ = self._learn_neighbours(lm)
-        self.vocabulary_ = self._learn_vocabulary(list(X), np.asarray(y)) if self.use_vocabulary and y is not None else {}
-        self.n_features_in_ = 1
+        self._fit(list(X), y)
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
         """Fit, then transform with vocabulary ratios cross-fitted over ``cv`` folds."""
         X = list(X)
-        self.fit(X, y)
-        if not self.use_vocabulary or y is None:
+        terms = self._fit(X, y)
+        if terms is None:
             return self.transform(X)
         y = np.asarray(y)
         out = np.zeros((len(X), len(FEATURE_NAMES)))
         full = self.vocabulary_
         folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
         for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
-            self.vocabulary_ = self._learn_vocabulary([X[i] for i in train_idx], y[train_idx])
+            self.vocabulary_ = self._learn_vocabulary([terms[i] for i in train_idx], y[train_idx])
             out[test_idx] = self.transform([X[i] for i in test_idx])
         self.vocabulary_ = full
         return out
@@ -244,9 +253,9 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
 def _terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
     """Lowercase words and adjacent word pairs: the units of the spinner vocabulary.
 
-    Names are one term (``NAME``), as spinners leave them alone. US and UK spellings are one term: a spelling says where a text was written, not that it
-    was spun, so "defense" must not count as spinner vocabulary because the training prose
-    happens to be British."""
+    Names are one term (``NAME``), as spinners leave them alone. US and UK spellings are one
+    term: a spelling says where a text was written, not that it was spun, so "defense" must not
+    count as spinner vocabulary because the training prose happens to be British."""
     spelling = us_spelling()
     terms = [NAME if is_name else spelling.get(w, w) for w, _, _, is_name in words]
     return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]

@@ -27,7 +27,7 @@ from .dictionary import SubstitutionDictionary, load_dictionary
 from .errors import SpinfixError
 from .textio import atomic_write
 from .lm import default_lm, phrase_fit
-from .tokenizing import Sentence, Token, sentence_tokens, split_sentences
+from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sentences
 
 DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
@@ -72,12 +72,6 @@ def restore_with_reference(spun_text: str, ref_text: str) -> Restoration:
 def default_dictionary() -> SubstitutionDictionary:
     """The dictionary shipped in ``models/``, learned from synthetic training pairs."""
     return load_dictionary(str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY)))
-
-
-def _case_like(template: str, text: str) -> str:
-    if template[:1].isupper():
-        return text[:1].upper() + text[1:]
-    return text
 
 
 def _matches(tokens: list[Token], table: dict) -> list[tuple[int, int, str]]:
@@ -260,6 +254,6 @@ def restore_with_dictionary(spun_text: str, dictionary: SubstitutionDictionary |
     changes = []
     for cand, p in restorer.decide(find_candidates(spun_text, dictionary, detector)):
         spun = spun_text[cand.start:cand.end]
-        changes.append(Change(spun, _case_like(spun, cand.original), cand.start, cand.end, round(p, 3)))
+        changes.append(Change(spun, match_case(spun, cand.original), cand.start, cand.end, round(p, 3)))
     restored = apply_substitutions(spun_text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])
     return Restoration(restored, changes)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .thesaurus import Thesaurus, default_thesaurus
-from .tokenizing import split_sentences, tokenize
+from .tokenizing import match_case, split_sentences, tokenize
 
 RATES = {"light": 0.10, "medium": 0.25, "heavy": 0.40}
 STOP_SWAP_SHARE = 0.3  # function words are swapped this much less often than content words
@@ -78,14 +78,6 @@ def us_spelling() -> dict[str, str]:
     return {w: us for us, uk in spelling_pairs() for w in (us, uk)}
 
 
-def _match_case(template: str, word: str) -> str:
-    if template.isupper() and len(template) > 1:
-        return word.upper()
-    if template[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
 class Spinner:
     """Spins sentences reproducibly (``seed``) at a given ``rate``, leaving capitalized words
     inside a sentence and the ``names`` (see :func:`spinfix.features.proper_nouns`) alone."""
@@ -137,7 +129,7 @@ class Spinner:
                 piece = sentence[pos:span[0].start]
                 out.append(piece)
                 length += len(piece)
-                replacement = _match_case(text, choice)
+                replacement = match_case(text, choice)
                 swaps.append(Swap(text, replacement, length, length + len(replacement)))
                 out.append(replacement)
                 length += len(replacement)

@@ -61,6 +61,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", normalize_chars(text))
 
 
+def match_case(template: str, word: str) -> str:
+    """``word`` cased like ``template``: all capitals, a leading capital, or as it is."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
 def norm_token(text: str) -> str:
     """The form two tokens are compared by: normalized and case-folded."""
     return normalize(text).casefold()

@@ -60,6 +60,11 @@ def names_in(docs: list[Document]) -> frozenset[str]:
     return proper_nouns([s.text for d in docs for s in split_sentences(d.text)])
 
 
+def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None) -> Spinner:
+    """A spinner at ``rate``, or at a rate drawn from :data:`RATE_RANGE` with ``rng``."""
+    return Spinner(rng.uniform(*RATE_RANGE) if rate is None else rate, seed=seed, names=names)
+
+
 def _furniture(docs: list[Document], rng: random.Random) -> list[str]:
     """Page furniture as scraped pages carry it, unspun: headlines of other documents,
     timestamps, bylines and photo captions."""
@@ -88,8 +93,7 @@ def labelled_pairs(docs: list[Document], seed: int, rate: float | None = None) -
     names = names_in(docs)
     out = []
     for k, doc in enumerate(docs):
-        r = rate if rate is not None else rng.uniform(*RATE_RANGE)
-        _, spun = Spinner(r, seed=seed * 100_003 + k, names=names).spin_document(doc.text)
+        _, spun = _spinner(rng, seed * 100_003 + k, names, rate).spin_document(doc.text)
         extra = _furniture(docs, rng) if rng.random() < FURNITURE_SHARE else []
         clean = [s.original for s in spun] + extra
         out.append(LabelledDocument(clean, [0] * len(clean), 0))
@@ -174,8 +178,7 @@ def learn_dictionary(docs: list[Document], seed: int = 0, copies: int = 2,
     dictionary = SubstitutionDictionary()
     for k, doc in enumerate(tqdm(docs, desc="learning dictionary", unit="doc", disable=not progress)):
         for c in range(copies):
-            spinner = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 1_000_003 + k * copies + c, names=names)
-            spun, _ = spinner.spin_document(doc.text)
+            spun, _ = _spinner(rng, seed * 1_000_003 + k * copies + c, names).spin_document(doc.text)
             if spun != doc.text:
                 dictionary.add_alignment(align(spun, doc.text))
     return dictionary
@@ -190,7 +193,7 @@ def write_example_pairs(directory: str | Path, docs: list[Document], seed: int =
     names = names_in(docs)
     written = []
     for k, doc in enumerate(docs):
-        spun, _ = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 7919 + k, names=names).spin_document(doc.text)
+        spun, _ = _spinner(rng, seed * 7919 + k, names).spin_document(doc.text)
         name = doc.name.replace("/", "_")
         atomic_write(root / f"{name}.clean.txt", doc.text)
         atomic_write(root / f"{name}.spun.txt", spun)
@@ -207,8 +210,7 @@ def labelled_candidates(docs: list[Document], dictionary: SubstitutionDictionary
     names = names_in(docs)
     groups, truths, labels = [], [], []
     for k, doc in enumerate(docs):
-        spinner = Spinner(rng.uniform(*RATE_RANGE), seed=seed * 7907 + k, names=names)
-        spun, _, swaps = spinner.spin_with_swaps(doc.text)
+        spun, _, swaps = _spinner(rng, seed * 7907 + k, names).spin_with_swaps(doc.text)
         truth = {(w.start, w.end): w.original.lower() for w in swaps}
         doc_groups = find_candidates(spun, dictionary, detector)
         labels += [int(truth.get((c.start, c.end)) == c.original) for g in doc_groups for c in g]
