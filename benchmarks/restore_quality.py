@@ -7,7 +7,8 @@
    frequent original.
 2. A dictionary learned from the seed pair alone (000 against 001), applied to 000 without
    its reference: precision and recall against the alignment's substitutions.
-Usage: ``python benchmarks/restore_quality.py [--docs 60]``.
+Usage: ``python benchmarks/restore_quality.py [--docs 200]``. ``--dictionary``, ``--restorer`` and
+``--spinner thesaurus`` measure a pair built by ``spinfix dict learn --spinner thesaurus -o D --restorer R``.
 """
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from spinfix import SubstitutionDictionary, align
 from spinfix.corpora import split_documents, training_documents
 from spinfix.detecting import load_detector
 from spinfix.evaluation import correct_changes, score_restoration
-from spinfix.restoring import TrustingRestorer, default_dictionary, default_restorer, restore_with_dictionary
+from spinfix.dictionary import load_dictionary
+from spinfix.restoring import (TrustingRestorer, default_dictionary, default_restorer, load_restorer,
+                               restore_with_dictionary)
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
-def seed_pair(detector) -> dict:
+def seed_pair(detector, restorer) -> dict:
     spun = next(SEEDS.glob("000_*.txt")).read_text()
     source = next(SEEDS.glob("001_*.txt")).read_text()
     alignment = align(spun, source)
@@ -32,8 +35,8 @@ def seed_pair(detector) -> dict:
     dictionary.add_alignment(alignment)
     truth = alignment.phrase_pairs
     out = {}
-    for name, restorer in (("learned", default_restorer()), ("naive", TrustingRestorer())):
-        changes = restore_with_dictionary(spun, dictionary, detector, restorer).substitutions
+    for name, decider in (("learned", restorer), ("naive", TrustingRestorer())):
+        changes = restore_with_dictionary(spun, dictionary, detector, decider).substitutions
         correct = correct_changes(changes, [type("T", (), {"start": s.spun_start, "end": s.spun_end,
                                                             "original": s.original}) for s in truth])
         out[name] = {"changes": len(changes), "correct": correct, "substitutions": len(truth),
@@ -43,15 +46,23 @@ def seed_pair(detector) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=60)
+    parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--dictionary", help="dictionary to measure (default: the shipped one)")
+    parser.add_argument("--restorer", help="restorer to measure (default: the shipped one)")
+    parser.add_argument("--spinner", choices=["table", "thesaurus"], default="table",
+                        help="the spinner the dictionary learned from")
     args = parser.parse_args()
-    detector, dictionary = load_detector(), default_dictionary()
+    detector = load_detector()
+    dictionary = load_dictionary(args.dictionary) if args.dictionary else default_dictionary()
+    restorer = load_restorer(args.restorer) if args.restorer else default_restorer()
     test = split_documents(training_documents())["test"][:args.docs]
+    table = args.spinner == "table"
     report = {
-        "held_out_documents": len(test),
-        "learned": score_restoration(test, dictionary, detector, default_restorer(), seed=5).to_dict(),
-        "naive_baseline": score_restoration(test, dictionary, detector, TrustingRestorer(), seed=5).to_dict(),
-        "seed_pair_dictionary_on_000": seed_pair(detector),
+        "held_out_documents": len(test), "spinner": args.spinner,
+        "learned": score_restoration(test, dictionary, detector, restorer, seed=5, table=table).to_dict(),
+        "naive_baseline": score_restoration(test, dictionary, detector, TrustingRestorer(), seed=5,
+                                            table=table).to_dict(),
+        "seed_pair_dictionary_on_000": seed_pair(detector, restorer),
     }
     print(json.dumps(report, indent=2))
 

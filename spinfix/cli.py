@@ -154,8 +154,8 @@ def cmd_train(args: argparse.Namespace) -> None:
     if pairs and args.dictionary:
         from .aligning import align
         dictionary = load_or_new(args.dictionary)
-        added = sum(dictionary.add_alignment(align(p.spun, p.clean)) for p in tqdm(
-            pairs, desc="aligning pairs", disable=not sys.stderr.isatty()))
+        added = dictionary.add_alignments([align(p.spun, p.clean) for p in tqdm(
+            pairs, desc="aligning pairs", disable=not sys.stderr.isatty())])
         save_dictionary(dictionary, args.dictionary)
         print(f"{args.dictionary}: added {added} pairs from {len(pairs)} documents ({len(dictionary)} entries)",
               file=sys.stderr)
@@ -205,14 +205,15 @@ def cmd_dict_learn(args: argparse.Namespace) -> None:
     models = importlib.resources.files("spinfix.models")
     output = args.output or str(models.joinpath(DEFAULT_DICTIONARY))
     restorer_path = args.restorer or str(models.joinpath(DEFAULT_RESTORER))
+    table = args.spinner == "table"
     dictionary = learn_dictionary(splits["train"][:args.max_docs], seed=args.seed, copies=args.copies,
-                                  progress=sys.stderr.isatty())
+                                  progress=sys.stderr.isatty(), table=table)
     save_dictionary(dictionary, output)
     print(f"{output}: {len(dictionary)} entries from {len(dictionary.documents)} spun documents", file=sys.stderr)
     validation = splits["validation"]
     half = min(args.restorer_docs, len(validation) // 2)
     restorer = train_restorer(validation[:half], validation[half:2 * half], dictionary, load_detector(args.model),
-                              seed=args.seed)
+                              seed=args.seed, table=table)
     save_restorer(restorer, restorer_path)
     print(f"{restorer_path}: restorer trained on {half} documents, threshold {restorer.threshold:.3f}",
           file=sys.stderr)
@@ -283,8 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--copies", type=int, default=2, help="spun copies per document")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--restorer", help="where to write the restorer model (default: the shipped one)")
-    q.add_argument("--restorer-docs", type=int, default=100, help="validation documents to fit it on (as many to tune)")
+    q.add_argument("--restorer-docs", type=int, default=200, help="validation documents to fit it on (as many to tune)")
     q.add_argument("--model", help="detector the restorer works with (default: shipped)")
+    q.add_argument("--spinner", choices=["table", "thesaurus"], default="table",
+                   help="spin with a commercial-like synonym table (default) or the whole thesaurus")
     q.set_defaults(func=cmd_dict_learn)
     return parser
 

@@ -6,8 +6,12 @@ Stored as a TSV file that people can read and diff::
     # doc 3f2a9c1e0b7d
     spun<TAB>original<TAB>count<TAB>documents
     soiled<TAB>dirty<TAB>3<TAB>2
+    stated<TAB>stated<TAB>5<TAB>4
 
-``count`` is how often the pair was seen and ``documents`` in how many documents. The ``# doc``
+``count`` is how often the pair was seen and ``documents`` in how many documents. A row whose
+original is its spun phrase counts how often a known spun phrase was seen *left as written* in
+the spun texts ("stated" that the source also says): the evidence that the phrase is often
+genuine, which a reference-free restoration weighs against the swaps. The ``# doc``
 lines are fingerprints of the spun/source pairs already counted, so adding the same pair twice,
 or merging two dictionaries that both counted it, can never count it twice. Phrases are kept in
 matching form (typographic quotes and dashes normalized, case folded, tokens joined by spaces).
@@ -25,7 +29,7 @@ from pathlib import Path
 from .aligning import Alignment
 from .errors import SpinfixError
 from .textio import atomic_write, read_text
-from .tokenizing import tokenize
+from .tokenizing import Token, sentence_tokens, tokenize
 
 MAGIC = "# spinfix substitution dictionary, format 1"
 HEADER = ["spun", "original", "count", "documents"]
@@ -40,6 +44,23 @@ def phrase_key(text: str) -> str:
     while tokens and not tokens[-1].is_word:
         tokens.pop()
     return " ".join(t.norm for t in tokens)
+
+
+def match_phrases(tokens: list[Token], phrases: set[str] | dict) -> list[tuple[int, int, str]]:
+    """Known phrases in a sentence's tokens as ``(i, j, phrase)``: longest first, left to right,
+    not overlapping (the order a spinner applies its table in)."""
+    found, i = [], 0
+    while i < len(tokens):
+        for n in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+            span = tokens[i:i + n]
+            key = " ".join(t.norm for t in span)
+            if all(t.is_word for t in span) and key in phrases:
+                found.append((i, i + n, key))
+                i += n
+                break
+        else:
+            i += 1
+    return found
 
 
 def fingerprint(spun_text: str, ref_text: str) -> str:
@@ -61,6 +82,7 @@ class SubstitutionDictionary:
 
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     documents: set[str] = field(default_factory=set)
+    kept: dict[str, Entry] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -87,8 +109,49 @@ class SubstitutionDictionary:
 
     def add_alignment(self, alignment: Alignment) -> int:
         """Count the phrase pairs of one alignment; returns how many were added."""
-        pairs = [(s.spun, s.original) for s in alignment.phrase_pairs]
-        return self.add_pairs(pairs, fingerprint(alignment.spun_text, alignment.ref_text))
+        return self.add_alignments([alignment])
+
+    def add_alignments(self, alignments: list[Alignment]) -> int:
+        """Count the phrase pairs of many alignments, then how often each known spun phrase was
+        left as written in them; returns how many pairs were added.
+
+        Adding alignments together counts the kept phrases against every pair they taught, so a
+        batch is better added at once than one by one.
+        """
+        fresh = {}
+        for alignment in alignments:
+            fresh.setdefault(fingerprint(alignment.spun_text, alignment.ref_text), alignment)
+        fresh = {doc: a for doc, a in fresh.items() if doc not in self.documents}
+        added = sum(self.add_pairs([(s.spun, s.original) for s in a.phrase_pairs], doc) for doc, a in fresh.items())
+        spun_forms = self.spun_forms()
+        for alignment in fresh.values():
+            self._count_kept(alignment, spun_forms)
+        return added
+
+    def _count_kept(self, alignment: Alignment, spun_forms: set[str]) -> None:
+        """Count the known spun phrases that an alignment shows unchanged from the source."""
+        changed = [(s.spun_start, s.spun_end) for s in alignment.substitutions]
+        seen: Counter = Counter()
+        for block in alignment.blocks:
+            for sentence in alignment.spun_sentences[block.spun[0]:block.spun[1]]:
+                tokens = sentence_tokens(sentence)
+                for i, j, key in match_phrases(tokens, spun_forms):
+                    start, end = tokens[i].start, tokens[j - 1].end
+                    if not any(a < end and start < b for a, b in changed):
+                        seen[key] += 1
+        for key, n in seen.items():
+            entry = self.kept.setdefault(key, Entry())
+            entry.count += n
+            entry.documents += 1
+
+    def spun_forms(self) -> set[str]:
+        """Every phrase the dictionary knows as a spinner's output."""
+        return {spun for spun, _ in self.entries}
+
+    def kept_count(self, spun: str) -> int:
+        """How often ``spun`` was seen left as written in spun text."""
+        entry = self.kept.get(spun)
+        return entry.count if entry else 0
 
     def merge(self, other: SubstitutionDictionary) -> SubstitutionDictionary:
         """A new dictionary holding the entries of both, counts added.
@@ -101,13 +164,8 @@ class SubstitutionDictionary:
                 f"both dictionaries counted document {sorted(shared)[0]} ({len(shared)} shared); "
                 "merging would count it twice: rebuild one of them without those pairs"
             )
-        merged = SubstitutionDictionary({k: Entry(e.count, e.documents) for k, e in self.entries.items()},
-                                        set(self.documents) | other.documents)
-        for key, entry in other.entries.items():
-            target = merged.entries.setdefault(key, Entry())
-            target.count += entry.count
-            target.documents += entry.documents
-        return merged
+        return SubstitutionDictionary(_sum_entries(self.entries, other.entries),
+                                      set(self.documents) | other.documents, _sum_entries(self.kept, other.kept))
 
     def top(self, n: int = 20) -> list[tuple[str, str, Entry]]:
         """The ``n`` most frequent pairs, most frequent first."""
@@ -131,7 +189,8 @@ class SubstitutionDictionary:
             out.write(f"# doc {doc}\n")
         writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(HEADER)
-        for (spun, original), entry in sorted(self.entries.items()):
+        rows = list(self.entries.items()) + [((spun, spun), entry) for spun, entry in self.kept.items()]
+        for (spun, original), entry in sorted(rows):
             writer.writerow([spun, original, entry.count, entry.documents])
         return out.getvalue()
 
@@ -161,10 +220,21 @@ class SubstitutionDictionary:
                 raise SpinfixError(f"{name}: line {lineno}: corrupt entry {row!r}; fix or remove it") from None
             if not spun or not original or entry.count < 1 or not 0 <= entry.documents <= entry.count:
                 raise SpinfixError(f"{name}: line {lineno}: corrupt entry {row!r}; fix or remove it")
-            if (spun, original) in result.entries:
+            table, key = (result.kept, spun) if spun == original else (result.entries, (spun, original))
+            if key in table:
                 raise SpinfixError(f"{name}: line {lineno}: duplicate entry {spun!r} -> {original!r}")
-            result.entries[(spun, original)] = entry
+            table[key] = entry
         return result
+
+
+def _sum_entries(a: dict, b: dict) -> dict:
+    """Two count tables added key by key (new :class:`Entry` objects, inputs untouched)."""
+    out = {k: Entry(e.count, e.documents) for k, e in a.items()}
+    for key, entry in b.items():
+        target = out.setdefault(key, Entry())
+        target.count += entry.count
+        target.documents += entry.documents
+    return out
 
 
 def load_dictionary(path: str | os.PathLike[str]) -> SubstitutionDictionary:

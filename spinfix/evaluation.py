@@ -33,10 +33,11 @@ def correct_changes(changes: list[Change], swaps: list[Swap]) -> int:
 
 
 def score_restoration(docs: list[Document], dictionary: SubstitutionDictionary, detector: Detector | None,
-                      restorer: Restorer | TrustingRestorer, seed: int = 0) -> RestorationScore:
-    """Spin each held-out document, restore it without its source and count right changes;
-    then restore the clean originals and count every change made to them."""
-    groups, truths, _ = labelled_candidates(docs, dictionary, detector, seed)
+                      restorer: Restorer | TrustingRestorer, seed: int = 0, table: bool = True) -> RestorationScore:
+    """Spin each held-out document (``table``: with the spinner the dictionary learned from, as
+    in :func:`spinfix.training.learn_dictionary`), restore it without its source and count right
+    changes; then restore the clean originals and count every change made to them."""
+    groups, truths, _ = labelled_candidates(docs, dictionary, detector, seed, table)
     changes = correct = swaps = 0
     for doc_groups, truth in zip(groups, truths):
         decided = restorer.decide(doc_groups)

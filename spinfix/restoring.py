@@ -3,7 +3,8 @@
 Without a source, restoring must be conservative: "stated" and "close" are often what the writer
 meant. Each dictionary match and each original it offers become a row of evidence (how much the
 language model prefers the original in that very context, how often the dictionary saw the
-pair, how common both are, how spun the detector finds the sentence and the document), and a
+pair and saw the phrase left as written, how common both are, whether the document uses the
+original elsewhere, how spun the detector finds the word, the sentence and the document), and a
 learned :class:`Restorer` decides, tuned for precision on documents it never saw.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib.resources
 import io
 import math
 import os
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import joblib
@@ -23,7 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
-from .dictionary import SubstitutionDictionary, load_dictionary
+from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
 from .textio import atomic_write
 from .lm import default_lm, phrase_fit
@@ -31,7 +33,6 @@ from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sent
 
 DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
-MAX_PHRASE = 5
 MAX_OPTIONS = 8  # originals considered per spun phrase, most frequent first
 TARGET_PRECISION = 0.9
 
@@ -74,25 +75,11 @@ def default_dictionary() -> SubstitutionDictionary:
     return load_dictionary(str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY)))
 
 
-def _matches(tokens: list[Token], table: dict) -> list[tuple[int, int, str]]:
-    """Dictionary phrases in a sentence, longest first, left to right, not overlapping."""
-    found, i = [], 0
-    while i < len(tokens):
-        for n in range(min(MAX_PHRASE, len(tokens) - i), 0, -1):
-            span = tokens[i:i + n]
-            key = " ".join(t.norm for t in span)
-            if all(t.is_word for t in span) and key in table:
-                found.append((i, i + n, key))
-                i += n
-                break
-        else:
-            i += 1
-    return found
-
-
 ROW_NAMES = ["gain", "gain_to_best", "is_best_gain", "log_count", "share", "log_total", "count_rank",
              "n_options", "own_unigram", "option_unigram", "own_words", "option_words", "function_word",
-             "sentence_probability", "document_likelihood", "word_evidence", "posterior", "posterior_margin"]
+             "sentence_probability", "document_likelihood", "word_evidence", "posterior", "posterior_margin",
+             "log_kept", "spun_share", "keep_posterior", "posterior_with_keep", "original_in_document",
+             "spun_in_document", "document_spun_share"]
 
 
 @dataclass
@@ -105,9 +92,27 @@ class Candidate:
     row: list[float]
 
 
-def _candidates(tokens: list[Token], i: int, j: int, options, probability: float,
-                likelihood: float, evidence: float) -> list[Candidate]:
-    """Feature rows for every original the dictionary offers for ``tokens[i:j]``."""
+@dataclass
+class MatchContext:
+    """What is known about one dictionary match beyond its words: how often the dictionary saw
+    the phrase left as written (``kept``), the detector's sentence probability, document
+    likelihood and word evidence, how often each phrase occurs in the whole document, and the
+    document's mean sentence probability (``spun_share``: how much of it looks spun)."""
+
+    kept: int
+    probability: float
+    likelihood: float
+    evidence: float
+    phrase_counts: Counter
+    spun_share: float
+
+
+def _candidates(tokens: list[Token], i: int, j: int, options, ctx: MatchContext) -> list[Candidate]:
+    """Feature rows for every original the dictionary offers for ``tokens[i:j]``.
+
+    A spinner swaps some occurrences of a word and leaves the rest, so an original that the
+    document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
+    """
     lm = default_lm()
     words = [t.norm for t in tokens]
     left, spun, right = words[:i], words[i:j], words[j:]
@@ -120,27 +125,49 @@ def _candidates(tokens: list[Token], i: int, j: int, options, probability: float
     total = sum(e.count for _, e in options)
     own_unigram = sum(lm.unigram(w) for w in spun) / len(spun)
     function = float(all(w in ENGLISH_STOP_WORDS for w in spun))
-    # noisy channel: P(original | spun, context) ~ count(spun <- original) * P(context | original)
-    channel = [math.log10(e.count) + g for (_, e), g in zip(options, gains)]
-    top = max(channel)
-    weights = [10 ** (c - top) for c in channel]
-    posteriors = [w / sum(weights) for w in weights]
+    posteriors, with_keep = _channel([e.count for _, e in options], gains, ctx.kept)
     out = []
     for rank, ((original, entry), gain) in enumerate(zip(options, gains)):
         words_o = original.split()
         row = [gain, gain - best, float(gain == best), math.log1p(entry.count), entry.count / total,
                math.log1p(total), rank, len(options), own_unigram,
                sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
-               probability, likelihood, evidence, posteriors[rank],
-               posteriors[rank] - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0)]
+               ctx.probability, ctx.likelihood, ctx.evidence, posteriors[rank],
+               posteriors[rank] - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0),
+               math.log1p(ctx.kept), total / (total + ctx.kept), 1.0 - sum(with_keep), with_keep[rank],
+               math.log1p(ctx.phrase_counts[original]), math.log1p(ctx.phrase_counts[" ".join(spun)] - 1),
+               ctx.spun_share]
         out.append(Candidate(tokens[i].start, tokens[j - 1].end, original, row))
     return out
+
+
+def _channel(counts: list[int], gains: list[float], kept: int) -> tuple[list[float], list[float]]:
+    """Noisy-channel posteriors of the options: P(original | spun, context) ~ count(spun <-
+    original) * 10 ** gain in context; then the same with "keep" as one more option, seen
+    ``kept`` (add-one) times and fitting as the text fits now (gain 0)."""
+    channel = [math.log10(c) + g for c, g in zip(counts, gains)]
+    top = max(channel)
+    weights = [10 ** (c - top) for c in channel]
+    keep_weight = (kept + 1) * 10 ** -top
+    return [w / sum(weights) for w in weights], [w / (sum(weights) + keep_weight) for w in weights]
 
 
 def _word_evidence(detector: Detector, sentence: Sentence) -> dict[int, float]:
     """How suspect the detector finds each word (swap gain plus vocabulary ratio), by start offset."""
     _, evidence = detector.features.evidence(sentence.text)
     return {sentence.start + e.start: e.score for e in evidence}
+
+
+def phrase_counts(sentences: list[list[Token]]) -> Counter:
+    """How often each word phrase (up to the dictionary's longest) occurs in a document."""
+    counts: Counter = Counter()
+    for tokens in sentences:
+        words = [t.norm if t.is_word else None for t in tokens]
+        for n in range(1, MAX_PHRASE_WORDS + 1):
+            for k in range(len(words) - n + 1):
+                if None not in words[k:k + n]:
+                    counts[" ".join(words[k:k + n])] += 1
+    return counts
 
 
 def find_candidates(spun_text: str, dictionary: SubstitutionDictionary, detector: Detector | None,
@@ -152,14 +179,17 @@ def find_candidates(spun_text: str, dictionary: SubstitutionDictionary, detector
     if detector is not None and sentences:
         analysis = detector.analyse([[s.text for s in sentences]])[0]
         probabilities, likelihood = list(analysis.probabilities), analysis.likelihood
+    tokens_of = [sentence_tokens(s) for s in sentences]
+    counts = phrase_counts(tokens_of)
+    spun_share = float(np.mean(probabilities)) if probabilities else 0.0
     found = []
-    for sentence, probability in zip(sentences, probabilities):
-        tokens = sentence_tokens(sentence)
-        matches = _matches(tokens, table)
+    for sentence, tokens, probability in zip(sentences, tokens_of, probabilities):
+        matches = match_phrases(tokens, table)
         suspicion = _word_evidence(detector, sentence) if detector is not None and matches else {}
         for i, j, key in matches:
             evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
-            cands = _candidates(tokens, i, j, table[key][:max_options], probability, likelihood, evidence)
+            ctx = MatchContext(dictionary.kept_count(key), probability, likelihood, evidence, counts, spun_share)
+            cands = _candidates(tokens, i, j, table[key][:max_options], ctx)
             if cands:
                 found.append(cands)
     return found
@@ -172,13 +202,17 @@ class Restorer(BaseEstimator, ClassifierMixin):
     model's preference in context, the dictionary's counts, how common the words are, and the
     detector's view of the sentence and the document. ``threshold`` is the probability from
     which a change is made; training sets it for :data:`TARGET_PRECISION` on held-out documents.
-    Nothing is changed in a document whose spin likelihood is under ``min_likelihood``: a text
-    the detector finds clean keeps its words.
+    Nothing is changed in a document whose spin likelihood is under ``min_likelihood``, nor in a
+    sentence whose probability is under ``min_sentence``: a text the detector finds clean keeps
+    its words (the document likelihood alone says little about a text of one or two sentences).
+    ``info_`` (set by
+    :func:`spinfix.training.train_restorer`) records the version and how it was trained.
     """
 
-    def __init__(self, threshold: float = 0.5, min_likelihood: float = 0.5):
+    def __init__(self, threshold: float = 0.5, min_likelihood: float = 0.5, min_sentence: float = 0.5):
         self.threshold = threshold
         self.min_likelihood = min_likelihood
+        self.min_sentence = min_sentence
 
     def fit(self, X, y):
         booster = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.06, random_state=0)
@@ -199,10 +233,15 @@ class Restorer(BaseEstimator, ClassifierMixin):
             p = probs[k:k + len(group)]
             k += len(group)
             best = int(np.argmax(p))
-            likely_spun = group[best].row[ROW_NAMES.index("document_likelihood")] >= self.min_likelihood
-            if p[best] >= self.threshold and likely_spun:
+            if p[best] >= self.threshold and self._likely_spun(group[best].row):
                 chosen.append((group[best], float(p[best])))
         return chosen
+
+
+    def _likely_spun(self, row: list[float]) -> bool:
+        """Whether the detector finds both the document and the sentence likely spun."""
+        return (row[ROW_NAMES.index("document_likelihood")] >= self.min_likelihood
+                and row[ROW_NAMES.index("sentence_probability")] >= self.min_sentence)
 
 
 class TrustingRestorer:

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from conftest import SEEDS
+from spinfix.textio import read_text
 
 SPUN = str(sorted(SEEDS.glob("000_*.txt"))[0])
 SOURCE = str(sorted(SEEDS.glob("001_*.txt"))[0])
@@ -128,3 +129,16 @@ def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
     scored = run("score", SPUN, "--model", str(model), "--json")
     assert scored.returncode == 0
     assert "spinfix-0.1.0-seed0" in json.loads(scored.stdout)["signature"]
+
+
+def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path):
+    dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r.joblib"
+    learned = run("dict", "learn", "--max-docs", "30", "--restorer-docs", "12", "-o", str(dictionary),
+                  "--restorer", str(restorer))
+    assert learned.returncode == 0, learned.stderr.decode()
+    rows = [line.split("\t") for line in dictionary.read_text().splitlines()[1:] if not line.startswith("#")]
+    assert len(rows) > 500 and any(spun == original for spun, original, *_ in rows[1:])  # kept counts
+    restored = run("restore", SPUN, "--dictionary", str(dictionary), "--restorer", str(restorer), "--json")
+    assert restored.returncode == 0, restored.stderr.decode()
+    for change in json.loads(restored.stdout)["substitutions"]:
+        assert read_text(SPUN)[change["start"]:change["end"]] == change["spun"]

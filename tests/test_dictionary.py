@@ -17,6 +17,7 @@ def test_round_trip_keeps_every_entry(tmp_path, seed_dictionary):
     again = load_dictionary(path)
     assert again.entries == seed_dictionary.entries
     assert again.documents == seed_dictionary.documents
+    assert again.kept == seed_dictionary.kept and seed_dictionary.kept
     assert path.read_text().startswith(MAGIC)
     assert again.entries[("stated", "said")].count == 4
 
@@ -29,8 +30,35 @@ def test_same_document_is_never_counted_twice(spun_seed, source_seed, seed_dicti
         seed_dictionary.merge(seed_dictionary)
 
 
+SOURCE = "The minister said the report was dirty and late. Critics stated their case at length."
+SPUN = "The minister stated the report was soiled and late. Critics stated their case at length."
+
+
+def test_phrases_left_as_written_are_counted_as_kept():
+    d = SubstitutionDictionary()
+    assert d.add_alignment(align(SPUN, SOURCE)) == 2
+    assert d.entries[("stated", "said")].count == 1 and d.entries[("soiled", "dirty")].count == 1
+    assert d.kept_count("stated") == 1  # the critics' "stated" is the source's own word
+    assert d.kept_count("soiled") == 0
+    assert "stated\tstated\t1\t1" in d.to_tsv()
+
+
+def test_a_batch_counts_kept_phrases_against_every_pair_it_taught():
+    unchanged = "Critics stated their case at length. The minister was late."
+    one_by_one = SubstitutionDictionary()
+    one_by_one.add_alignment(align(unchanged, unchanged))
+    one_by_one.add_alignment(align(SPUN, SOURCE))
+    batch = SubstitutionDictionary()
+    batch.add_alignments([align(unchanged, unchanged), align(SPUN, SOURCE)])
+    assert batch.entries == one_by_one.entries
+    assert batch.kept_count("stated") == 2 > one_by_one.kept_count("stated") == 1
+
+
 def test_merge_adds_counts_and_drops_nothing(seed_dictionary):
     other = import_phrase_list("spun,original\nstated,said\nbosom peril,breast cancer\n", "list.csv")
+    mine = SubstitutionDictionary()
+    mine.add_alignment(align(SPUN, SOURCE))
+    assert seed_dictionary.merge(mine).kept_count("stated") == seed_dictionary.kept_count("stated") + 1
     merged = seed_dictionary.merge(other)
     assert set(merged.entries) == set(seed_dictionary.entries) | set(other.entries)
     assert merged.entries[("stated", "said")].count == 5

@@ -1,4 +1,5 @@
 """Reference-free restoration: the shipped dictionary and restorer, and user-made dictionaries."""
+import numpy as np
 import pytest
 
 from conftest import seed
@@ -8,6 +9,7 @@ from spinfix.detecting import load_detector
 from spinfix.dictionary import import_phrase_list
 from spinfix.evaluation import correct_changes, score_restoration
 from spinfix.restoring import TrustingRestorer, default_dictionary, default_restorer, restore_with_dictionary
+from spinfix.training import wilson_lower
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,15 @@ def test_shipped_dictionary_restores_held_out_spun_text(detector, held_out):
     learned = score_restoration(held_out, dictionary, detector, default_restorer(), seed=9)
     naive = score_restoration(held_out, dictionary, detector, TrustingRestorer(), seed=9)
     assert learned.changes > 0
-    assert learned.precision >= 0.75 and learned.precision > 3 * naive.precision
+    assert learned.precision >= 0.8 and learned.precision > 3 * naive.precision
+    assert learned.recall >= 0.4
+    assert "spinner_table" in default_restorer().info_["trained_on"]
     assert learned.clean_changes_per_1000_words <= 1.0 < naive.clean_changes_per_1000_words
+
+
+def test_threshold_rule_keeps_a_margin_that_shrinks_with_evidence():
+    bounds = wilson_lower(np.array([9, 90, 900]), np.array([10, 100, 1000]))
+    assert np.all(bounds < 0.9) and bounds[0] < bounds[1] < bounds[2] and bounds[2] > 0.88
 
 
 @pytest.mark.parametrize("prefix", ["001", "002", "004"])
