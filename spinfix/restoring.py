@@ -97,14 +97,14 @@ class MatchContext:
     """What is known about one dictionary match beyond its words: how often the dictionary saw
     the phrase left as written (``kept``), the detector's sentence probability, document
     likelihood and word evidence, how often each phrase occurs in the whole document, and the
-    document's mean sentence probability (``spun_share``: how much of it looks spun)."""
+    document's mean sentence probability (``document_spun_share``: how much of it looks spun)."""
 
     kept: int
     probability: float
     likelihood: float
     evidence: float
     phrase_counts: Counter
-    spun_share: float
+    document_spun_share: float
 
 
 def _candidates(tokens: list[Token], i: int, j: int, options, ctx: MatchContext) -> list[Candidate]:
@@ -136,7 +136,7 @@ def _candidates(tokens: list[Token], i: int, j: int, options, ctx: MatchContext)
                posteriors[rank] - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0),
                math.log1p(ctx.kept), total / (total + ctx.kept), 1.0 - sum(with_keep), with_keep[rank],
                math.log1p(ctx.phrase_counts[original]), math.log1p(ctx.phrase_counts[" ".join(spun)] - 1),
-               ctx.spun_share]
+               ctx.document_spun_share]
         out.append(Candidate(tokens[i].start, tokens[j - 1].end, original, row))
     return out
 
@@ -181,14 +181,15 @@ def find_candidates(spun_text: str, dictionary: SubstitutionDictionary, detector
         probabilities, likelihood = list(analysis.probabilities), analysis.likelihood
     tokens_of = [sentence_tokens(s) for s in sentences]
     counts = phrase_counts(tokens_of)
-    spun_share = float(np.mean(probabilities)) if probabilities else 0.0
+    document_spun_share = float(np.mean(probabilities)) if probabilities else 0.0
     found = []
     for sentence, tokens, probability in zip(sentences, tokens_of, probabilities):
         matches = match_phrases(tokens, table)
         suspicion = _word_evidence(detector, sentence) if detector is not None and matches else {}
         for i, j, key in matches:
             evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
-            ctx = MatchContext(dictionary.kept_count(key), probability, likelihood, evidence, counts, spun_share)
+            ctx = MatchContext(dictionary.kept_count(key), probability, likelihood, evidence, counts,
+                               document_spun_share)
             cands = _candidates(tokens, i, j, table[key][:max_options], ctx)
             if cands:
                 found.append(cands)
