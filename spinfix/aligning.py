@@ -13,13 +13,14 @@ the sense of statistical MT's phrase extraction: no word inside a pair is aligne
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 
 from .errors import SpinfixError
-from .tokenizing import Sentence, Token, sentence_tokens, split_sentences
+from .tokenizing import Sentence, Token, normalize, sentence_tokens, split_sentences
 
 MIN_CONTAINMENT = 0.4  # share of a spun sentence's word weight found in its source sentence(s)
 MAX_ANCHOR_DF = 25  # a word in more source sentences than this is no anchor
@@ -39,6 +40,16 @@ class Substitution:
     spun_end: int
     ref_start: int
     ref_end: int
+
+    @property
+    def start(self) -> int:
+        """Where the spun side starts (as for a reference-free change)."""
+        return self.spun_start
+
+    @property
+    def end(self) -> int:
+        """Where the spun side ends."""
+        return self.spun_end
 
     @property
     def is_phrase_pair(self) -> bool:
@@ -81,6 +92,11 @@ class Alignment:
         return [s for s in self.substitutions if s.is_phrase_pair]
 
 
+def _key(tokens: list[Token]) -> tuple[str, ...]:
+    """A sentence's words in matching form: equal keys are the same sentence."""
+    return tuple(t.norm for t in tokens if t.is_word)
+
+
 def _word_counts(tokens: list[Token]) -> Counter:
     return Counter(t.norm for t in tokens if t.is_word)
 
@@ -90,6 +106,9 @@ class _SourceIndex:
 
     def __init__(self, ref_tokens: list[list[Token]]):
         self.counts = [_word_counts(toks) for toks in ref_tokens]
+        self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for j, toks in enumerate(ref_tokens):
+            self.exact[_key(toks)].append(j)
         df: Counter = Counter()
         for counts in self.counts:
             df.update(counts.keys())
@@ -114,12 +133,14 @@ class _SourceIndex:
             joint.update(self.counts[j])
         return sum(self.idf.get(w, 0.0) * min(c, joint[w]) for w, c in counts.items())
 
-    def candidates(self, counts: Counter, limit: int = 4) -> list[int]:
+    def candidates(self, counts: Counter, expected: int = 0, limit: int = 4) -> list[int]:
+        """The ``limit`` source sentences sharing the most rare-word weight; among equals, the
+        nearest to ``expected`` (a page repeats lines)."""
         votes: Counter = Counter()
         for w in counts:
             for j in self.postings.get(w, ()):
                 votes[j] += self.idf[w]
-        return [j for j, _ in votes.most_common(limit)]
+        return sorted(votes, key=lambda j: (-round(votes[j], 9), abs(j - expected)))[:limit]
 
 
 def _dice(index: _SourceIndex, counts: Counter, weight: float, span: tuple[int, int]) -> tuple[float, float]:
@@ -129,17 +150,27 @@ def _dice(index: _SourceIndex, counts: Counter, weight: float, span: tuple[int, 
     return 2 * shared / (weight + ref_weight or 1.0), shared / (weight or 1.0)
 
 
-def _match_sentence(index: _SourceIndex, counts: Counter) -> tuple[int, int] | None:
-    """The source span (one or two sentences) that best matches one spun sentence, if any."""
+NEAR_TIE = 0.9  # candidates within this share of the best similarity count as equally good
+
+
+def _match_sentence(index: _SourceIndex, counts: Counter, expected: int) -> tuple[int, int] | None:
+    """The source span (one or two sentences) that best matches one spun sentence, if any.
+
+    Of candidates about equally similar (a headline that a page repeats as its title), the one
+    nearest the ``expected`` position (where the previous spun sentence landed) wins, since
+    spinners keep the order of sentences.
+    """
     weight = index.weight(counts)
-    best, best_dice = None, 0.0
-    for j in index.candidates(counts):
+    scored = []
+    for j in index.candidates(counts, expected):
         dice, containment = _dice(index, counts, weight, (j, j + 1))
-        if containment >= MIN_CONTAINMENT and dice > best_dice:
-            best, best_dice = (j, j + 1), dice
-    if best is None:
+        if containment >= MIN_CONTAINMENT:
+            scored.append((dice, j))
+    if not scored:
         return None
-    j = best[0]
+    top = max(dice for dice, _ in scored)
+    best_dice, j = min(((d, j) for d, j in scored if d >= NEAR_TIE * top), key=lambda dj: abs(dj[1] - expected))
+    best = (j, j + 1)
     for span in ((j - 1, j + 1), (j, j + 2)):
         if span[0] >= 0 and span[1] <= len(index.counts):
             dice, _ = _dice(index, counts, weight, span)
@@ -151,17 +182,33 @@ def _match_sentence(index: _SourceIndex, counts: Counter) -> tuple[int, int] | N
 SHORT_SENTENCE = 4  # spun sentences with fewer words than this only attach next to a neighbour
 
 
-def _sentence_spans(index: _SourceIndex, spun_counts: list[Counter]) -> list[tuple[int, int] | None]:
+def _nearest(positions: list[int], expected: int) -> int:
+    """The position nearest ``expected`` in a sorted list."""
+    k = bisect.bisect_left(positions, expected)
+    return min(positions[max(0, k - 1):k + 1], key=lambda j: abs(j - expected))
+
+
+def _sentence_spans(index: _SourceIndex, spun_counts: list[Counter],
+                    spun_keys: list[tuple[str, ...]]) -> list[tuple[int, int] | None]:
     """The source span of each spun sentence, or None for spinner additions.
 
-    Long sentences are matched first, on their own. A short one ("BEIJING -", a dateline split
+    A sentence found unchanged in the source takes its copy nearest to where the previous one
+    landed. Other long sentences are matched on their own. A short one ("BEIJING -", a dateline split
     off its sentence) has too few words to be matched alone, so it may only join the source
     sentences next to where its aligned neighbours landed.
     """
-    spans: list[tuple[int, int] | None] = [
-        _match_sentence(index, counts) if sum(counts.values()) >= SHORT_SENTENCE else None
-        for counts in spun_counts
-    ]
+    spans: list[tuple[int, int] | None] = []
+    expected = 0
+    for key, counts in zip(spun_keys, spun_counts):
+        same = index.exact.get(key) if key else None
+        if same:  # a sentence left as it was: the nearest copy (a page repeats lines)
+            j = _nearest(same, expected)
+            span = (j, j + 1)
+        else:
+            span = _match_sentence(index, counts, expected) if sum(counts.values()) >= SHORT_SENTENCE else None
+        spans.append(span)
+        expected = span[1] if span else expected + 1  # an unmatched sentence likely stands for one source sentence
+    _drop_conflicts(index, spun_counts, spans)
     for i, counts in enumerate(spun_counts):
         if spans[i] is not None or not counts:
             continue
@@ -179,11 +226,94 @@ def _sentence_spans(index: _SourceIndex, spun_counts: list[Counter]) -> list[tup
     return spans
 
 
+def _drop_conflicts(index: _SourceIndex, spun_counts: list[Counter], spans: list[tuple[int, int] | None]) -> None:
+    """A source sentence claimed by two spun sentences that are not neighbours (a spinner splits
+    a sentence into consecutive ones, never into distant ones) keeps its best-matching claim;
+    the other spun sentence is left for the gap filling to place."""
+    claims: dict[int, list[int]] = defaultdict(list)
+    for i, span in enumerate(spans):
+        for j in range(*span) if span else ():
+            claims[j].append(i)
+    for claimants in claims.values():
+        if len(claimants) > 1 and claimants[-1] - claimants[0] >= len(claimants):
+            dice = {i: _dice(index, spun_counts[i], index.weight(spun_counts[i]), spans[i])[0]
+                    for i in claimants if spans[i]}
+            if dice:
+                best = max(dice, key=dice.get)
+                for i in dice:
+                    if abs(i - best) > 1 and i != best:
+                        spans[i] = None
+
+
+GAP_LINES = 3  # unaligned lines on each side of a gap between blocks that may be paired whole
+LENGTH_RATIO = 2.5  # a gap line pairs with a source line at most this many times longer or shorter
+
+
+def _immutables(lines: list[list[Token]]) -> Counter:
+    """Numbers and names (capitalized words after a line's first word): what spinners leave alone."""
+    return Counter(t.norm for toks in lines for k, t in enumerate(toks)
+                   if t.is_word and (any(c.isdigit() for c in t.text) or (k > 0 and t.text[:1].isupper())))
+
+
+def _plausible(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]], spun: range, ref: range) -> bool:
+    """Whether spun lines ``spun`` could be a rewording of source lines ``ref``: lengths alike,
+    and the same numbers and names (a spinner changes words, not those), so that a copy's own
+    addition is not taken for the rewording of a dateline or a byline."""
+    a = sum(t.is_word for i in spun for t in spun_tokens[i])
+    b = sum(t.is_word for j in ref for t in ref_tokens[j])
+    return (a > 0 and b > 0 and 1 / LENGTH_RATIO <= a / b <= LENGTH_RATIO
+            and _immutables([spun_tokens[i] for i in spun]) == _immutables([ref_tokens[j] for j in ref]))
+
+
+def _fill_gaps(blocks: list[Block], spun_tokens: list[list[Token]], ref_tokens: list[list[Token]]) -> list[Block]:
+    """Pair the lines left between aligned blocks with the source lines in the same gap.
+
+    A heavily spun short line ("Your e mail deal with is not going to be printed") shares too
+    few words with its source to be matched alone, but when the blocks before and after it are
+    aligned, the source lines between them are where it came from. Gaps of equal size are
+    paired line by line, small gaps of different sizes as one block, either way only lines that
+    :func:`_plausible` finds alike. Before the first block and after the last, lines are paired
+    outward from the alignment one by one while they are alike (a scraped source has furniture
+    that the copy lacks, and a copy additions that the source lacks).
+    """
+    if not blocks:  # nothing matched on its own: a short text spun beyond its words, or another text
+        n = len(spun_tokens)
+        if n and n == len(ref_tokens) and all(
+                _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(i, i + 1)) for i in range(n)):
+            return [Block((i, i + 1), (i, i + 1)) for i in range(n)]
+        return blocks
+    out: list[Block] = []
+    bounds = [Block((0, 0), (0, 0))] + blocks + [Block((len(spun_tokens),) * 2, (len(ref_tokens),) * 2)]
+    for before, after in zip(bounds, bounds[1:]):
+        spun_gap = range(before.spun[1], after.spun[0])
+        ref_gap = range(before.ref[1], after.ref[0])
+        if before is not bounds[0]:
+            out.append(before)
+        if not spun_gap or not ref_gap:
+            continue
+        if before is bounds[0] or after is bounds[-1]:
+            pairs = zip(reversed(spun_gap), reversed(ref_gap)) if before is bounds[0] else zip(spun_gap, ref_gap)
+            edge = []
+            for i, j in pairs:
+                if not _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(j, j + 1)):
+                    break
+                edge.append(Block((i, i + 1), (j, j + 1)))
+            out.extend(sorted(edge, key=lambda b: b.spun))
+        elif len(spun_gap) == len(ref_gap):
+            out.extend(Block((i, i + 1), (j, j + 1)) for i, j in zip(spun_gap, ref_gap)
+                       if _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(j, j + 1)))
+        elif len(spun_gap) <= GAP_LINES and len(ref_gap) <= GAP_LINES and _plausible(
+                spun_tokens, ref_tokens, spun_gap, ref_gap):
+            out.append(Block((spun_gap.start, spun_gap.stop), (ref_gap.start, ref_gap.stop)))
+    return out
+
+
 def align_sentences(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]]) -> list[Block]:
-    """Blocks of consecutive spun sentences aligned with overlapping source sentence spans."""
+    """Blocks of consecutive spun sentences aligned with overlapping source sentence spans,
+    then the lines between them paired (:func:`_fill_gaps`)."""
     index = _SourceIndex(ref_tokens)
     blocks: list[Block] = []
-    spans = _sentence_spans(index, [_word_counts(toks) for toks in spun_tokens])
+    spans = _sentence_spans(index, [_word_counts(toks) for toks in spun_tokens], [_key(toks) for toks in spun_tokens])
     for i, span in enumerate(spans):
         if span is None:
             continue
@@ -192,7 +322,7 @@ def align_sentences(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]
             blocks[-1] = Block((last.spun[0], i + 1), (min(last.ref[0], span[0]), max(last.ref[1], span[1])))
         else:
             blocks.append(Block((i, i + 1), span))
-    return blocks
+    return _fill_gaps(blocks, spun_tokens, ref_tokens)
 
 
 def _gap_before(text: str, toks: list[Token], k: int) -> str:
@@ -205,8 +335,9 @@ def _edit(spun_text: str, ref_text: str, a: list[Token], b: list[Token],
 
     A replacement spans its tokens exactly, unless the spacing next to it differs between the
     texts (``bomb,"' in`` against ``bomb,'" according``): then the span takes that space in,
-    so that applying it gives the source's spacing. An insertion or deletion takes the space
-    after it (or before it, at the end of a block) for the same reason.
+    so that applying it gives the source's spacing. An insertion or deletion between two kept
+    words spans everything between them, on both sides; at a block's edge it takes the space
+    after it (or before it, at the end) for the same reason.
     """
     s0 = a[i1].start if i1 < len(a) else a[-1].end
     s1 = a[i2 - 1].end if i1 < i2 else s0
@@ -217,6 +348,8 @@ def _edit(spun_text: str, ref_text: str, a: list[Token], b: list[Token],
             s0, r0 = a[i1 - 1].end, b[j1 - 1].end
         if _gap_before(spun_text, a, i2) != _gap_before(ref_text, b, j2):
             s1, r1 = a[i2].start, b[j2].start
+    elif 0 < i1 and 0 < j1 and i2 < len(a) and j2 < len(b):  # between two kept words: the source's spacing
+        s0, s1, r0, r1 = a[i1 - 1].end, a[i2].start, b[j1 - 1].end, b[j2].start
     elif i2 < len(a) and j2 < len(b):
         s1, r1 = a[i2].start, b[j2].start
     else:
@@ -230,11 +363,14 @@ def align_words(spun_text: str, ref_text: str, a: list[Token], b: list[Token]) -
 
     Adjacent edits are one phrase ("overseas insurance" -> "foreign"); a replacement of equal
     length on both sides is split word for word ("additional particulars" -> "further details"
-    gives two pairs), since a spinner swaps words one at a time. (That is wrong for the rare
+    gives two pairs), since a spinner swaps words one at a time. Words are compared with their
+    case, so that a restore gives the source's capitals back ("Repair or restore" -> "Fix or
+    repair"); a change of case alone makes no dictionary pair (pairs are case-folded). (That is wrong for the rare
     rewording of equal length, "the reason we're" -> "why we are": it restores the same text
     but adds weak pairs, which the dictionary's counts keep below the well-attested ones.)
     """
-    matcher = difflib.SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [normalize(t.text) for t in a], [normalize(t.text) for t in b],
+                                      autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

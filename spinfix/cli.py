@@ -7,22 +7,60 @@ code 2. Output files are written atomically, so a failed run leaves earlier ones
 from __future__ import annotations
 
 import argparse
-import importlib.resources
 import json
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from joblib import Parallel, delayed
 from tqdm import tqdm
 
 from . import __version__
-from .dictionary import (import_phrase_list, load_dictionary, load_or_new, save_dictionary)
+from .dictionary import (add_alignments_to_file, import_phrase_list, load_dictionary, locked, save_dictionary,
+                         update_dictionary)
 from .errors import SpinfixError
-from .textio import STDIN, atomic_write, read_text
+from . import textio
+from .paths import refuse_shipped
+from .textio import atomic_write, read_text
 
 EXIT_ERROR = 2
-SCORE_CHUNK = 16  # files scored together in one pass of the models
+EXIT_SPUN = 1  # score --fail-over: a document reached the given likelihood
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line, like every other spinfix error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"spinfix: error: {message} (see `{self.prog} --help`)\n")
+
+
+def probability(text: str) -> float:
+    """An option value between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An option value that is a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
+    return value
+
+
+def jobs(text: str) -> int:
+    """A worker count: at least 1, or -1 for all cores."""
+    value = int(text) if text.lstrip("-").isdigit() else 0
+    if value < 1 and value != -1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a worker count (1 or more, or -1 for all cores)")
+    return value
 
 
 def _print_json(obj: object) -> None:
@@ -30,12 +68,10 @@ def _print_json(obj: object) -> None:
 
 
 def _grow_dictionary(path: str | None, alignment) -> str:
-    """Add an alignment's pairs to the dictionary at ``path``; a line saying what happened."""
+    """Add an alignment's pairs to the dictionary at ``path`` (locked); a line saying what happened."""
     if not path:
         return ""
-    dictionary = load_or_new(path)
-    added = dictionary.add_alignment(alignment)
-    save_dictionary(dictionary, path)
+    added, dictionary = add_alignments_to_file(path, [alignment])
     if not added:
         return f"{path}: this pair was already counted; dictionary unchanged ({len(dictionary)} entries)"
     return f"{path}: added {added} pairs ({len(dictionary)} entries)"
@@ -58,9 +94,19 @@ def cmd_align(args: argparse.Namespace) -> None:
         print(note, file=sys.stderr)
 
 
+def _refuse_overwriting_inputs(output: str | None, inputs: list[str | None]) -> None:
+    """``-o`` may not name a file the same run reads."""
+    if not output or output == "-":
+        return
+    for path in inputs:
+        if path and path != "-" and os.path.exists(path) and os.path.exists(output) and os.path.samefile(path, output):
+            raise SpinfixError(f"{output}: is also an input of this run ({path}); write the output elsewhere")
+
+
 def cmd_restore(args: argparse.Namespace) -> None:
     from .restoring import restore_with_dictionary, restore_with_reference
 
+    _refuse_overwriting_inputs(args.output, [args.spun, args.reference, args.dictionary])
     spun = read_text(args.spun)
     if args.reference:
         result = restore_with_reference(spun, read_text(args.reference))
@@ -70,7 +116,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
         from .restoring import TrustingRestorer, load_restorer
         dictionary = load_dictionary(args.dictionary) if args.dictionary else None
         restorer = TrustingRestorer() if args.trust else load_restorer(args.restorer) if args.restorer else None
-        result = restore_with_dictionary(spun, dictionary, load_detector(args.model), restorer)
+        result = restore_with_dictionary(spun, dictionary, load_detector(args.model), restorer, args.only_dictionary)
         note = ""
     if args.output:
         atomic_write(args.output, result.restored)
@@ -84,84 +130,61 @@ def cmd_restore(args: argparse.Namespace) -> None:
         print(note, file=sys.stderr)
 
 
-def _inputs(paths: list[str]) -> list[str]:
-    """Expand directories into the text files below them; ``-`` stays standard input."""
-    out = []
-    for path in paths:
-        p = Path(path)
-        if path != STDIN and p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-            if not found:
-                raise SpinfixError(f"{path}: directory has no files to score")
-            out.extend(found)
-        else:
-            out.append(path)
-    return out
-
-
-def _score_chunk(paths: list[str], model: str | None, threshold: float | None,
-                 stdin_text: str | None) -> list[str | dict]:
-    """Score a chunk of files in one worker and one pass of the models: per file, a
-    DocumentScore dict, or the error message as a string."""
-    from .detecting import load_detector
-    texts: dict[int, str] = {}
-    results: list[str | dict] = []
-    for k, path in enumerate(paths):
-        try:
-            texts[k] = stdin_text if path == STDIN else read_text(path)
-            results.append({})
-        except SpinfixError as exc:
-            results.append(str(exc))
-    names = ["<stdin>" if paths[k] == STDIN else paths[k] for k in texts]
-    for k, score in zip(texts, load_detector(model).score_texts(list(texts.values()), names, threshold)):
-        results[k] = score.to_dict()
-    return results
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from .detecting import DocumentScore, SentenceScore, SuspectWord, load_detector
+    """Print each document's score (or a summary line); exit 1 when one reaches ``--fail-over``,
+    2 when a named file could not be scored."""
+    from .batch import SUMMARY_HEADER, FileError, discover, score_files, summary_line
 
-    load_detector(args.model)  # a bad model fails once, up front
-    paths = _inputs(args.files)
-    stdin_text = read_text(STDIN) if STDIN in paths else None
-    chunks = [paths[k:k + SCORE_CHUNK] for k in range(0, len(paths), SCORE_CHUNK)]
-    jobs = 1 if len(chunks) < 2 else args.jobs
-    tasks = (delayed(_score_chunk)(chunk, args.model, args.threshold, stdin_text) for chunk in chunks)
-    results = Parallel(n_jobs=jobs, return_as="generator")(tasks)
-    bar = tqdm(total=len(paths), unit="file", disable=len(paths) < 2 or not sys.stderr.isatty())
-    failures = 0
-    for chunk_results in results:
-        for result in chunk_results:
-            bar.update()
-            if isinstance(result, str):
-                failures += 1
-                bar.write(f"spinfix: error: {result}", file=sys.stderr)
-                continue
-            sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
-                         for s in result["sentences"]]
-            score = DocumentScore(result["file"], result["spin_likelihood"], sentences, result["signature"])
-            print(score.format(is_json=args.json), flush=True)
+    files = discover(args.files, args.glob)
+    bar = tqdm(total=len(files), unit="file", disable=not (args.progress or (len(files) > 1 and sys.stderr.isatty())))
+    if args.summary:
+        print("\t".join(SUMMARY_HEADER))
+    failed = spun = False
+    scored = []
+    for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes):
+        bar.update()
+        if isinstance(result, FileError):
+            failed |= result.named
+            bar.write(f"spinfix: {'error' if result.named else 'skipped'}: {result.message}", file=sys.stderr)
+            continue
+        spun |= args.fail_over is not None and result.spin_likelihood >= args.fail_over
+        print(summary_line(result) if args.summary else result.format(is_json=args.json), flush=True)
+        if args.html and result.file != "<stdin>":
+            scored.append(result)
     bar.close()
-    return EXIT_ERROR if failures else 0
+    if args.html:
+        from .report import ReportDocument, render_report
+        atomic_write(args.html, render_report([ReportDocument(s, read_text(s.file, args.max_bytes)) for s in scored]))
+    return EXIT_ERROR if failed else EXIT_SPUN if spun else 0
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from .report import render_report, report_documents
+
+    if args.reference and len(args.files) != 1:
+        raise SpinfixError("--reference goes with one file; give one spun file and its source")
+    _refuse_overwriting_inputs(args.output, [*args.files, args.reference, args.dictionary])
+    documents = report_documents(args.files, args.reference, args.restore, args.dictionary, args.model, args.threshold)
+    atomic_write(args.output, render_report(documents))
+    print(f"{args.output}: report of {len(documents)} documents", file=sys.stderr)
 
 
 def cmd_train(args: argparse.Namespace) -> None:
     from .corpora import load_pairs
-    from .detecting import default_model_path
+    from .paths import user_path
     from .training import train
 
+    output = args.output or user_path("detector.joblib")
     pairs = load_pairs(args.pairs) if args.pairs else None
     if pairs and args.dictionary:
         from .aligning import align
-        dictionary = load_or_new(args.dictionary)
-        added = dictionary.add_alignments([align(p.spun, p.clean) for p in tqdm(
-            pairs, desc="aligning pairs", disable=not sys.stderr.isatty())])
-        save_dictionary(dictionary, args.dictionary)
+        alignments = [align(p.spun, p.clean) for p in tqdm(pairs, desc="aligning pairs", unit="pair",
+                                                            disable=not sys.stderr.isatty())]
+        added, dictionary = add_alignments_to_file(args.dictionary, alignments)
         print(f"{args.dictionary}: added {added} pairs from {len(pairs)} documents ({len(dictionary)} entries)",
               file=sys.stderr)
     detector, report = train(pairs=pairs, seed=args.seed, max_docs=args.max_docs,
                              baselines=not args.no_baselines, progress=sys.stderr.isatty())
-    output = args.output or default_model_path()
     detector.save(output)
     summary = {"model": output, "data": report.data, "metrics": report.metrics, "threshold": detector.threshold}
     if args.report:
@@ -172,56 +195,55 @@ def cmd_train(args: argparse.Namespace) -> None:
 def cmd_dict_show(args: argparse.Namespace) -> None:
     dictionary = load_dictionary(args.file)
     rows = dictionary.top(args.top)
+    sources = dict(dictionary.sources())
     if args.json:
-        _print_json({"entries": len(dictionary), "documents": len(dictionary.documents),
-                     "top": [{"spun": s, "original": o, "count": e.count, "documents": e.documents}
-                             for s, o, e in rows]})
+        _print_json({"entries": len(dictionary), "documents": len(dictionary.documents), "sources": sources,
+                     "top": [{"spun": s, "original": o, "source": src, "count": e.count, "documents": e.documents}
+                             for s, o, src, e in rows]})
         return
-    print(f"{len(dictionary)} entries from {len(dictionary.documents)} documents")
-    for spun, original, entry in rows:
-        print(f"{entry.count:6d} {entry.documents:5d}  {spun} -> {original}")
+    by_source = ", ".join(f"{n} {src}" for src, n in sorted(sources.items()))
+    print(f"{len(dictionary)} entries ({by_source}) from {len(dictionary.documents)} documents")
+    for spun, original, source, entry in rows:
+        print(f"{entry.count:6d} {entry.documents:5d}  {source:8s}  {spun} -> {original}")
 
 
 def cmd_dict_merge(args: argparse.Namespace) -> None:
-    merged = load_dictionary(args.first).merge(load_dictionary(args.second))
-    save_dictionary(merged, args.output)
+    with locked(args.output):
+        merged = load_dictionary(args.first).merge(load_dictionary(args.second))
+        save_dictionary(merged, args.output)
     print(f"{args.output}: {len(merged)} entries from {len(merged.documents)} documents", file=sys.stderr)
 
 
 def cmd_dict_import(args: argparse.Namespace) -> None:
     imported = import_phrase_list(read_text(args.file), args.file)
-    result = load_or_new(args.output).merge(imported)
-    save_dictionary(result, args.output)
+    result = update_dictionary(args.output, lambda d: d.merge(imported))
     print(f"{args.output}: imported {len(imported)} phrases ({len(result)} entries)", file=sys.stderr)
 
 
 def cmd_dict_learn(args: argparse.Namespace) -> None:
     from .corpora import split_documents, training_documents
     from .detecting import load_detector
-    from .restoring import DEFAULT_DICTIONARY, DEFAULT_RESTORER, save_restorer
-    from .training import learn_dictionary, train_restorer
+    from .paths import user_path
+    from .restorer_training import learn_restoration
+    from .restoring import save_restorer
 
-    splits = split_documents(training_documents())
-    models = importlib.resources.files("spinfix.models")
-    output = args.output or str(models.joinpath(DEFAULT_DICTIONARY))
-    restorer_path = args.restorer or str(models.joinpath(DEFAULT_RESTORER))
-    table = args.spinner == "table"
-    dictionary = learn_dictionary(splits["train"][:args.max_docs], seed=args.seed, copies=args.copies,
-                                  progress=sys.stderr.isatty(), table=table)
-    save_dictionary(dictionary, output)
-    print(f"{output}: {len(dictionary)} entries from {len(dictionary.documents)} spun documents", file=sys.stderr)
-    validation = splits["validation"]
-    half = min(args.restorer_docs, len(validation) // 2)
-    restorer = train_restorer(validation[:half], validation[half:2 * half], dictionary, load_detector(args.model),
-                              seed=args.seed, table=table)
-    save_restorer(restorer, restorer_path)
-    print(f"{restorer_path}: restorer trained on {half} documents, threshold {restorer.threshold:.3f}",
+    args.output = args.output or user_path("dictionary.tsv")
+    args.restorer = args.restorer or user_path("restorer.joblib")
+    dictionary, restorer = learn_restoration(split_documents(training_documents()), load_detector(args.model),
+                                             args.max_docs, args.restorer_docs, args.seed, sys.stderr.isatty())
+    save_dictionary(dictionary, args.output)
+    print(f"{args.output}: {len(dictionary)} prior entries from {len(dictionary.documents)} spun documents",
           file=sys.stderr)
+    save_restorer(restorer, args.restorer)
+    print(f"{args.restorer}: restorer threshold {restorer.threshold:.3f}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spinfix", description="Find and undo article spinning.")
+    parser = _Parser(prog="spinfix", description="Find and undo article spinning.")
     parser.add_argument("--version", action="version", version=f"spinfix {__version__}")
+    parser.add_argument("--max-bytes", type=positive_int, default=textio.MAX_BYTES, metavar="N",
+                        help=f"refuse inputs larger than N bytes (default: {textio.MAX_BYTES:,})")
+    parser.add_argument("--debug", action="store_true", help="show the stack of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("align", help="align a spun text with its clean source and list the substitutions")
@@ -239,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="MODEL", help="detector model for reference-free restoring (default: shipped)")
     p.add_argument("--restorer", metavar="MODEL", help="restorer model for reference-free restoring (default: shipped)")
     p.add_argument("--trust", action="store_true",
-                   help="apply every dictionary match (for curated tortured-phrase lists)")
+                   help="apply every match of --dictionary as listed (for curated tortured-phrase lists)")
+    p.add_argument("--only-dictionary", action="store_true",
+                   help="restore from --dictionary alone, without the shipped prior dictionary and thesaurus")
     p.add_argument("-o", "--output", metavar="OUT", help="write the restored text here")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_restore)
@@ -247,16 +271,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="spin likelihood of documents, with the flagged sentences")
     p.add_argument("files", nargs="+", metavar="FILE", help="text files or directories (- for stdin)")
     p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
-    p.add_argument("--threshold", type=float, metavar="T", help="flag sentences at or above T (default: the model's)")
-    p.add_argument("--jobs", type=int, default=-1, metavar="N", help="parallel workers for many files (default: all cores)")
+    p.add_argument("--summary", action="store_true",
+                   help="one TSV line per file: file, likelihood, flagged sentences, suspects per 100 words")
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    p.add_argument("--fail-over", type=probability, metavar="P",
+                   help="exit 1 when a document's likelihood is at least P (0: none, 2: errors)")
+    p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
+    p.add_argument("--jobs", type=jobs, default=-1, metavar="N", help="parallel workers for many files (default: all cores)")
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
+    p.add_argument("--html", metavar="OUT", help="also write an HTML report of the scored files (see `spinfix report`)")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("report", help="a self-contained HTML page: highlighted suspects, restore diffs, an index")
+    p.add_argument("files", nargs="+", metavar="FILE", help="text files (- for stdin)")
+    p.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the page")
+    p.add_argument("--reference", metavar="REF", help="also restore the (one) file against its source, shown as a diff")
+    p.add_argument("--restore", action="store_true", help="also restore each file without a reference, shown as a diff")
+    p.add_argument("--dictionary", metavar="FILE", help="with --restore: your dictionary, beside the shipped knowledge")
+    p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
+    p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("train", help="train the detector (from the corpora, plus your own spun/clean pairs)")
     p.add_argument("--pairs", metavar="DIR", help="directory of NAME.spun.txt + NAME.clean.txt pairs")
-    p.add_argument("-o", "--output", metavar="MODEL", help="where to write the model (default: the shipped model)")
+    p.add_argument("-o", "--output", metavar="MODEL",
+                   help="where to write the model (default: detector.joblib in the user data directory)")
     p.add_argument("--dictionary", metavar="DICT", help="also add the pairs' substitutions to this dictionary")
-    p.add_argument("--max-docs", type=int, metavar="N", help="use only N corpus documents (quick runs)")
+    p.add_argument("--max-docs", type=positive_int, metavar="N", help="use only N corpus documents (quick runs)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-baselines", action="store_true", help="skip training the two baselines")
     p.add_argument("--report", metavar="FILE", help="also write the metrics as JSON here")
@@ -266,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     dsub = p.add_subparsers(dest="dict_command", required=True)
     q = dsub.add_parser("show", help="list the most frequent pairs")
     q.add_argument("file")
-    q.add_argument("-n", "--top", type=int, default=20)
+    q.add_argument("-n", "--top", type=positive_int, default=20)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_dict_show)
     q = dsub.add_parser("merge", help="merge two dictionaries into a third")
@@ -278,32 +320,70 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file")
     q.add_argument("-o", "--output", required=True, help="dictionary to create or add to")
     q.set_defaults(func=cmd_dict_import)
-    q = dsub.add_parser("learn", help="learn a dictionary from synthetic spun copies of the training corpora")
-    q.add_argument("-o", "--output", help="where to write it (default: the shipped dictionary)")
-    q.add_argument("--max-docs", type=int, help="use only the first N training documents")
-    q.add_argument("--copies", type=int, default=2, help="spun copies per document")
+    q = dsub.add_parser("learn", help="learn the prior dictionary and the restorer from synthetic spinners "
+                                      "of many table shapes (what spinfix ships)")
+    q.add_argument("-o", "--output", help="where to write the dictionary (default: dictionary.tsv in the "
+                   "user data directory)")
+    q.add_argument("--restorer", help="where to write the restorer (default: restorer.joblib in the user data directory)")
+    q.add_argument("--max-docs", type=positive_int, help="use only the first N training documents")
     q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--restorer", help="where to write the restorer model (default: the shipped one)")
-    q.add_argument("--restorer-docs", type=int, default=200, help="validation documents to fit it on (as many to tune)")
+    q.add_argument("--restorer-docs", type=positive_int, default=200, help="validation documents to fit it on (as many to tune)")
     q.add_argument("--model", help="detector the restorer works with (default: shipped)")
-    q.add_argument("--spinner", choices=["table", "thesaurus"], default="table",
-                   help="spin with a commercial-like synonym table (default) or the whole thesaurus")
     q.set_defaults(func=cmd_dict_learn)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+def _fail(message: str) -> int:
+    """One line on stderr (if stderr still takes it) and the error exit code."""
     try:
-        return args.func(args) or 0
+        print(f"spinfix: error: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+    return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code. Every failure is one line on stderr;
+    ``--debug`` shows the stack of an unexpected one."""
+    args = build_parser().parse_args(argv)
+    textio.MAX_BYTES = args.max_bytes
+    try:
+        for path in _written(args):
+            refuse_shipped(path)  # before any work, not after minutes of it
+        code = args.func(args) or 0
+        sys.stdout.flush()
+        return code
     except SpinfixError as exc:
-        print(f"spinfix: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:  # standard output full, gone or refused
+        _silence_stdout()
+        return _fail(f"cannot write the output ({exc.strerror or type(exc).__name__})")
+    except Exception as exc:
+        if args.debug:
+            raise
+        return _fail(f"internal error ({type(exc).__name__}: {str(exc)[:200]}); "
+                     "rerun with --debug for the details and please report it")
+
+
+def _written(args: argparse.Namespace) -> list[str]:
+    """The files this command will write."""
+    paths = [getattr(args, name, None) for name in ("output", "restorer", "html")]
+    if args.command == "align" or args.command == "train" or (args.command == "restore" and args.reference):
+        paths.append(args.dictionary)  # grown with the aligned pairs
+    return [p for p in paths if p and p != "-"]
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

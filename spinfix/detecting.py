@@ -8,6 +8,7 @@ means, never counts, so a long clean document does not look spun for being long.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import io
 import json
@@ -150,8 +151,22 @@ class DocumentScore:
     def flagged(self) -> list[SentenceScore]:
         return [s for s in self.sentences if s.flagged]
 
+    @property
+    def suspects_per_100_words(self) -> float:
+        """Suspect words named in flagged sentences per 100 words of the document: how densely
+        spun it looks (a few clear swaps among 500 words is light spin, not none)."""
+        words = sum(len(s.text.split()) for s in self.sentences)
+        return round(100 * sum(len(s.suspects) for s in self.sentences) / max(words, 1), 2)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "suspects_per_100_words": self.suspects_per_100_words}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentScore:
+        """The inverse of :meth:`to_dict` (what parallel workers send back)."""
+        sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
+                     for s in data["sentences"]]
+        return cls(data["file"], data["spin_likelihood"], sentences, data["signature"])
 
     def format(self, is_json: bool = False) -> str:
         """The same result for programs (one JSON line) or for people (plain text)."""
@@ -193,11 +208,13 @@ class Detector:
     threshold: float = 0.5
     info: dict = field(default_factory=dict)
 
-    @property
-    def signature(self) -> str:
-        """sacrebleu-style: what produced a score, so that scores are comparable and reproducible."""
-        return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}|format:{MODEL_FORMAT}"
-                f"|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{self.threshold:.2f}")
+    def signature(self, threshold: float | None = None) -> str:
+        """sacrebleu-style, built from the run: the version, the model's name and content hash,
+        the language model, the thesaurus and the threshold actually used, so that two runs
+        with any different setting never print the same signature."""
+        threshold = self.threshold if threshold is None else threshold
+        return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
+                f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}")
 
     @property
     def features(self) -> SpinFeatures:
@@ -243,7 +260,7 @@ class Detector:
                 flagged = bool(p >= threshold)
                 scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), flagged,
                                             self.suspects(s) if flagged else []))
-            results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature))
+            results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature(threshold)))
         return results
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -272,7 +289,9 @@ def load_detector(path: str | None = None) -> Detector:
         hint = "run `spinfix train` to build it" if path == default_model_path() else "check the path"
         raise SpinfixError(f"{path}: no such model file; {hint}")
     try:
-        payload = joblib.load(path)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        payload = joblib.load(io.BytesIO(raw))
     except Exception as exc:  # joblib raises many types on corrupt input
         raise SpinfixError(f"{path}: corrupt model file ({type(exc).__name__}); retrain with `spinfix train`") from None
     if not isinstance(payload, dict) or "detector" not in payload:
@@ -280,4 +299,8 @@ def load_detector(path: str | None = None) -> Detector:
     if payload.get("format") != MODEL_FORMAT:
         raise SpinfixError(f"{path}: model format {payload.get('format')} but this spinfix reads format "
                            f"{MODEL_FORMAT}; retrain with `spinfix train`")
-    return payload["detector"]
+    detector = payload["detector"]
+    if not isinstance(detector, Detector):
+        raise SpinfixError(f"{path}: holds a {type(detector).__name__}, not a spinfix detector")
+    detector.info = {**detector.info, "sha256": hashlib.sha256(raw).hexdigest()}
+    return detector

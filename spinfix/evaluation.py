@@ -1,25 +1,45 @@
-"""Measuring reference-free restoration against known truth (the synthetic spinner's swaps)."""
+"""Measuring reference-free restoration against known truth (a synthetic spinner's swaps).
+
+The measure is per scenario: documents spun by one spinner table, the knowledge a user would
+have (k aligned pairs of that spinner, the shipped prior, the thesaurus), a restorer. Right
+means the spinner's original put back at the very place it replaced it.
+"""
 from __future__ import annotations
 
+import difflib
+import random
 from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .corpora import Document
 from .detecting import Detector
-from .dictionary import SubstitutionDictionary
-from .restoring import Change, Restorer, TrustingRestorer, find_candidates
-from .spinning import Swap
-from .training import labelled_candidates
+from .dictionary import SubstitutionDictionary, phrase_key
+from .restoring import (Change, Knowledge, Restorer, TrustingRestorer, find_candidates, is_observed,
+                        restore_with_reference)
+from .restorer_training import Labelled
+from .spinner_tables import TableShape, build_table
+from .spinning import Spinner, Swap
+from .tokenizing import tokenize
+from .training import names_in
 
 
 @dataclass
 class RestorationScore:
-    """Precision and recall of restored substitutions, and changes made to clean text."""
+    """Precision and recall of restored substitutions (recall over all swaps, over the swaps
+    whose pair the user's dictionary holds, and over those of them whose spun side is not
+    function words alone), and changes made to clean text."""
 
     precision: float
     recall: float
+    recall_held: float
+    recall_held_content: float
     changes: int
     correct: int
     swaps: int
+    held_swaps: int
+    held_content_swaps: int
     clean_changes_per_1000_words: float
 
     def to_dict(self) -> dict:
@@ -32,23 +52,105 @@ def correct_changes(changes: list[Change], swaps: list[Swap]) -> int:
     return sum(truth.get((c.start, c.end)) == c.original.lower() for c in changes)
 
 
-def score_restoration(docs: list[Document], dictionary: SubstitutionDictionary, detector: Detector | None,
-                      restorer: Restorer | TrustingRestorer, seed: int = 0, table: bool = True) -> RestorationScore:
-    """Spin each held-out document (``table``: with the spinner the dictionary learned from, as
-    in :func:`spinfix.training.learn_dictionary`), restore it without its source and count right
-    changes; then restore the clean originals and count every change made to them."""
-    groups, truths, _ = labelled_candidates(docs, dictionary, detector, seed, table)
-    changes = correct = swaps = 0
-    for doc_groups, truth in zip(groups, truths):
-        decided = restorer.decide(doc_groups)
-        made = [Change("", c.original, c.start, c.end, p) for c, p in decided]
-        changes += len(made)
-        correct += correct_changes(made, truth)
+def held_by(swaps: list[Swap], dictionary: SubstitutionDictionary | None) -> list[Swap]:
+    """The swaps whose ``spun -> original`` pair ``dictionary`` holds."""
+    if dictionary is None:
+        return []
+    return [w for w in swaps if dictionary.count(phrase_key(w.spun), phrase_key(w.original))]
+
+
+def decisions(labelled: Labelled, restorer: Restorer) -> list[list[tuple[Change, float, bool]]]:
+    """Per document, every change the restorer would make at any threshold: the change, its
+    probability, and whether the user's dictionary holds its pair."""
+    return [[(Change("", c.original, c.start, c.end, p), p, is_observed(c)) for c, p in restorer.scored(doc)]
+            for doc in labelled.groups]
+
+
+def clean_changes(docs: list[Document], knowledge: Knowledge, detector: Detector | None,
+                  restorer: Restorer | TrustingRestorer) -> float:
+    """Changes the restorer makes to the clean originals, per 1,000 words."""
+    made = sum(len(restorer.decide(find_candidates(d.text, knowledge, detector))) for d in docs)
+    return 1000 * made / max(sum(len(d.text.split()) for d in docs), 1)
+
+
+def score_restoration(labelled: Labelled, restorer: Restorer | TrustingRestorer, clean_rate: float,
+                      dictionary: SubstitutionDictionary | None = None,
+                      threshold: float | None = None) -> RestorationScore:
+    """Score the changes the restorer makes on spun documents whose truth ``labelled`` holds
+    (at its own thresholds, or at one ``threshold`` for every candidate)."""
+    if threshold is None:
+        made = [[Change("", c.original, c.start, c.end, p) for c, p in restorer.decide(doc)] for doc in labelled.groups]
+    else:
+        made = [[c for c, p, _ in doc if p >= threshold] for doc in decisions(labelled, restorer)]
+    return _score(labelled, made, clean_rate, dictionary)
+
+
+def _score(labelled: Labelled, made: list[list[Change]], clean_rate: float,
+           dictionary: SubstitutionDictionary | None) -> RestorationScore:
+    changes = correct = swaps = held = held_correct = content = content_correct = 0
+    for kept, truth in zip(made, labelled.truths):
+        held_swaps = held_by(truth, dictionary)
+        content_swaps = [w for w in held_swaps if not all(x in ENGLISH_STOP_WORDS for x in phrase_key(w.spun).split())]
+        changes += len(kept)
+        correct += correct_changes(kept, truth)
         swaps += len(truth)
-    clean = sum(len(restorer.decide(find_candidates(d.text, dictionary, detector))) for d in docs)
-    words = sum(len(d.text.split()) for d in docs)
-    return RestorationScore(correct / max(changes, 1), correct / max(swaps, 1), changes, correct, swaps,
-                            1000 * clean / max(words, 1))
+        held += len(held_swaps)
+        held_correct += correct_changes(kept, held_swaps)
+        content += len(content_swaps)
+        content_correct += correct_changes(kept, content_swaps)
+    return RestorationScore(correct / max(changes, 1), correct / max(swaps, 1), held_correct / max(held, 1),
+                            content_correct / max(content, 1), changes, correct, swaps, held, content, clean_rate)
 
 
-__all__ = ["RestorationScore", "correct_changes", "score_restoration"]
+def precision_recall_curve(labelled: Labelled, restorer: Restorer, points: int = 21) -> list[dict]:
+    """Precision and recall at a range of thresholds (the probabilities' quantiles), one
+    threshold for every candidate."""
+    made = decisions(labelled, restorer)
+    probabilities = sorted(p for doc in made for _, p, _ in doc)
+    if not probabilities:
+        return []
+    out = []
+    for t in sorted(set(np.quantile(probabilities, np.linspace(0, 0.995, points)).round(3))):
+        s = _score(labelled, [[c for c, p, _ in doc if p >= t] for doc in made], float("nan"), None)
+        out.append({"threshold": float(t), "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                    "changes": s.changes})
+    return out
+
+
+FOOTER_LINES = (
+    "Your email address will not be published.", "Required fields are marked", "Fix or repair",
+    "Leave a Reply", "Share this story", "Related Articles", "Sign up for our daily newsletter",
+    "Click here to read the full story", "All rights reserved.", "Report an error", "Back to top",
+)
+
+
+def token_accuracy(restored: str, source: str) -> float:
+    """Tokens in the same order in both texts, over the longer token count (1.0: identical)."""
+    a, b = [t.text for t in tokenize(restored)], [t.text for t in tokenize(source)]
+    matched = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return matched / max(len(a), len(b), 1)
+
+
+def with_furniture(doc: Document, rng: random.Random) -> str:
+    """``doc`` as a scraped page: a headline and dateline line above, footer lines below."""
+    top = [doc.text.strip().split("\n", 1)[0], f"Updated {rng.randint(1, 12)}:{rng.randint(10, 59)} PM"]
+    return "\n".join(top + [doc.text.strip()] + rng.sample(FOOTER_LINES, 5)) + "\n"
+
+
+def reference_restore_accuracy(docs: list[Document], spec: TableShape, rate: float = 0.8,
+                               seed: int = 0) -> dict:
+    """Spin each document with its page furniture at ``rate`` of ``spec``'s matches, restore it
+    against its source, and measure the token accuracy of the result against the source."""
+    names = names_in(docs)
+    accuracies = []
+    for k, doc in enumerate(docs):
+        source = with_furniture(doc, random.Random(seed + k))
+        spinner = Spinner(rate, seed=seed * 7919 + k, names=names, thesaurus=build_table(spec))
+        spun, _ = spinner.spin_document(source)
+        accuracies.append(token_accuracy(restore_with_reference(spun, source).restored, source))
+    return {"documents": len(docs), "rate": rate, "shape": spec.name,
+            "token_accuracy": round(float(np.mean(accuracies)), 4), "worst": round(min(accuracies), 4)}
+
+
+__all__ = ["RestorationScore", "reference_restore_accuracy", "token_accuracy", "with_furniture", "clean_changes", "correct_changes", "decisions", "held_by",
+           "precision_recall_curve", "score_restoration"]

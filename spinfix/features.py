@@ -25,7 +25,7 @@ from sklearn.model_selection import StratifiedKFold
 from .spinning import us_spelling
 from .lm import BOS, LanguageModel, default_lm
 from .thesaurus import default_thesaurus
-from .tokenizing import normalize_chars
+from .tokenizing import lower_in_place, normalize_chars
 
 NAME = "<name>"
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -64,7 +64,7 @@ def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[s
 
     Hyphenated words are split ("month-to-month" is unknown, its parts are not)."""
     text = normalize_chars(sentence)
-    lower = text.lower()
+    lower = lower_in_place(text)
     words = []
     for m in LM_WORD_RE.finditer(lower):
         before = text[:m.start()].rstrip()

@@ -15,6 +15,7 @@ import math
 import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 import joblib
 import numpy as np
@@ -25,15 +26,16 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
-from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
+from .dictionary import MAX_PHRASE_WORDS, SOURCES, SubstitutionDictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
 from .textio import atomic_write
 from .lm import default_lm, phrase_fit
+from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sentences
 
 DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
-MAX_OPTIONS = 8  # originals considered per spun phrase, most frequent first
+MAX_OPTIONS = 8  # listed originals considered per spun phrase, most frequent first
 TARGET_PRECISION = 0.9
 
 
@@ -71,35 +73,178 @@ def restore_with_reference(spun_text: str, ref_text: str) -> Restoration:
 
 
 def default_dictionary() -> SubstitutionDictionary:
-    """The dictionary shipped in ``models/``, learned from synthetic training pairs."""
+    """The dictionary shipped in ``models/``: ``prior`` rows learned from synthetic spinners."""
     return load_dictionary(str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY)))
 
 
-ROW_NAMES = ["gain", "gain_to_best", "is_best_gain", "log_count", "share", "log_total", "count_rank",
-             "n_options", "own_unigram", "option_unigram", "own_words", "option_words", "function_word",
-             "sentence_probability", "document_likelihood", "word_evidence", "posterior", "posterior_margin",
-             "log_kept", "spun_share", "keep_posterior", "posterior_with_keep", "original_in_document",
-             "spun_in_document", "document_spun_share"]
+ROW_NAMES = [
+    "gain", "gain_to_best", "is_best_gain", "n_options", "option_rank",
+    "observed", "observed_docs", "observed_share", "observed_kept",
+    "prior", "prior_share", "prior_kept", "curated",
+    "thesaurus_step", "forward_rank", "backward_rank",
+    "own_unigram", "option_unigram", "own_words", "option_words", "function_word",
+    "sentence_probability", "document_likelihood", "word_evidence",
+    "posterior", "posterior_margin", "keep_posterior", "posterior_with_keep",
+    "original_in_document", "spun_in_document", "document_spun_share",
+]
+COLUMN = {name: k for k, name in enumerate(ROW_NAMES)}
+THESAURUS_STEP1 = 12  # one-step thesaurus neighbours proposed per phrase
+FORWARD_RANKS = 4  # a word is proposed as the original of its synonyms of these first ranks
+THESAURUS_STEP2 = 4  # two-step neighbours proposed per phrase (through its first four neighbours)
+PSEUDO_COUNT = {0: 0.0, 1: 0.5, 2: 0.1}  # what reaching an original through the thesaurus is worth
+OBSERVED_WEIGHT = 5.0  # one observed pair weighs like this many prior ones in the channel
+CURATED_WEIGHT = 100.0  # a curated pair weighs like this many prior ones
+NOT_LISTED = 12  # rank given to a synonym a thesaurus entry does not list
+
+
+@dataclass(frozen=True)
+class Option:
+    """One original proposed for a spun phrase, with where the proposal comes from: counts per
+    dictionary source, and how the thesaurus reaches it (``step`` 1 or 2, 0 when it does not;
+    ``forward_rank``: where the spun phrase stands among the original's synonyms, which a
+    spinner's table prefers; ``backward_rank``: where the original stands among the spun
+    phrase's neighbours)."""
+
+    original: str
+    observed: int = 0
+    observed_docs: int = 0
+    prior: int = 0
+    curated: int = 0
+    step: int = 0
+    forward_rank: int = NOT_LISTED
+    backward_rank: int = NOT_LISTED
+
+    @property
+    def listed(self) -> int:
+        """How often a dictionary lists this pair, over every source."""
+        return self.observed + self.prior + self.curated
+
+
+class Knowledge:
+    """Everything a reference-free restore proposes originals from, indexed once: the user's
+    dictionaries (``observed`` and ``curated`` rows), the shipped ``prior`` and the thesaurus.
+
+    The thesaurus is what makes an unknown spinner restorable at all: for any content word or
+    phrase it knows, it proposes neighbours one and two steps away, in both directions.
+    """
+
+    def __init__(self, dictionaries: list[SubstitutionDictionary], thesaurus: Thesaurus | None = None,
+                 max_options: int = MAX_OPTIONS):
+        self.thesaurus = thesaurus
+        self.max_options = max_options
+        self.listed: dict[str, dict[str, list[int]]] = {}
+        self.kept: dict[str, list[int]] = {}
+        for dictionary in dictionaries:
+            for (spun, original, source), entry in dictionary.entries.items():
+                counts = self.listed.setdefault(spun, {}).setdefault(original, [0, 0, 0, 0])
+                column = SOURCES.index(source)
+                counts[column + (column > 0)] += entry.count
+                counts[1] += entry.documents if source == "observed" else 0
+            for (spun, source), entry in dictionary.kept.items():
+                self.kept.setdefault(spun, [0, 0, 0])[SOURCES.index(source)] += entry.count
+        keys = set(self.listed)
+        self.heads_of: dict[str, list[tuple[int, str]]] = {}
+        if thesaurus is not None:
+            keys |= {k for k in thesaurus.neighbours if " " in k or k not in ENGLISH_STOP_WORDS}
+            for head, synonyms in thesaurus.synonyms.items():
+                for rank, synonym in enumerate(synonyms[:FORWARD_RANKS]):
+                    self.heads_of.setdefault(synonym, []).append((rank, head))
+            for heads in self.heads_of.values():
+                heads.sort()
+        self.keys = frozenset(keys)
+        self._options: dict[str, list[Option]] = {}
+
+    def kept_counts(self, spun: str) -> tuple[int, int]:
+        """How often ``spun`` was seen left as written: (observed, prior)."""
+        kept = self.kept.get(spun, [0, 0, 0])
+        return kept[0], kept[1]
+
+    def options(self, spun: str) -> list[Option]:
+        """The originals proposed for ``spun``: listed ones by count, then the thesaurus's."""
+        cached = self._options.get(spun)
+        if cached is None:
+            cached = self._options[spun] = self._build_options(spun)
+        return cached
+
+    def _build_options(self, spun: str) -> list[Option]:
+        """Listed originals first (the user's observed and curated pairs before the prior's, so
+        that a pair seen once in the user's own text is never cut off), then the thesaurus's."""
+        reach = self._thesaurus_reach(spun)
+        listed = self.listed.get(spun, {})
+        out = []
+        for original, (observed, docs, prior, curated) in sorted(
+                listed.items(), key=lambda kv: (-(kv[1][0] + kv[1][3]), -kv[1][2], kv[0]))[:self.max_options]:
+            out.append(Option(original, observed, docs, prior, curated, *reach.get(original, (0, NOT_LISTED, NOT_LISTED))))
+        out += [Option(original, 0, 0, 0, 0, *how) for original, how in reach.items() if original not in listed]
+        return out
+
+    def _thesaurus_reach(self, spun: str) -> dict[str, tuple[int, int, int]]:
+        """Originals the thesaurus reaches from ``spun``: (step, forward rank, backward rank).
+
+        One step: the words whose best synonyms include ``spun`` (what a spinner's table,
+        which lists a head's best synonyms, turns into ``spun``), best-ranked first, then the
+        first of ``spun``'s own neighbours. Two steps: neighbours of its first neighbours.
+        """
+        if self.thesaurus is None:
+            return {}
+        neighbours = self.thesaurus.neighbours
+        first = neighbours.get(spun, [])
+        heads = [o for rank, o in self.heads_of.get(spun, []) if rank < FORWARD_RANKS]
+        reach = {}
+        for original in list(dict.fromkeys(heads[:THESAURUS_STEP1] + first[:THESAURUS_STEP1 // 2]))[:THESAURUS_STEP1]:
+            reach[original] = (1, _rank(self.thesaurus.synonyms.get(original, []), spun), _rank(first, original))
+        second = [o for n in first[:4] for o in neighbours.get(n, [])[:4] if o != spun and o not in reach]
+        for original in list(dict.fromkeys(second))[:THESAURUS_STEP2]:
+            reach[original] = (2, NOT_LISTED, NOT_LISTED)
+        return reach
+
+
+def _listed_weight(observed: int, prior: int, curated: int) -> float:
+    """How much the dictionaries vouch for a pair, in prior counts (the noisy channel's weight)."""
+    return OBSERVED_WEIGHT * observed + prior + CURATED_WEIGHT * curated
+
+
+def _rank(options: list[str], item: str) -> int:
+    return options.index(item) if item in options else NOT_LISTED
+
+
+@lru_cache(maxsize=1)
+def shipped_knowledge() -> Knowledge:
+    """The shipped prior dictionary and the thesaurus, indexed once per process."""
+    return Knowledge([default_dictionary()], default_thesaurus())
+
+
+def knowledge_for(dictionary: SubstitutionDictionary | None, only_dictionary: bool = False) -> Knowledge:
+    """What a restore draws on by default: the user's ``dictionary`` *and* the shipped prior and
+    thesaurus; with ``only_dictionary``, the user's dictionary alone."""
+    if only_dictionary:
+        if dictionary is None:
+            raise SpinfixError("--only-dictionary needs a dictionary to restore from")
+        return Knowledge([dictionary])
+    if dictionary is None or not len(dictionary):
+        return shipped_knowledge()
+    return Knowledge([dictionary, default_dictionary()], default_thesaurus())
 
 
 @dataclass
 class Candidate:
-    """One dictionary option for one match in the text, with the evidence about it."""
+    """One proposed original for one match in the text, with the evidence about it."""
 
     start: int
     end: int
     original: str
     row: list[float]
+    listed: int = 0
 
 
 @dataclass
 class MatchContext:
-    """What is known about one dictionary match beyond its words: how often the dictionary saw
-    the phrase left as written (``kept``), the detector's sentence probability, document
-    likelihood and word evidence, how often each phrase occurs in the whole document, and the
-    document's mean sentence probability (``document_spun_share``: how much of it looks spun)."""
+    """What is known about one match beyond its words: how often it was seen left as written
+    (``kept``: observed, prior), the detector's sentence probability, document likelihood and
+    word evidence, how often each phrase occurs in the whole document, and the document's mean
+    sentence probability (``document_spun_share``: how much of it looks spun)."""
 
-    kept: int
+    kept: tuple[int, int]
     probability: float
     likelihood: float
     evidence: float
@@ -107,8 +252,8 @@ class MatchContext:
     document_spun_share: float
 
 
-def _candidates(tokens: list[Token], i: int, j: int, options, ctx: MatchContext) -> list[Candidate]:
-    """Feature rows for every original the dictionary offers for ``tokens[i:j]``.
+def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx: MatchContext) -> list[Candidate]:
+    """Feature rows (:data:`ROW_NAMES`) for every original proposed for ``tokens[i:j]``.
 
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
@@ -119,37 +264,46 @@ def _candidates(tokens: list[Token], i: int, j: int, options, ctx: MatchContext)
     own = phrase_fit(lm, left, spun, right)
     if own is None:
         return []
-    fits = [phrase_fit(lm, left, o.split(), right) for o, _ in options]
-    gains = [(f - own) if f is not None else -10.0 for f in fits]
-    best = max(gains)
-    total = sum(e.count for _, e in options)
+    fits = [phrase_fit(lm, left, o.original.split(), right) for o in options]
+    kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
+    if not kept:
+        return []
+    best = max(g for _, g in kept)
+    observed_total = sum(o.observed for o, _ in kept) + ctx.kept[0]
+    prior_total = sum(o.prior for o, _ in kept) + ctx.kept[1]
     own_unigram = sum(lm.unigram(w) for w in spun) / len(spun)
     function = float(all(w in ENGLISH_STOP_WORDS for w in spun))
-    posteriors, with_keep = _channel([e.count for _, e in options], gains, ctx.kept)
+    weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
+    posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
+    spun_key = " ".join(spun)
     out = []
-    for rank, ((original, entry), gain) in enumerate(zip(options, gains)):
-        words_o = original.split()
-        row = [gain, gain - best, float(gain == best), math.log1p(entry.count), entry.count / total,
-               math.log1p(total), rank, len(options), own_unigram,
-               sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
-               ctx.probability, ctx.likelihood, ctx.evidence, posteriors[rank],
-               posteriors[rank] - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0),
-               math.log1p(ctx.kept), total / (total + ctx.kept), 1.0 - sum(with_keep), with_keep[rank],
-               math.log1p(ctx.phrase_counts[original]), math.log1p(ctx.phrase_counts[" ".join(spun)] - 1),
+    for rank, ((option, gain), post) in enumerate(zip(kept, posteriors)):
+        words_o = option.original.split()
+        row = [gain, gain - best, float(gain == best), len(kept), rank,
+               math.log1p(option.observed), math.log1p(option.observed_docs),
+               option.observed / observed_total if observed_total else 0.0, math.log1p(ctx.kept[0]),
+               math.log1p(option.prior), option.prior / prior_total if prior_total else 0.0,
+               math.log1p(ctx.kept[1]), float(option.curated > 0),
+               option.step, option.forward_rank, option.backward_rank,
+               own_unigram, sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
+               ctx.probability, ctx.likelihood, ctx.evidence,
+               post, post - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0),
+               1.0 - sum(with_keep), with_keep[rank],
+               math.log1p(ctx.phrase_counts[option.original]), math.log1p(ctx.phrase_counts[spun_key] - 1),
                ctx.document_spun_share]
-        out.append(Candidate(tokens[i].start, tokens[j - 1].end, original, row))
+        out.append(Candidate(tokens[i].start, tokens[j - 1].end, option.original, row, option.listed))
     return out
 
 
-def _channel(counts: list[int], gains: list[float], kept: int) -> tuple[list[float], list[float]]:
-    """Noisy-channel posteriors of the options: P(original | spun, context) ~ count(spun <-
-    original) * 10 ** gain in context; then the same with "keep" as one more option, seen
-    ``kept`` (add-one) times and fitting as the text fits now (gain 0)."""
-    channel = [math.log10(c) + g for c, g in zip(counts, gains)]
+def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[list[float], list[float]]:
+    """Noisy-channel posteriors of the options: P(original | spun, context) ~ prior weight of
+    the pair * 10 ** gain in context; then the same with "keep" as one more option, weighing
+    ``keep`` (add-one) and fitting as the text fits now (gain 0)."""
+    channel = [math.log10(w + 1e-3) + g for w, g in zip(weights, gains)]
     top = max(channel)
-    weights = [10 ** (c - top) for c in channel]
-    keep_weight = (kept + 1) * 10 ** -top
-    return [w / sum(weights) for w in weights], [w / (sum(weights) + keep_weight) for w in weights]
+    scaled = [10 ** (c - top) for c in channel]
+    keep_weight = (keep + 1) * 10 ** -top
+    return [w / sum(scaled) for w in scaled], [w / (sum(scaled) + keep_weight) for w in scaled]
 
 
 def _word_evidence(detector: Detector, sentence: Sentence) -> dict[int, float]:
@@ -170,10 +324,17 @@ def phrase_counts(sentences: list[list[Token]]) -> Counter:
     return counts
 
 
-def find_candidates(spun_text: str, dictionary: SubstitutionDictionary, detector: Detector | None,
-                    max_options: int = MAX_OPTIONS) -> list[list[Candidate]]:
-    """For each dictionary match in the text (longest first, left to right), its candidates."""
-    table = dictionary.originals()
+def _is_name(tokens: list[Token], i: int, names: frozenset[str]) -> bool:
+    """A capitalized word inside a sentence, a known name opening one ("Taiwan"), or a number:
+    spinners leave those alone."""
+    text = tokens[i].text
+    capital = text[:1].isupper()
+    return (capital and (i > 0 or tokens[i].norm in names)) or any(c.isdigit() for c in text)
+
+
+def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | None) -> list[list[Candidate]]:
+    """For each match of a known spun phrase in the text (longest first, left to right), the
+    candidates for its original."""
     sentences = split_sentences(spun_text)
     probabilities, likelihood = [0.5] * len(sentences), 0.5
     if detector is not None and sentences:
@@ -182,15 +343,17 @@ def find_candidates(spun_text: str, dictionary: SubstitutionDictionary, detector
     tokens_of = [sentence_tokens(s) for s in sentences]
     counts = phrase_counts(tokens_of)
     document_spun_share = float(np.mean(probabilities)) if probabilities else 0.0
+    names = detector.features.names_ if detector is not None else frozenset()
     found = []
     for sentence, tokens, probability in zip(sentences, tokens_of, probabilities):
-        matches = match_phrases(tokens, table)
+        matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
+                   if key in knowledge.listed or not _is_name(tokens, i, names)]
         suspicion = _word_evidence(detector, sentence) if detector is not None and matches else {}
         for i, j, key in matches:
             evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
-            ctx = MatchContext(dictionary.kept_count(key), probability, likelihood, evidence, counts,
+            ctx = MatchContext(knowledge.kept_counts(key), probability, likelihood, evidence, counts,
                                document_spun_share)
-            cands = _candidates(tokens, i, j, table[key][:max_options], ctx)
+            cands = _candidates(tokens, i, j, knowledge.options(key), ctx)
             if cands:
                 found.append(cands)
     return found
@@ -200,18 +363,23 @@ class Restorer(BaseEstimator, ClassifierMixin):
     """Decides, per candidate, whether it is the original the spinner replaced.
 
     Calibrated gradient boosting over the candidate rows (:data:`ROW_NAMES`): the language
-    model's preference in context, the dictionary's counts, how common the words are, and the
-    detector's view of the sentence and the document. ``threshold`` is the probability from
-    which a change is made; training sets it for :data:`TARGET_PRECISION` on held-out documents.
-    Nothing is changed in a document whose spin likelihood is under ``min_likelihood``, nor in a
-    sentence whose probability is under ``min_sentence``: a text the detector finds clean keeps
-    its words (the document likelihood alone says little about a text of one or two sentences).
-    ``info_`` (set by
-    :func:`spinfix.training.train_restorer`) records the version and how it was trained.
+    model's preference in context, the counts of each dictionary source, how the thesaurus
+    reaches the original, how common the words are, and the detector's view of the sentence
+    and the document. A change is made from probability ``threshold``, or ``observed_threshold``
+    for a content-word pair the user's own aligned pairs (or a curated list) hold
+    (:func:`is_observed`): such a pair is evidence about the spinner at hand, so it may act on
+    less context than a thesaurus guess. Training
+    sets both for :data:`TARGET_PRECISION` on spinners it never fit on. Nothing is changed in a
+    document whose spin likelihood is under ``min_likelihood``, nor in a sentence whose
+    probability is under ``min_sentence``: a text the detector finds clean keeps its words.
+    ``info_`` (set by :func:`spinfix.restorer_training.train_restorer`) records the version and
+    how it was trained.
     """
 
-    def __init__(self, threshold: float = 0.5, min_likelihood: float = 0.5, min_sentence: float = 0.5):
+    def __init__(self, threshold: float = 0.5, observed_threshold: float = 0.5, min_likelihood: float = 0.5,
+                 min_sentence: float = 0.5):
         self.threshold = threshold
+        self.observed_threshold = observed_threshold
         self.min_likelihood = min_likelihood
         self.min_sentence = min_sentence
 
@@ -224,34 +392,51 @@ class Restorer(BaseEstimator, ClassifierMixin):
     def predict_proba(self, X) -> np.ndarray:
         return self.model_.predict_proba(np.asarray(X))
 
-    def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
-        """The best candidate of each match whose probability reaches the threshold."""
+    def scored(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
+        """The best candidate of each match where the detector finds the text spun, with its
+        probability, whatever the threshold."""
         if not groups:
             return []
         probs = self.predict_proba([c.row for g in groups for c in g])[:, 1]
-        chosen, k = [], 0
+        best, k = [], 0
         for group in groups:
             p = probs[k:k + len(group)]
             k += len(group)
-            best = int(np.argmax(p))
-            if p[best] >= self.threshold and self._likely_spun(group[best].row):
-                chosen.append((group[best], float(p[best])))
-        return chosen
+            top = int(np.argmax(p))
+            if self._likely_spun(group[top].row):
+                best.append((group[top], float(p[top])))
+        return best
 
+    def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
+        """The best candidate of each match whose probability reaches its threshold."""
+        return [(c, p) for c, p in self.scored(groups) if p >= self.threshold_for(c)]
+
+    def threshold_for(self, candidate: Candidate) -> float:
+        """``observed_threshold`` for a pair the user's dictionary holds, else ``threshold``."""
+        return self.observed_threshold if is_observed(candidate) else self.threshold
 
     def _likely_spun(self, row: list[float]) -> bool:
         """Whether the detector finds both the document and the sentence likely spun."""
-        return (row[ROW_NAMES.index("document_likelihood")] >= self.min_likelihood
-                and row[ROW_NAMES.index("sentence_probability")] >= self.min_sentence)
+        return (row[COLUMN["document_likelihood"]] >= self.min_likelihood
+                and row[COLUMN["sentence_probability"]] >= self.min_sentence)
+
+
+def is_observed(candidate: Candidate) -> bool:
+    """Whether the user's own pairs (observed or curated) hold this candidate's pair and its
+    spun side is not function words alone ("in", "so": common clean English that needs the
+    stricter bar whatever the dictionary says)."""
+    row = candidate.row
+    return (row[COLUMN["observed"]] > 0 or row[COLUMN["curated"]] > 0) and not row[COLUMN["function_word"]]
 
 
 class TrustingRestorer:
-    """Replaces every dictionary match by its most frequent original. Right for a curated list
-    of tortured phrases, where every match is a known bad phrase; for a learned dictionary it is
-    the naive baseline that :class:`Restorer` is measured against."""
+    """Replaces every dictionary match by its most frequent original (thesaurus proposals are
+    ignored). Right for a curated list of tortured phrases, where every match is a known bad
+    phrase; for a learned dictionary it is the naive baseline that :class:`Restorer` is
+    measured against."""
 
     def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
-        return [(g[0], 1.0) for g in groups]
+        return [(g[0], 1.0) for g in groups if g[0].listed]
 
 
 def default_restorer() -> Restorer:
@@ -277,22 +462,32 @@ def load_restorer(path: str) -> Restorer:
         raise SpinfixError(f"{path}: corrupt restorer model ({type(exc).__name__}); rebuild it with "
                            "`spinfix dict learn`") from None
     if not isinstance(restorer, Restorer):
-        raise SpinfixError(f"{path}: not a spinfix restorer model")
+        raise SpinfixError(f"{path}: holds a {type(restorer).__name__}, not a spinfix restorer model")
+    if getattr(restorer.model_, "n_features_in_", len(ROW_NAMES)) != len(ROW_NAMES):
+        raise SpinfixError(f"{path}: a restorer from another spinfix version ({restorer.model_.n_features_in_} "
+                           f"features, this one uses {len(ROW_NAMES)}); rebuild it with `spinfix dict learn`")
     return restorer
 
 
 def restore_with_dictionary(spun_text: str, dictionary: SubstitutionDictionary | None = None,
                             detector: Detector | None = None,
-                            restorer: Restorer | TrustingRestorer | None = None) -> Restoration:
-    """Restore ``spun_text`` without its source, from what a dictionary learned.
+                            restorer: Restorer | TrustingRestorer | None = None,
+                            only_dictionary: bool = False) -> Restoration:
+    """Restore ``spun_text`` without its source.
 
-    ``dictionary`` and ``restorer`` default to the shipped ones. The detector (optional, but
-    the restorer was trained with one) tells how spun each sentence and the document look.
+    Draws on the user's ``dictionary`` (if any) *and* the shipped prior dictionary and thesaurus
+    (``only_dictionary``: the user's alone; a :class:`TrustingRestorer` always uses the user's
+    alone, since it applies every match). ``detector`` and ``restorer`` default to the shipped
+    ones, exactly as ``spinfix restore`` does.
     """
-    dictionary = dictionary if dictionary is not None else default_dictionary()
+    from .detecting import load_detector
+
+    trusting = isinstance(restorer, TrustingRestorer)
+    knowledge = knowledge_for(dictionary, only_dictionary or trusting)
+    detector = detector if detector is not None else load_detector()
     restorer = restorer if restorer is not None else default_restorer()
     changes = []
-    for cand, p in restorer.decide(find_candidates(spun_text, dictionary, detector)):
+    for cand, p in restorer.decide(find_candidates(spun_text, knowledge, detector)):
         spun = spun_text[cand.start:cand.end]
         changes.append(Change(spun, match_case(spun, cand.original), cand.start, cand.end, round(p, 3)))
     restored = apply_substitutions(spun_text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])

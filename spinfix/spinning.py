@@ -5,11 +5,11 @@ It imitates what real spinners do (see the field notes): it swaps words and phra
 prefers a table's first synonyms but not always; it also changes spellings (US/UK) and
 contractions ("did not" <-> "didn't"). ``rate`` is the share of the table's matches swapped.
 
-Two tables: the whole thesaurus (every common word, up to 12 synonyms each), which the detector
-learns from at rates of about 0.1 (light) to 0.4 (heavy) so that it knows swaps of every kind
-rather than one spinner's habits; and :func:`spinner_table`, shaped like the commercial
-spinner's table the field notes measured (about 12,000 heads, about 21,000 pairs, about 80 % of
-matches swapped), which the shipped substitution dictionary learns from.
+Its table is the whole thesaurus by default (every common word, up to 12 synonyms each), which
+the detector learns from at rates of about 0.1 (light) to 0.4 (heavy) so that it knows swaps of
+every kind rather than one spinner's habits; :mod:`spinfix.spinner_tables` cuts tables of many
+shapes from it, one of them shaped like the commercial spinner's table the field notes measured
+(about 12,000 heads, about 21,000 pairs, about 80 % of matches swapped).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import csv
 import importlib.resources
 import random
 import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,9 +26,6 @@ from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import match_case, split_sentences, tokenize
 
 RATES = {"light": 0.10, "medium": 0.25, "heavy": 0.40}
-TABLE_RATES = (0.7, 0.9)  # the commercial spinner swaps about 80 % of its table's matches
-TABLE_HEAD_SHARE = 1 / 3  # a third of the thesaurus's 36,434 heads: about 12,000, like its table
-TABLE_ALTERNATIVES = 2  # the two best synonyms each: about 24,000 pairs (its table: about 21,000)
 STOP_SWAP_SHARE = 0.3  # function words are swapped this much less often than content words
 CONTRACTIONS = {
     "did not": "didn't", "do not": "don't", "does not": "doesn't", "is not": "isn't",
@@ -85,14 +81,6 @@ def spelling_table() -> dict[str, str]:
 def us_spelling() -> dict[str, str]:
     """Each spelling to its US form, to put spellings on one footing."""
     return {w: us for us, uk in spelling_pairs() for w in (us, uk)}
-
-
-@lru_cache(maxsize=1)
-def spinner_table() -> Thesaurus:
-    """A synonym table shaped like a commercial spinner's: a fixed share of the thesaurus's
-    heads (chosen by a stable hash, the same on every machine), each with its best synonyms."""
-    return Thesaurus({head: syns[:TABLE_ALTERNATIVES] for head, syns in default_thesaurus().synonyms.items()
-                      if zlib.crc32(head.encode()) % 1000 < TABLE_HEAD_SHARE * 1000})
 
 
 class Spinner:
@@ -185,4 +173,4 @@ def _gaps(text: str, span: list) -> str:
     return "".join(text[a.end:b.start] for a, b in zip(span, span[1:]))
 
 
-__all__ = ["RATES", "SpunSentence", "Spinner", "Swap", "TABLE_RATES", "spinner_table"]
+__all__ = ["RATES", "SpunSentence", "Spinner", "Swap"]

@@ -18,6 +18,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 WORD_RE = re.compile(r"\w")
 LINE_RE = re.compile(r"[^\n]+")
+MAX_SENTENCE_CHARS = 1000  # longer "sentences" are cut at spaces (see split_sentences)
 
 _TRANSLATE = str.maketrans({
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'", "′": "'",
@@ -61,6 +62,15 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", normalize_chars(text))
 
 
+def lower_in_place(text: str) -> str:
+    """``text`` lowercased character for character, so that every offset stays valid (Turkish
+    "İ" lowercases to two characters; such characters keep their form)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
 def match_case(template: str, word: str) -> str:
     """``word`` cased like ``template``: all capitals, a leading capital, or as it is."""
     if template.isupper() and len(template) > 1:
@@ -101,16 +111,44 @@ def _punkt() -> PunktSentenceTokenizer:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences, never across a line break, with spans into ``text``."""
+    """Split ``text`` into sentences, never across a line break, with spans into ``text``.
+
+    A "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a page without punctuation) is cut at
+    spaces into pieces no longer than that, so that no step downstream faces one huge unit.
+    """
     punkt = _punkt()
     sentences = []
     for line in LINE_RE.finditer(text):
         chunk = line.group()
-        for start, end in punkt.span_tokenize(normalize_chars(chunk)):
+        for start, end in _spans(punkt, chunk):
             piece = chunk[start:end]
             if piece.strip():
                 sentences.append(Sentence(piece, line.start() + start, line.start() + end))
     return sentences
+
+
+def _spans(punkt: PunktSentenceTokenizer, line: str):
+    """Punkt's sentence spans in one line, long ones cut at spaces."""
+    if len(line) <= MAX_SENTENCE_CHARS:
+        spans = punkt.span_tokenize(normalize_chars(line))
+    else:  # Punkt's cost grows with a line's tokens; pieces keep it linear
+        spans = (span for a, b in _cut(line, 0, len(line)) for span in _shift(punkt, line, a, b))
+    for start, end in spans:
+        yield from _cut(line, start, end)
+
+
+def _shift(punkt: PunktSentenceTokenizer, line: str, a: int, b: int):
+    return ((a + s, a + e) for s, e in punkt.span_tokenize(normalize_chars(line[a:b])))
+
+
+def _cut(text: str, start: int, end: int):
+    """``text[start:end]`` as spans of at most :data:`MAX_SENTENCE_CHARS`, cut after a space."""
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE_CHARS
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def sentence_tokens(sentence: Sentence) -> list[Token]:

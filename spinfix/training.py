@@ -23,12 +23,10 @@ from tqdm import tqdm
 from . import __version__
 from .aligning import align
 from .corpora import SOTU_SINCE, Document, Pair, split_documents, training_documents
-from .dictionary import SubstitutionDictionary
-from .restoring import TARGET_PRECISION, Candidate, Restorer, find_candidates
 from .features import proper_nouns
 from .detecting import (ContextModel, Detector, DocumentModel, context_rows, document_features,
                         make_sentence_model)
-from .spinning import RATES, TABLE_RATES, Spinner, Swap, spinner_table
+from .spinning import RATES, Spinner
 from .textio import atomic_write
 from .tokenizing import split_sentences
 
@@ -60,13 +58,10 @@ def names_in(docs: list[Document]) -> frozenset[str]:
     return proper_nouns([s.text for d in docs for s in split_sentences(d.text)])
 
 
-def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None,
-             table: bool = False) -> Spinner:
-    """A spinner at ``rate``, or at a rate drawn with ``rng``: from :data:`RATE_RANGE` over the
-    whole thesaurus, or (``table``) from :data:`TABLE_RATES` over :func:`spinner_table`."""
-    if rate is None:
-        rate = rng.uniform(*(TABLE_RATES if table else RATE_RANGE))
-    return Spinner(rate, seed=seed, names=names, thesaurus=spinner_table() if table else None)
+def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None) -> Spinner:
+    """A spinner over the whole thesaurus at ``rate``, or at a rate drawn with ``rng`` from
+    :data:`RATE_RANGE`."""
+    return Spinner(rng.uniform(*RATE_RANGE) if rate is None else rate, seed=seed, names=names)
 
 
 def _furniture(docs: list[Document], rng: random.Random) -> list[str]:
@@ -172,24 +167,6 @@ def evaluate_pairs(detector: Detector, pairs: list[Pair]) -> dict:
     return _metrics(detector, labelled_user_pairs(pairs))
 
 
-def learn_dictionary(docs: list[Document], seed: int = 0, copies: int = 2, progress: bool = False,
-                     table: bool = True) -> SubstitutionDictionary:
-    """A substitution dictionary learned the way a user's would be: spin each document
-    ``copies`` times (with the commercial-like :func:`spinner_table`, or with the whole
-    thesaurus when ``table`` is false), align each copy with its source, and count the pairs."""
-    rng = random.Random(seed)
-    names = names_in(docs)
-    alignments = []
-    for k, doc in enumerate(tqdm(docs, desc="learning dictionary", unit="doc", disable=not progress)):
-        for c in range(copies):
-            spun, _ = _spinner(rng, seed * 1_000_003 + k * copies + c, names, table=table).spin_document(doc.text)
-            if spun != doc.text:
-                alignments.append(align(spun, doc.text))
-    dictionary = SubstitutionDictionary()
-    dictionary.add_alignments(alignments)
-    return dictionary
-
-
 def write_example_pairs(directory: str | Path, docs: list[Document], seed: int = 0) -> list[Path]:
     """Write spun/clean pairs of ``docs`` as ``NAME.spun.txt`` + ``NAME.clean.txt`` (the layout
     ``spinfix train --pairs`` reads), spun at rates drawn from :data:`RATE_RANGE`."""
@@ -205,61 +182,6 @@ def write_example_pairs(directory: str | Path, docs: list[Document], seed: int =
         atomic_write(root / f"{name}.spun.txt", spun)
         written.append(root / f"{name}.spun.txt")
     return written
-
-
-def labelled_candidates(docs: list[Document], dictionary: SubstitutionDictionary, detector: Detector | None,
-                        seed: int, table: bool = True) -> tuple[list[list[Candidate]], list[list[Swap]], list[int]]:
-    """Spin each document (with the spinner the dictionary learned from: ``table`` as in
-    :func:`learn_dictionary`), find the dictionary's candidates in it, and label each candidate
-    by whether it is the original the spinner replaced. Returns the candidate groups per
-    document, the spinner's swaps per document, and the flat labels."""
-    rng = random.Random(seed)
-    names = names_in(docs)
-    groups, truths, labels = [], [], []
-    for k, doc in enumerate(docs):
-        spun, _, swaps = _spinner(rng, seed * 7907 + k, names, table=table).spin_with_swaps(doc.text)
-        truth = {(w.start, w.end): w.original.lower() for w in swaps}
-        doc_groups = find_candidates(spun, dictionary, detector)
-        labels += [int(truth.get((c.start, c.end)) == c.original) for g in doc_groups for c in g]
-        groups.append(doc_groups)
-        truths.append(swaps)
-    return groups, truths, labels
-
-
-def wilson_lower(successes: np.ndarray, trials: np.ndarray, z: float = 1.2816) -> np.ndarray:
-    """The lower Wilson score bound of a proportion (``z`` 1.2816: one-sided 90 % confidence)."""
-    p = successes / trials
-    centre = p + z * z / (2 * trials)
-    spread = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
-    return (centre - spread) / (1 + z * z / trials)
-
-
-def train_restorer(fit_docs: list[Document], tune_docs: list[Document], dictionary: SubstitutionDictionary,
-                   detector: Detector | None, seed: int = 0, table: bool = True) -> Restorer:
-    """Fit the restorer on spun ``fit_docs``; set its threshold on spun ``tune_docs`` to the
-    lowest probability at which the precision of changes is still at least
-    :data:`TARGET_PRECISION` with 90 % confidence (the lower Wilson bound, so that the target
-    holds on new documents, not just on the tuning ones). ``table`` names the spinner, as in
-    :func:`learn_dictionary`."""
-    groups, _, labels = labelled_candidates(fit_docs, dictionary, detector, seed, table)
-    restorer = Restorer().fit([c.row for doc in groups for g in doc for c in g], labels)
-    groups, truths, _ = labelled_candidates(tune_docs, dictionary, detector, seed + 1, table)
-    restorer.threshold = 0.0
-    decided = [(p, (c.start, c.end, c.original) in {(w.start, w.end, w.original.lower()) for w in truth})
-               for doc, truth in zip(groups, truths) for c, p in restorer.decide(doc)]
-    decided.sort(reverse=True)
-    correct = np.cumsum([ok for _, ok in decided])
-    precision = wilson_lower(correct, np.arange(1, len(decided) + 1))
-    meets = [decided[i][0] for i in range(len(decided)) if precision[i] >= TARGET_PRECISION]
-    restorer.threshold = float(meets[-1]) if meets else 1.0
-    restorer.info_ = {
-        "spinfix_version": __version__, "target_precision": TARGET_PRECISION,
-        "trained_on": (f"{len(fit_docs)} documents spun by spinfix.spinning "
-                       f"({'spinner_table' if table else 'whole thesaurus'}), threshold set on {len(tune_docs)} "
-                       f"others; dictionary of {len(dictionary)} entries from {len(dictionary.documents)} documents"),
-        "command": "spinfix dict learn" + ("" if table else " --spinner thesaurus"),
-    }
-    return restorer
 
 
 def char_ngram_baseline() -> Pipeline:
@@ -319,5 +241,4 @@ def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, s
 
 
 __all__ = ["TrainingReport", "evaluate", "evaluate_pairs", "fit_detector", "labelled_pairs",
-           "labelled_candidates", "labelled_user_pairs", "learn_dictionary", "train", "train_restorer",
-           "write_example_pairs"]
+           "labelled_user_pairs", "train", "write_example_pairs"]

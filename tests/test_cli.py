@@ -113,6 +113,7 @@ def test_train_pairs_directory_errors_name_the_file(tmp_path, problem, needle):
     assert not (tmp_path / "m.joblib").exists()
 
 
+@pytest.mark.slow
 def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
     from spinfix.corpora import split_documents, training_documents
     from spinfix.training import write_example_pairs
@@ -131,14 +132,94 @@ def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
     assert "spinfix-0.1.0-seed0" in json.loads(scored.stdout)["signature"]
 
 
+@pytest.mark.slow
 def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path):
     dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r.joblib"
     learned = run("dict", "learn", "--max-docs", "30", "--restorer-docs", "12", "-o", str(dictionary),
                   "--restorer", str(restorer))
     assert learned.returncode == 0, learned.stderr.decode()
     rows = [line.split("\t") for line in dictionary.read_text().splitlines()[1:] if not line.startswith("#")]
-    assert len(rows) > 500 and any(spun == original for spun, original, *_ in rows[1:])  # kept counts
+    assert len(rows) > 100 and any(spun == original for spun, original, *_ in rows[1:])  # kept counts
+    assert {row[-1] for row in rows[1:]} == {"prior"}
     restored = run("restore", SPUN, "--dictionary", str(dictionary), "--restorer", str(restorer), "--json")
     assert restored.returncode == 0, restored.stderr.decode()
     for change in json.loads(restored.stdout)["substitutions"]:
         assert read_text(SPUN)[change["start"]:change["end"]] == change["spun"]
+
+
+def _shipped_hashes() -> dict:
+    import hashlib
+
+    from spinfix.paths import shipped_dirs
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for d in shipped_dirs() for p in d.iterdir() if p.is_file()}
+
+
+def test_nothing_shipped_is_overwritten(tmp_path, monkeypatch):
+    from spinfix.detecting import default_model_path
+    from spinfix.restoring import DEFAULT_DICTIONARY
+
+    before = _shipped_hashes()
+    monkeypatch.setenv("SPINFIX_HOME", str(tmp_path / "home"))
+    learned = run("dict", "learn", "--max-docs", "24", "--restorer-docs", "8")
+    assert learned.returncode == 0, learned.stderr.decode()
+    assert (tmp_path / "home" / "dictionary.tsv").exists() and (tmp_path / "home" / "restorer.joblib").exists()
+    shipped_dictionary = str(next(p for p in before if p.name == DEFAULT_DICTIONARY))
+    assert_one_line_error(run("dict", "merge", shipped_dictionary, str(tmp_path / "home" / "dictionary.tsv"),
+                              "-o", shipped_dictionary), "never overwritten")
+    assert_one_line_error(run("train", "-o", default_model_path(), "--max-docs", "10"), "never overwritten")
+    assert_one_line_error(run("restore", SPUN, "--reference", SOURCE, "-o", shipped_dictionary), "never overwritten")
+    assert _shipped_hashes() == before
+
+
+def test_signature_names_the_model_and_threshold_actually_used(tmp_path):
+    import shutil
+
+    from spinfix.detecting import default_model_path, load_detector
+    first = json.loads(run("score", SPUN, "--json").stdout)["signature"]
+    strict = json.loads(run("score", SPUN, "--json", "--threshold", "0.95").stdout)["signature"]
+    assert "threshold:0.95" in strict and strict != first
+    copy = tmp_path / "copy.joblib"
+    shutil.copy(default_model_path(), copy)
+    assert json.loads(run("score", SPUN, "--json", "--model", str(copy)).stdout)["signature"] == first
+    changed = load_detector(str(copy))
+    changed.document_model.C = 2.0  # another model under the same name
+    changed.save(tmp_path / "changed.joblib")
+    other = run("score", SPUN, "--json", "--model", str(tmp_path / "changed.joblib"), "--threshold", "0.5")
+    assert other.returncode == 0, other.stderr.decode()
+    same_threshold = json.loads(run("score", SPUN, "--json", "--threshold", "0.5").stdout)["signature"]
+    assert json.loads(other.stdout)["signature"] != same_threshold
+
+
+def test_score_a_directory_summary_glob_and_fail_over(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(SPUN, docs / "spun.txt")
+    shutil.copy(str(sorted(SEEDS.glob("002_*.txt"))[0]), docs / "clean.txt")
+    (docs / "README.md").write_text("# Notes\nThis folder holds articles to screen.\n")
+    (docs / "broken.txt").write_bytes(b"\x00\x01binary\x00")
+    result = run("score", str(docs), "--summary", "--fail-over", "0.8")
+    err = result.stderr.decode()
+    assert result.returncode == 1, err  # a spun document found; the unreadable walked file is only reported
+    assert "skipped" in err and "broken.txt" in err and "Traceback" not in err
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].split("\t") == ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words"]
+    rows = {line.split("\t")[0].rsplit("/", 1)[-1]: line.split("\t") for line in lines[1:]}
+    assert set(rows) == {"spun.txt", "clean.txt"}  # README.md is not a *.txt file
+    assert float(rows["spun.txt"][1]) >= 0.8 > float(rows["clean.txt"][1])
+    assert run("score", str(docs / "clean.txt"), "--fail-over", "0.8").returncode == 0
+    named = run("score", str(docs / "broken.txt"), str(docs / "clean.txt"))
+    assert named.returncode == 2 and b"clean.txt" in named.stdout
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["score", SPUN, "--threshold", "2"], "not between 0 and 1"),
+    (["score", SPUN, "--threshold", "-1"], "not between 0 and 1"),
+    (["score", SPUN, "--fail-over", "x"], "not a number"),
+    (["score", SPUN, "--jobs", "0"], "worker count"),
+    (["dict", "show", SPUN, "-n", "0"], "at least 1"),
+    (["restore"], "required"),
+])
+def test_bad_option_values_are_one_line_errors(args, needle):
+    assert_one_line_error(run(*args), needle)

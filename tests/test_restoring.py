@@ -1,15 +1,23 @@
-"""Reference-free restoration: the shipped dictionary and restorer, and user-made dictionaries."""
+"""Reference-free restoration: transfer to spinners it never saw, user dictionaries, references."""
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from conftest import seed
-from spinfix import SubstitutionDictionary, align
+from spinfix import SubstitutionDictionary, align, restore_with_reference
 from spinfix.corpora import split_documents, training_documents
 from spinfix.detecting import load_detector
 from spinfix.dictionary import import_phrase_list
-from spinfix.evaluation import correct_changes, score_restoration
-from spinfix.restoring import TrustingRestorer, default_dictionary, default_restorer, restore_with_dictionary
-from spinfix.training import wilson_lower
+from spinfix.evaluation import (clean_changes, correct_changes, reference_restore_accuracy, score_restoration)
+from spinfix.restorer_training import labelled_candidates, user_dictionaries, wilson_lower
+from spinfix.restoring import (Knowledge, TrustingRestorer, default_dictionary, default_restorer,
+                               restore_with_dictionary)
+from spinfix.spinner_tables import shapes
+from spinfix.thesaurus import default_thesaurus
+from spinfix.training import names_in
 
 
 @pytest.fixture(scope="module")
@@ -19,19 +27,42 @@ def detector():
 
 @pytest.fixture(scope="module")
 def held_out():
-    return split_documents(training_documents())["test"][:6]
+    """Held-out test documents to restore, and ten others as the user's own pairs."""
+    test = split_documents(training_documents())["test"]
+    return test[:8], test[-10:]
 
 
-def test_shipped_dictionary_restores_held_out_spun_text(detector, held_out):
-    dictionary = default_dictionary()
-    assert len(dictionary) > 10_000
-    learned = score_restoration(held_out, dictionary, detector, default_restorer(), seed=9)
-    naive = score_restoration(held_out, dictionary, detector, TrustingRestorer(), seed=9)
-    assert learned.changes > 0
-    assert learned.precision >= 0.8 and learned.precision > 3 * naive.precision
-    assert learned.recall >= 0.4
-    assert "spinner_table" in default_restorer().info_["trained_on"]
-    assert learned.clean_changes_per_1000_words <= 1.0 < naive.clean_changes_per_1000_words
+def _scenario(detector, held_out, k: int):
+    docs, pairs = held_out
+    spec = shapes("test")[0]  # a table shape that neither the prior nor the restorer saw
+    names = names_in(docs + pairs)
+    user = user_dictionaries(pairs, spec, 41, names)[k]
+    knowledge = Knowledge([user, default_dictionary()], default_thesaurus())
+    labelled = labelled_candidates(docs, spec, knowledge, detector, 5, names)
+    restorer = default_restorer()
+    clean = clean_changes(docs, knowledge, detector, restorer)
+    return (score_restoration(labelled, restorer, clean, user),
+            score_restoration(labelled, TrustingRestorer(), float("nan"), user))
+
+
+def test_one_aligned_pair_restores_other_articles_of_an_unseen_spinner(detector, held_out):
+    learned, naive = _scenario(detector, held_out, 1)
+    shipped_only, _ = _scenario(detector, held_out, 0)
+    assert learned.held_swaps > 20
+    assert learned.precision >= 0.8 > 3 * naive.precision
+    assert learned.recall_held_content >= 0.35 and learned.recall > shipped_only.recall
+    assert learned.clean_changes_per_1000_words <= 1.0
+
+
+def test_shipped_knowledge_alone_restores_some_of_an_unseen_spinner(detector, held_out):
+    learned, _ = _scenario(detector, held_out, 0)
+    assert learned.changes >= 10 and learned.precision >= 0.8 and learned.recall >= 0.05
+
+
+def test_restorer_was_tuned_on_other_spinners_than_it_was_fit_on():
+    info = default_restorer().info_
+    assert all(s.name in info["trained_on"] for s in shapes("fit") + shapes("tune"))
+    assert not any(s.name in info["trained_on"] for s in shapes("test"))
 
 
 def test_threshold_rule_keeps_a_margin_that_shrinks_with_evidence():
@@ -54,8 +85,8 @@ def test_seed_pair_dictionary_restores_the_seed(detector, spun_seed, source_seed
     truth = [type("Swap", (), {"start": s.spun_start, "end": s.spun_end, "original": s.original})
              for s in alignment.phrase_pairs]
     correct = correct_changes(result.substitutions, truth)
-    assert result.substitutions, "the seed's own pairs should restore some of it"
-    assert correct / len(result.substitutions) >= 0.7
+    assert len(result.substitutions) >= 15, "pairs seen once in the user's own pair are enough to act on"
+    assert correct / len(result.substitutions) >= 0.8
     for change in result.substitutions:
         assert spun_seed[change.start:change.end] == change.spun
         assert 0.0 <= change.confidence <= 1.0
@@ -72,3 +103,36 @@ def test_imported_phrase_list_restores_tortured_phrases(detector):
     assert "deep learning model" in result.restored and "random forest classifier" in result.restored
     assert "Artificial intelligence is changing" in result.restored
     assert len(result.substitutions) == 5
+
+
+def test_reference_restore_gives_back_heavily_spun_articles_with_their_furniture(held_out):
+    docs, _ = held_out
+    for spec in shapes("test"):
+        result = reference_restore_accuracy(docs, spec, rate=0.8, seed=3)
+        assert result["token_accuracy"] >= 0.995, result
+
+
+def test_short_heavily_spun_lines_pair_with_their_source_line():
+    source = ("Local council approves the riverside park plan\n"
+              "The council voted on Tuesday to approve a plan to turn an old industrial site into a park.\n"
+              "Fix or repair\n"
+              "The park will include walking paths, a playground and a small boat launch near the bridge.\n"
+              "Your email address will not be published.\n")
+    spun = ("Local at home approves the riverside park plan\n"
+            "The at home voted on Tuesday to approve a plan to turn an former industrial site into a park.\n"
+            "Repair or restore\n"
+            "The park will admit walking paths, a playground and a little boat launch near the bridge.\n"
+            "Your e mail deal with is not going to be printed.\n")
+    assert restore_with_reference(spun, source).restored == source
+    added = "Readers should subscribe to our newsletter for more coverage today.\n"
+    header = "Oct 26, 2022, 3:37 PM | Updated 4:05 PM\n"
+    assert restore_with_reference(added + spun, header + source).restored.startswith(added)
+
+
+def test_python_api_and_cli_restore_the_same(tmp_path, spun_seed):
+    path = tmp_path / "spun.txt"
+    path.write_text(spun_seed)
+    cli = subprocess.run([sys.executable, "-m", "spinfix", "restore", str(path), "--json"],
+                         capture_output=True, timeout=300)
+    assert cli.returncode == 0, cli.stderr.decode()
+    assert json.loads(cli.stdout) == restore_with_dictionary(spun_seed).to_dict()

@@ -1,0 +1,108 @@
+"""Scoring many files: finding them, reading them, scoring them in chunks on several cores.
+
+``score`` on a directory walks it for text files (``glob``, default ``*.txt``); a file named on
+the command line is always read. A file that cannot be read is reported and skipped, the rest
+are scored; a file found by a walk that cannot be read is only reported (it was not asked for
+by name). Files are scored in chunks, one pass of the models per chunk, in parallel workers.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .detecting import DocumentScore
+from .errors import SpinfixError
+from .textio import STDIN, read_text
+
+SCORE_CHUNK = 16  # files scored together in one pass of the models
+DEFAULT_GLOB = "*.txt"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to score, and whether the user named it (rather than a directory walk finding it)."""
+
+    path: str
+    named: bool = True
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be scored, and why."""
+
+    file: str
+    message: str
+    named: bool
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name too long, a loop of links: read_text says what is wrong
+        return False
+
+
+def discover(paths: list[str], glob: str = DEFAULT_GLOB) -> list[InputFile]:
+    """The files to score: named files as they are, directories walked for ``glob`` (hidden
+    files and folders skipped); ``-`` stays standard input."""
+    out = []
+    for path in paths:
+        p = Path(path)
+        if path != STDIN and _is_dir(p):
+            found = sorted(f for f in p.rglob(glob) if f.is_file()
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not found:
+                raise SpinfixError(f"{path}: directory has no files matching {glob!r} to score (see --glob)")
+            out.extend(InputFile(str(f), named=False) for f in found)
+        else:
+            out.append(InputFile(path))
+    return out
+
+
+def _score_chunk(files: list[InputFile], model: str | None, threshold: float | None,
+                 stdin_text: str | None, max_bytes: int | None) -> list[dict | FileError]:
+    """Score a chunk of files in one worker and one pass of the models."""
+    from .detecting import load_detector
+
+    texts: dict[int, str] = {}
+    results: list[dict | FileError] = []
+    for k, f in enumerate(files):
+        try:
+            texts[k] = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)
+            results.append({})
+        except SpinfixError as exc:
+            results.append(FileError(f.path, str(exc), f.named))
+    names = ["<stdin>" if files[k].path == STDIN else files[k].path for k in texts]
+    for k, score in zip(texts, load_detector(model).score_texts(list(texts.values()), names, threshold)):
+        results[k] = score.to_dict()
+    return results
+
+
+def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
+                jobs: int = -1, max_bytes: int | None = None) -> Iterator[DocumentScore | FileError]:
+    """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
+    reading at most ``max_bytes`` of each (default :data:`spinfix.textio.MAX_BYTES`)."""
+    from joblib import Parallel, delayed
+
+    from .detecting import load_detector
+
+    load_detector(model)  # a bad model fails once, up front
+    stdin_text = read_text(STDIN, max_bytes) if any(f.path == STDIN for f in files) else None
+    chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
+    tasks = (delayed(_score_chunk)(chunk, model, threshold, stdin_text, max_bytes) for chunk in chunks)
+    for chunk_results in Parallel(n_jobs=1 if len(chunks) < 2 else jobs, return_as="generator")(tasks):
+        for result in chunk_results:
+            yield result if isinstance(result, FileError) else DocumentScore.from_dict(result)
+
+
+def summary_line(score: DocumentScore, separator: str = "\t") -> str:
+    """One line for a table of many files: file, likelihood, flagged sentences, suspects per 100 words."""
+    return separator.join([score.file, f"{score.spin_likelihood:.4f}", str(len(score.flagged)),
+                           f"{score.suspects_per_100_words:.2f}"])
+
+
+SUMMARY_HEADER = ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words"]
+
+
+__all__ = ["DEFAULT_GLOB", "FileError", "InputFile", "SUMMARY_HEADER", "discover", "score_files", "summary_line"]

@@ -1,0 +1,49 @@
+"""Where spinfix keeps what it ships and where it writes what a user builds.
+
+Shipped models and data are package resources and are never written by a command (a rebuild
+of the shipped artifacts says so with ``SPINFIX_REBUILD=1``). What ``spinfix train`` and
+``spinfix dict learn`` build goes where ``-o`` says, or to the user data directory:
+``$SPINFIX_HOME``, else ``$XDG_DATA_HOME/spinfix``, else ``~/.local/share/spinfix``.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import os
+from pathlib import Path
+
+from .errors import SpinfixError
+
+SHIPPED_PACKAGES = ("spinfix.models", "spinfix.data")
+
+
+def user_data_dir() -> Path:
+    """The directory for models and dictionaries a user builds (created on first use)."""
+    home = os.environ.get("SPINFIX_HOME")
+    base = Path(home) if home else Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "spinfix"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpinfixError(f"{base}: cannot create the spinfix data directory ({exc.strerror}); "
+                           "set SPINFIX_HOME or give -o") from None
+    return base
+
+
+def user_path(name: str) -> str:
+    """``name`` inside :func:`user_data_dir`."""
+    return str(user_data_dir() / name)
+
+
+def shipped_dirs() -> list[Path]:
+    """The package directories whose files spinfix ships."""
+    return [Path(str(importlib.resources.files(p))).resolve() for p in SHIPPED_PACKAGES]
+
+
+def refuse_shipped(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`SpinfixError` when ``path`` is a file the package ships, unless
+    ``SPINFIX_REBUILD=1`` says that the shipped artifacts are being rebuilt on purpose."""
+    if os.environ.get("SPINFIX_REBUILD") == "1":
+        return
+    target = Path(path).resolve()
+    if any(target.parent == d for d in shipped_dirs()):
+        raise SpinfixError(f"{path}: is a file spinfix ships and is never overwritten; write elsewhere "
+                           "(or set SPINFIX_REBUILD=1 to rebuild the shipped artifacts on purpose)")
