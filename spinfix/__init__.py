@@ -5,14 +5,22 @@ The public API is a few plain functions and small classes; the command line call
     import spinfix
     spinfix.score_text(text).spin_likelihood          # calibrated, 0-1
     spinfix.restore_with_reference(spun, source).restored
-    spinfix.restore_with_dictionary(spun).restored    # shipped dictionary, no source needed
-"""
-__version__ = "0.1.0"
+    spinfix.restore_with_dictionary(spun).restored    # no source: shipped knowledge, detector, restorer
 
-from .aligning import Alignment, Substitution, align  # noqa: E402
-from .dictionary import SubstitutionDictionary, load_dictionary, save_dictionary  # noqa: E402
-from .errors import SpinfixError  # noqa: E402
-from .restoring import Restoration, restore_with_dictionary, restore_with_reference  # noqa: E402
+Names are imported on first use (PEP 562), so ``import spinfix`` and ``spinfix --help`` stay fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+from ._version import __version__
+
+_EXPORTS = {
+    "Alignment": "aligning", "Substitution": "aligning", "align": "aligning",
+    "SubstitutionDictionary": "dictionary", "load_dictionary": "dictionary", "save_dictionary": "dictionary",
+    "SpinfixError": "errors",
+    "Restoration": "restoring", "restore_with_dictionary": "restoring", "restore_with_reference": "restoring",
+}
 
 
 def score_text(text: str, model: str | None = None, threshold: float | None = None):
@@ -23,8 +31,10 @@ def score_text(text: str, model: str | None = None, threshold: float | None = No
     return load_detector(model).score_text(text, threshold=threshold)
 
 
-__all__ = [
-    "Alignment", "Restoration", "SpinfixError", "Substitution", "SubstitutionDictionary",
-    "align", "load_dictionary", "restore_with_dictionary", "restore_with_reference", "save_dictionary",
-    "score_text",
-]
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'spinfix' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "score_text", *_EXPORTS]

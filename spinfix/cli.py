@@ -14,9 +14,7 @@ from collections.abc import Sequence
 
 from tqdm import tqdm
 
-from . import __version__
-from .dictionary import (add_alignments_to_file, import_phrase_list, load_dictionary, locked, save_dictionary,
-                         update_dictionary)
+from ._version import __version__
 from .errors import SpinfixError
 from . import textio
 from .paths import refuse_shipped
@@ -69,6 +67,7 @@ def _print_json(obj: object) -> None:
 
 def _grow_dictionary(path: str | None, alignment) -> str:
     """Add an alignment's pairs to the dictionary at ``path`` (locked); a line saying what happened."""
+    from .dictionary import add_alignments_to_file
     if not path:
         return ""
     added, dictionary = add_alignments_to_file(path, [alignment])
@@ -104,6 +103,7 @@ def _refuse_overwriting_inputs(output: str | None, inputs: list[str | None]) -> 
 
 
 def cmd_restore(args: argparse.Namespace) -> None:
+    from .dictionary import load_dictionary
     from .restoring import restore_with_dictionary, restore_with_reference
 
     _refuse_overwriting_inputs(args.output, [args.spun, args.reference, args.dictionary])
@@ -170,6 +170,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
+    from .dictionary import add_alignments_to_file
     from .corpora import load_pairs
     from .paths import user_path
     from .training import train
@@ -193,6 +194,7 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def cmd_dict_show(args: argparse.Namespace) -> None:
+    from .dictionary import load_dictionary
     dictionary = load_dictionary(args.file)
     rows = dictionary.top(args.top)
     sources = dict(dictionary.sources())
@@ -208,6 +210,7 @@ def cmd_dict_show(args: argparse.Namespace) -> None:
 
 
 def cmd_dict_merge(args: argparse.Namespace) -> None:
+    from .dictionary import load_dictionary, locked, save_dictionary
     with locked(args.output):
         merged = load_dictionary(args.first).merge(load_dictionary(args.second))
         save_dictionary(merged, args.output)
@@ -215,12 +218,14 @@ def cmd_dict_merge(args: argparse.Namespace) -> None:
 
 
 def cmd_dict_import(args: argparse.Namespace) -> None:
+    from .dictionary import import_phrase_list, update_dictionary
     imported = import_phrase_list(read_text(args.file), args.file)
     result = update_dictionary(args.output, lambda d: d.merge(imported))
     print(f"{args.output}: imported {len(imported)} phrases ({len(result)} entries)", file=sys.stderr)
 
 
 def cmd_dict_learn(args: argparse.Namespace) -> None:
+    from .dictionary import save_dictionary
     from .corpora import split_documents, training_documents
     from .detecting import load_detector
     from .paths import user_path
@@ -346,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code. Every failure is one line on stderr;
     ``--debug`` shows the stack of an unexpected one."""
     args = build_parser().parse_args(argv)
+    # the models predict small batches, where OpenMP threads only cost (and stall badly when
+    # another process keeps the cores busy); parallel work is done by worker processes instead
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     textio.MAX_BYTES = args.max_bytes
     try:
         for path in _written(args):

@@ -24,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from . import __version__
+from ._version import __version__
 from .errors import SpinfixError
 from .features import SpinFeatures, WordEvidence
 from .textio import atomic_write

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from . import __version__
+from ._version import __version__
 from .aligning import align
 from .corpora import Document
 from .detecting import Detector

@@ -26,7 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
-from .dictionary import MAX_PHRASE_WORDS, SOURCES, SubstitutionDictionary, load_dictionary, match_phrases
+from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
 from .textio import atomic_write
 from .lm import default_lm, phrase_fit
@@ -120,6 +120,22 @@ class Option:
         return self.observed + self.prior + self.curated
 
 
+@dataclass
+class Listed:
+    """How the dictionaries list one pair: counts per source (and the observed documents)."""
+
+    observed: int = 0
+    documents: int = 0
+    prior: int = 0
+    curated: int = 0
+
+    def add(self, source: str, entry) -> None:
+        """Count one dictionary row of ``source``."""
+        setattr(self, source, getattr(self, source) + entry.count)
+        if source == "observed":
+            self.documents += entry.documents
+
+
 class Knowledge:
     """Everything a reference-free restore proposes originals from, indexed once: the user's
     dictionaries (``observed`` and ``curated`` rows), the shipped ``prior`` and the thesaurus.
@@ -132,16 +148,13 @@ class Knowledge:
                  max_options: int = MAX_OPTIONS):
         self.thesaurus = thesaurus
         self.max_options = max_options
-        self.listed: dict[str, dict[str, list[int]]] = {}
-        self.kept: dict[str, list[int]] = {}
+        self.listed: dict[str, dict[str, Listed]] = {}
+        self.kept: dict[str, Counter] = {}
         for dictionary in dictionaries:
             for (spun, original, source), entry in dictionary.entries.items():
-                counts = self.listed.setdefault(spun, {}).setdefault(original, [0, 0, 0, 0])
-                column = SOURCES.index(source)
-                counts[column + (column > 0)] += entry.count
-                counts[1] += entry.documents if source == "observed" else 0
+                self.listed.setdefault(spun, {}).setdefault(original, Listed()).add(source, entry)
             for (spun, source), entry in dictionary.kept.items():
-                self.kept.setdefault(spun, [0, 0, 0])[SOURCES.index(source)] += entry.count
+                self.kept.setdefault(spun, Counter())[source] += entry.count
         keys = set(self.listed)
         self.heads_of: dict[str, list[tuple[int, str]]] = {}
         if thesaurus is not None:
@@ -156,8 +169,8 @@ class Knowledge:
 
     def kept_counts(self, spun: str) -> tuple[int, int]:
         """How often ``spun`` was seen left as written: (observed, prior)."""
-        kept = self.kept.get(spun, [0, 0, 0])
-        return kept[0], kept[1]
+        kept = self.kept.get(spun, Counter())
+        return kept["observed"], kept["prior"]
 
     def options(self, spun: str) -> list[Option]:
         """The originals proposed for ``spun``: listed ones by count, then the thesaurus's."""
@@ -172,9 +185,10 @@ class Knowledge:
         reach = self._thesaurus_reach(spun)
         listed = self.listed.get(spun, {})
         out = []
-        for original, (observed, docs, prior, curated) in sorted(
-                listed.items(), key=lambda kv: (-(kv[1][0] + kv[1][3]), -kv[1][2], kv[0]))[:self.max_options]:
-            out.append(Option(original, observed, docs, prior, curated, *reach.get(original, (0, NOT_LISTED, NOT_LISTED))))
+        ranked = sorted(listed.items(), key=lambda kv: (-(kv[1].observed + kv[1].curated), -kv[1].prior, kv[0]))
+        for original, c in ranked[:self.max_options]:
+            out.append(Option(original, c.observed, c.documents, c.prior, c.curated,
+                              *reach.get(original, (0, NOT_LISTED, NOT_LISTED))))
         out += [Option(original, 0, 0, 0, 0, *how) for original, how in reach.items() if original not in listed]
         return out
 
@@ -189,7 +203,7 @@ class Knowledge:
             return {}
         neighbours = self.thesaurus.neighbours
         first = neighbours.get(spun, [])
-        heads = [o for rank, o in self.heads_of.get(spun, []) if rank < FORWARD_RANKS]
+        heads = [o for _, o in self.heads_of.get(spun, [])]
         reach = {}
         for original in list(dict.fromkeys(heads[:THESAURUS_STEP1] + first[:THESAURUS_STEP1 // 2]))[:THESAURUS_STEP1]:
             reach[original] = (1, _rank(self.thesaurus.synonyms.get(original, []), spun), _rank(first, original))
@@ -219,7 +233,7 @@ def knowledge_for(dictionary: SubstitutionDictionary | None, only_dictionary: bo
     thesaurus; with ``only_dictionary``, the user's dictionary alone."""
     if only_dictionary:
         if dictionary is None:
-            raise SpinfixError("--only-dictionary needs a dictionary to restore from")
+            raise SpinfixError("restoring from your dictionary alone (--only-dictionary, --trust) needs --dictionary")
         return Knowledge([dictionary])
     if dictionary is None or not len(dictionary):
         return shipped_knowledge()

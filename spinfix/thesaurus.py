@@ -1,4 +1,4 @@
-"""The shipped thesaurus (built by :mod:`spinfix.build_data`): word forms and their synonyms."""
+"""The shipped thesaurus (built by ``scripts/build_thesaurus.py``): word forms and their synonyms."""
 from __future__ import annotations
 
 import gzip

@@ -20,7 +20,7 @@ from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 from tqdm import tqdm
 
-from . import __version__
+from ._version import __version__
 from .aligning import align
 from .corpora import SOTU_SINCE, Document, Pair, split_documents, training_documents
 from .features import proper_nouns

@@ -1,7 +1,10 @@
 """Shared fixtures: the seed documents (evaluation data, read in place) and a tiny trained model."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the CLI does: small batches, no OpenMP stalls
 
 import pytest
 

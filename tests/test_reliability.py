@@ -19,7 +19,7 @@ from spinfix.dictionary import SubstitutionDictionary
 from spinfix.textio import read_text
 
 SOURCE = str(sorted(SEEDS.glob("001_*.txt"))[0])
-SECONDS_PER_MB = 30  # every run must end within this (and 10 s) per megabyte of input
+SECONDS_PER_MB = 120  # every run must end within 10 s plus this per megabyte (a hang or quadratic blow-up fails)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_hostile_corpus_through_every_command(corpus, capsys, tmp_path):
                      ["restore", str(path), "--json"], ["restore", str(path), "--reference", str(clean)],
                      ["align", str(path), str(clean)], ["align", str(clean), str(path)],
                      ["restore", str(path), "--reference", str(path), "-o", str(tmp_path / "out.txt")]):
-            codes[(path.name, argv[0], len(argv))] = _run(argv, capsys, size)[0]
+            codes[tuple(argv)] = _run(argv, capsys, size)[0]
     assert len(codes) >= 7 * 100
     assert sum(code == 0 for code in codes.values()) > len(codes) / 3  # most text is read and processed
 

@@ -1,6 +1,7 @@
 """Build the compact thesaurus that ships in ``data/thesaurus.tsv.gz``.
 
-Run ``python -m spinfix.build_data --wordnet /usr/share/wordnet --moby words.txt``. Its inputs:
+Run ``SPINFIX_REBUILD=1 python scripts/build_thesaurus.py --wordnet /usr/share/wordnet --moby words.txt``
+(a build script, outside the package like ftfy's: the package only reads its result). Its inputs:
 
 * WordNet 3.0 (Princeton, WordNet 3.0 licence, a BSD-style licence) from Debian's
   ``wordnet-base``; NLTK reads it once it sits in an nltk_data layout with a ``lexnames`` file,
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from .lm import LanguageModel
-from .textio import atomic_write
+from spinfix.lm import LanguageModel
+from spinfix.textio import atomic_write
 
 LEXNAMES = """adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute
 noun.body noun.cognition noun.communication noun.event noun.feeling noun.food noun.group
