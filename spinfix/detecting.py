@@ -8,15 +8,12 @@ means, never counts, so a long clean document does not look spun for being long.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
-import io
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
@@ -25,12 +22,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from ._version import __version__
-from .errors import SpinfixError
 from .features import SpinFeatures, WordEvidence
-from .textio import atomic_write
+from .model_files import FORMAT, load_model, save_model
 from .tokenizing import Sentence, split_sentences
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = FORMAT
 DEFAULT_MODEL = "detector.joblib"
 SUSPECT_SCORE = 1.5  # a word's swap gain plus vocabulary ratio from which it is named a suspect
 MAX_SUSPECTS = 4
@@ -264,10 +260,10 @@ class Detector:
         return results
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the detector atomically with its format version."""
-        buffer = io.BytesIO()
-        joblib.dump({"format": MODEL_FORMAT, "spinfix": __version__, "detector": self}, buffer, compress=3)
-        atomic_write(path, buffer.getvalue())
+        """Write the detector atomically in the model-file envelope (:mod:`spinfix.model_files`)."""
+        info = {k: v for k, v in self.info.items() if k != "sha256"}
+        save_model(Detector(self.sentence_model, self.context_model, self.document_model, self.threshold, info),
+                   "detector", path, {k: info.get(k) for k in ("name", "trained_on", "command", "created")})
 
 
 def _suspect(sentence: Sentence, e: WordEvidence) -> SuspectWord:
@@ -283,24 +279,11 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 def load_detector(path: str | None = None) -> Detector:
-    """Load a detector; a missing, corrupt or incompatible file raises :class:`SpinfixError`."""
+    """Load a detector; a missing, damaged or incompatible file raises :class:`SpinfixError`
+    saying which check failed."""
     path = path or default_model_path()
-    if not os.path.exists(path):
-        hint = "run `spinfix train` to build it" if path == default_model_path() else "check the path"
-        raise SpinfixError(f"{path}: no such model file; {hint}")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        payload = joblib.load(io.BytesIO(raw))
-    except Exception as exc:  # joblib raises many types on corrupt input
-        raise SpinfixError(f"{path}: corrupt model file ({type(exc).__name__}); retrain with `spinfix train`") from None
-    if not isinstance(payload, dict) or "detector" not in payload:
-        raise SpinfixError(f"{path}: not a spinfix model file")
-    if payload.get("format") != MODEL_FORMAT:
-        raise SpinfixError(f"{path}: model format {payload.get('format')} but this spinfix reads format "
-                           f"{MODEL_FORMAT}; retrain with `spinfix train`")
-    detector = payload["detector"]
-    if not isinstance(detector, Detector):
-        raise SpinfixError(f"{path}: holds a {type(detector).__name__}, not a spinfix detector")
-    detector.info = {**detector.info, "sha256": hashlib.sha256(raw).hexdigest()}
+    hint = "run `spinfix train` to build it" if path == default_model_path() else "check the path or retrain"
+    loaded = load_model(path, "detector", Detector, hint)
+    detector = loaded.model
+    detector.info = {**detector.info, "sha256": loaded.sha256}
     return detector

@@ -326,9 +326,11 @@ def save_dictionary(dictionary: SubstitutionDictionary, path: str | os.PathLike[
 
 @contextmanager
 def locked(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (through ``path.lock`` beside it) for a read-modify-write,
-    so that two processes growing one dictionary at once never lose each other's counts."""
-    lock = f"{os.path.realpath(path)}.lock"
+    """Hold an exclusive lock on ``path`` (through a hidden ``.NAME.lock`` beside it) for a
+    read-modify-write, so that two processes growing one dictionary at once never lose each
+    other's counts."""
+    real = Path(os.path.realpath(path))
+    lock = str(real.parent / f".{real.name}.lock")
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:

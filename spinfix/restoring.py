@@ -10,14 +10,12 @@ learned :class:`Restorer` decides, tuned for precision on documents it never saw
 from __future__ import annotations
 
 import importlib.resources
-import io
 import math
 import os
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-import joblib
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
@@ -28,7 +26,7 @@ from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
-from .textio import atomic_write
+from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fit
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sentences
@@ -460,23 +458,13 @@ def default_restorer() -> Restorer:
 
 
 def save_restorer(restorer: Restorer, path: str | os.PathLike[str]) -> None:
-    """Write a restorer atomically."""
-    buffer = io.BytesIO()
-    joblib.dump(restorer, buffer, compress=3)
-    atomic_write(path, buffer.getvalue())
+    """Write a restorer atomically in the model-file envelope (:mod:`spinfix.model_files`)."""
+    save_model(restorer, "restorer", path, getattr(restorer, "info_", {}))
 
 
 def load_restorer(path: str) -> Restorer:
-    """Load a restorer; a missing or corrupt file raises :class:`SpinfixError`."""
-    try:
-        restorer = joblib.load(path)
-    except FileNotFoundError:
-        raise SpinfixError(f"{path}: no restorer model; run `spinfix dict learn` to build it") from None
-    except Exception as exc:
-        raise SpinfixError(f"{path}: corrupt restorer model ({type(exc).__name__}); rebuild it with "
-                           "`spinfix dict learn`") from None
-    if not isinstance(restorer, Restorer):
-        raise SpinfixError(f"{path}: holds a {type(restorer).__name__}, not a spinfix restorer model")
+    """Load a restorer; a missing, damaged or incompatible file raises :class:`SpinfixError`."""
+    restorer = load_model(path, "restorer", Restorer, "rebuild it with `spinfix dict learn`").model
     if getattr(restorer.model_, "n_features_in_", len(ROW_NAMES)) != len(ROW_NAMES):
         raise SpinfixError(f"{path}: a restorer from another spinfix version ({restorer.model_.n_features_in_} "
                            f"features, this one uses {len(ROW_NAMES)}); rebuild it with `spinfix dict learn`")

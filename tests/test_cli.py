@@ -90,7 +90,7 @@ def test_corrupt_dictionary_and_model(tmp_path):
     assert_one_line_error(run("restore", SPUN, "--dictionary", str(bad)), "not a spinfix dictionary")
     model = tmp_path / "bad.joblib"
     model.write_bytes(b"garbage" * 100)
-    assert_one_line_error(run("score", SPUN, "--model", str(model)), "corrupt model")
+    assert_one_line_error(run("score", SPUN, "--model", str(model)), "not a spinfix model file")
     before = bad.read_bytes()
     assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "not a spinfix dictionary")
     assert bad.read_bytes() == before

@@ -46,16 +46,29 @@ def test_tiny_training_gives_a_working_model(tiny_model, spun_seed):
     assert loaded.info["trained_on"] and loaded.info["spinfix_version"]
 
 
-def test_incompatible_or_corrupt_model_is_refused(tiny_model, tmp_path):
-    detector, _, _ = tiny_model
+def test_incompatible_or_damaged_model_is_refused_saying_why(tiny_model, tmp_path):
+    from spinfix.restoring import load_restorer
+
+    detector, path, _ = tiny_model
     old = tmp_path / "old.joblib"
-    joblib.dump({"format": MODEL_FORMAT + 1, "detector": detector}, old)
-    with pytest.raises(SpinfixError, match="model format"):
+    joblib.dump({"format": 1, "detector": detector}, old)
+    with pytest.raises(SpinfixError, match="not a spinfix model file"):
         load_detector(str(old))
-    broken = tmp_path / "broken.joblib"
-    broken.write_bytes(b"\x80\x04not a pickle")
-    with pytest.raises(SpinfixError, match="corrupt"):
-        load_detector(str(broken))
+    data = path.read_bytes()
+    damaged = tmp_path / "damaged.joblib"
+    damaged.write_bytes(data + b"\0")
+    with pytest.raises(SpinfixError, match="damaged"):
+        load_detector(str(damaged))
+    truncated = tmp_path / "truncated.joblib"
+    truncated.write_bytes(data[:len(data) // 2])
+    with pytest.raises(SpinfixError, match="damaged"):
+        load_detector(str(truncated))
+    newer = tmp_path / "newer.joblib"
+    newer.write_bytes(data.replace(f'"format": {MODEL_FORMAT}'.encode(), f'"format": {MODEL_FORMAT + 1}'.encode(), 1))
+    with pytest.raises(SpinfixError, match="model format"):
+        load_detector(str(newer))
+    with pytest.raises(SpinfixError, match="holds a detector model, not a restorer"):
+        load_restorer(str(path))
 
 
 # -- the shipped model on the seed documents (evaluation only: never trained on) -------------
