@@ -241,7 +241,7 @@ def _drop_conflicts(index: _SourceIndex, spun_counts: list[Counter], spans: list
             if dice:
                 best = max(dice, key=dice.get)
                 for i in dice:
-                    if abs(i - best) > 1 and i != best:
+                    if abs(i - best) > 1:
                         spans[i] = None
 
 

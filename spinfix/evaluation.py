@@ -11,16 +11,14 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .corpora import Document
 from .detecting import Detector
 from .dictionary import SubstitutionDictionary, phrase_key
-from .restoring import (Change, Knowledge, Restorer, TrustingRestorer, find_candidates, is_observed,
-                        restore_with_reference)
-from .restorer_training import Labelled
+from .restoring import (Change, Knowledge, Restorer, TrustingRestorer, find_candidates, restore_with_reference)
+from .restorer_training import Labelled, is_right, swap_truth
 from .spinner_tables import TableShape, build_table
-from .spinning import Spinner, Swap
+from .spinning import Spinner, Swap, function_words_only
 from .tokenizing import tokenize
 from .training import names_in
 
@@ -48,8 +46,8 @@ class RestorationScore:
 
 def correct_changes(changes: list[Change], swaps: list[Swap]) -> int:
     """Changes that put back exactly what the spinner replaced, at the place it replaced it."""
-    truth = {(w.start, w.end): w.original.lower() for w in swaps}
-    return sum(truth.get((c.start, c.end)) == c.original.lower() for c in changes)
+    truth = swap_truth(swaps)
+    return sum(is_right(c, truth) for c in changes)
 
 
 def held_by(swaps: list[Swap], dictionary: SubstitutionDictionary | None) -> list[Swap]:
@@ -59,10 +57,9 @@ def held_by(swaps: list[Swap], dictionary: SubstitutionDictionary | None) -> lis
     return [w for w in swaps if dictionary.count(phrase_key(w.spun), phrase_key(w.original))]
 
 
-def decisions(labelled: Labelled, restorer: Restorer) -> list[list[tuple[Change, float, bool]]]:
-    """Per document, every change the restorer would make at any threshold: the change, its
-    probability, and whether the user's dictionary holds its pair."""
-    return [[(Change("", c.original, c.start, c.end, p), p, is_observed(c)) for c, p in restorer.scored(doc)]
+def decisions(labelled: Labelled, restorer: Restorer) -> list[list[tuple[Change, float]]]:
+    """Per document, every change the restorer would make at any threshold, with its probability."""
+    return [[(Change("", c.original, c.start, c.end, p), p) for c, p in restorer.scored(doc)]
             for doc in labelled.groups]
 
 
@@ -74,14 +71,10 @@ def clean_changes(docs: list[Document], knowledge: Knowledge, detector: Detector
 
 
 def score_restoration(labelled: Labelled, restorer: Restorer | TrustingRestorer, clean_rate: float,
-                      dictionary: SubstitutionDictionary | None = None,
-                      threshold: float | None = None) -> RestorationScore:
-    """Score the changes the restorer makes on spun documents whose truth ``labelled`` holds
-    (at its own thresholds, or at one ``threshold`` for every candidate)."""
-    if threshold is None:
-        made = [[Change("", c.original, c.start, c.end, p) for c, p in restorer.decide(doc)] for doc in labelled.groups]
-    else:
-        made = [[c for c, p, _ in doc if p >= threshold] for doc in decisions(labelled, restorer)]
+                      dictionary: SubstitutionDictionary | None = None) -> RestorationScore:
+    """Score the changes the restorer makes, at its own thresholds, on spun documents whose
+    truth ``labelled`` holds."""
+    made = [[Change("", c.original, c.start, c.end, p) for c, p in restorer.decide(doc)] for doc in labelled.groups]
     return _score(labelled, made, clean_rate, dictionary)
 
 
@@ -90,7 +83,7 @@ def _score(labelled: Labelled, made: list[list[Change]], clean_rate: float,
     changes = correct = swaps = held = held_correct = content = content_correct = 0
     for kept, truth in zip(made, labelled.truths):
         held_swaps = held_by(truth, dictionary)
-        content_swaps = [w for w in held_swaps if not all(x in ENGLISH_STOP_WORDS for x in phrase_key(w.spun).split())]
+        content_swaps = [w for w in held_swaps if not function_words_only(phrase_key(w.spun).split())]
         changes += len(kept)
         correct += correct_changes(kept, truth)
         swaps += len(truth)
@@ -106,12 +99,12 @@ def precision_recall_curve(labelled: Labelled, restorer: Restorer, points: int =
     """Precision and recall at a range of thresholds (the probabilities' quantiles), one
     threshold for every candidate."""
     made = decisions(labelled, restorer)
-    probabilities = sorted(p for doc in made for _, p, _ in doc)
+    probabilities = sorted(p for doc in made for _, p in doc)
     if not probabilities:
         return []
     out = []
     for t in sorted(set(np.quantile(probabilities, np.linspace(0, 0.995, points)).round(3))):
-        s = _score(labelled, [[c for c, p, _ in doc if p >= t] for doc in made], float("nan"), None)
+        s = _score(labelled, [[c for c, p in doc if p >= t] for doc in made], float("nan"), None)
         out.append({"threshold": float(t), "precision": round(s.precision, 4), "recall": round(s.recall, 4),
                     "changes": s.changes})
     return out

@@ -85,6 +85,16 @@ def user_dictionaries(pair_docs: list[Document], spec: TableShape, seed: int,
     return out
 
 
+def swap_truth(swaps: list[Swap]) -> dict[tuple[int, int], str]:
+    """What the spinner replaced where: ``(start, end)`` in the spun text to the lowercase original."""
+    return {(w.start, w.end): w.original.lower() for w in swaps}
+
+
+def is_right(candidate, truth: dict[tuple[int, int], str]) -> bool:
+    """Whether a candidate or change puts back the spinner's original at the place it replaced it."""
+    return truth.get((candidate.start, candidate.end)) == candidate.original.lower()
+
+
 @dataclass
 class Labelled:
     """Candidates found in spun documents, with the truth: per document the candidate groups
@@ -102,9 +112,9 @@ def labelled_candidates(docs: list[Document], spec: TableShape, knowledge: Knowl
     out = Labelled([], [], [])
     for k, doc in enumerate(docs):
         spun, swaps = spin(doc, spec, seed * 7907 + k, names)
-        truth = {(w.start, w.end): w.original.lower() for w in swaps}
+        truth = swap_truth(swaps)
         doc_groups = find_candidates(spun, knowledge, detector)
-        out.labels += [int(truth.get((c.start, c.end)) == c.original) for g in doc_groups for c in g]
+        out.labels += [int(is_right(c, truth)) for g in doc_groups for c in g]
         out.groups.append(doc_groups)
         out.truths.append(swaps)
     return out
@@ -136,9 +146,9 @@ def precise_threshold(restorer: Restorer, labelled: Labelled, observed: bool | N
     least :data:`TARGET_PRECISION` of the time with 90 % confidence (lower Wilson bound);
     ``observed`` True or False counts only candidates whose pair the user's dictionary holds
     or does not hold (:func:`spinfix.restoring.is_observed`)."""
-    decided = [(p, (c.start, c.end, c.original) in {(w.start, w.end, w.original.lower()) for w in truth})
-               for doc, truth in zip(labelled.groups, labelled.truths) for c, p in restorer.scored(doc)
-               if observed is None or is_observed(c) == observed]
+    decided = [(p, is_right(c, truth))
+               for doc, swaps in zip(labelled.groups, labelled.truths) for truth in (swap_truth(swaps),)
+               for c, p in restorer.scored(doc) if observed is None or is_observed(c) == observed]
     decided.sort(reverse=True)
     if not decided:
         return 1.0
@@ -213,3 +223,8 @@ def learn_restoration(splits: dict[str, list[Document]], detector: Detector | No
     restorer = train_restorer(validation[:half], validation[half:2 * half], pair_docs, priors, detector, seed,
                               progress)
     return merged(list(priors.values())), restorer
+
+
+__all__ = ["PAIR_DOCS", "SCENARIOS", "Labelled", "fit_restorer", "is_right", "labelled_candidates", "learn_dictionary",
+           "learn_prior", "learn_restoration", "merged", "precise_threshold", "scenario_sets", "spin", "swap_truth",
+           "train_restorer", "tune_restorer", "user_dictionaries", "wilson_lower"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.resources
 import math
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -28,6 +28,7 @@ from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionar
 from .errors import SpinfixError
 from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fit
+from .spinning import function_words_only
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sentences
 
@@ -146,29 +147,23 @@ class Knowledge:
                  max_options: int = MAX_OPTIONS):
         self.thesaurus = thesaurus
         self.max_options = max_options
-        self.listed: dict[str, dict[str, Listed]] = {}
-        self.kept: dict[str, Counter] = {}
+        self.listed: dict[str, dict[str, Listed]] = defaultdict(dict)
+        self.kept: dict[str, Counter] = defaultdict(Counter)
         for dictionary in dictionaries:
             for (spun, original, source), entry in dictionary.entries.items():
-                self.listed.setdefault(spun, {}).setdefault(original, Listed()).add(source, entry)
+                options = self.listed[spun]
+                listed = options.get(original) or options.setdefault(original, Listed())
+                listed.add(source, entry)
             for (spun, source), entry in dictionary.kept.items():
-                self.kept.setdefault(spun, Counter())[source] += entry.count
-        keys = set(self.listed)
-        self.heads_of: dict[str, list[tuple[int, str]]] = {}
-        if thesaurus is not None:
-            keys |= {k for k in thesaurus.neighbours if " " in k or k not in ENGLISH_STOP_WORDS}
-            for head, synonyms in thesaurus.synonyms.items():
-                for rank, synonym in enumerate(synonyms[:FORWARD_RANKS]):
-                    self.heads_of.setdefault(synonym, []).append((rank, head))
-            for heads in self.heads_of.values():
-                heads.sort()
-        self.keys = frozenset(keys)
+                self.kept[spun][source] += entry.count
+        thesaurus_keys, self.heads_of = _thesaurus_index(thesaurus) if thesaurus is not None else (frozenset(), {})
+        self.keys = thesaurus_keys | self.listed.keys()
         self._options: dict[str, list[Option]] = {}
 
     def kept_counts(self, spun: str) -> tuple[int, int]:
         """How often ``spun`` was seen left as written: (observed, prior)."""
-        kept = self.kept.get(spun, Counter())
-        return kept["observed"], kept["prior"]
+        kept = self.kept.get(spun)
+        return (kept["observed"], kept["prior"]) if kept else (0, 0)
 
     def options(self, spun: str) -> list[Option]:
         """The originals proposed for ``spun``: listed ones by count, then the thesaurus's."""
@@ -209,6 +204,21 @@ class Knowledge:
         for original in list(dict.fromkeys(second))[:THESAURUS_STEP2]:
             reach[original] = (2, NOT_LISTED, NOT_LISTED)
         return reach
+
+
+@lru_cache(maxsize=4)
+def _thesaurus_index(thesaurus: Thesaurus) -> tuple[frozenset[str], dict[str, list[tuple[int, str]]]]:
+    """What a thesaurus offers a restore, built once per thesaurus: the phrases it can propose
+    originals for (content words and phrases), and for each word the heads that list it among
+    their first :data:`FORWARD_RANKS` synonyms, best rank first."""
+    keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in ENGLISH_STOP_WORDS)
+    heads_of: dict[str, list[tuple[int, str]]] = {}
+    for head, synonyms in thesaurus.synonyms.items():
+        for rank, synonym in enumerate(synonyms[:FORWARD_RANKS]):
+            heads_of.setdefault(synonym, []).append((rank, head))
+    for heads in heads_of.values():
+        heads.sort()
+    return keys, heads_of
 
 
 def _listed_weight(observed: int, prior: int, curated: int) -> float:
@@ -284,7 +294,7 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     observed_total = sum(o.observed for o, _ in kept) + ctx.kept[0]
     prior_total = sum(o.prior for o, _ in kept) + ctx.kept[1]
     own_unigram = sum(lm.unigram(w) for w in spun) / len(spun)
-    function = float(all(w in ENGLISH_STOP_WORDS for w in spun))
+    function = float(function_words_only(spun))
     weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
     posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
     spun_key = " ".join(spun)

@@ -39,6 +39,12 @@ CONTRACTIONS = {
 CONTRACTIONS.update({v: k for k, v in list(CONTRACTIONS.items()) if k != "cannot"})
 
 
+def function_words_only(words: list[str]) -> bool:
+    """Whether a phrase is made of function words alone ("in", "so", "after all"): common clean
+    English, which spinners swap less and a restore must treat with care."""
+    return all(w in ENGLISH_STOP_WORDS for w in words)
+
+
 @dataclass(frozen=True)
 class Swap:
     """One change the spinner made: ``original`` became ``spun`` at ``start:end`` of the output."""
@@ -108,7 +114,7 @@ class Spinner:
         options = self.thesaurus.synonyms.get(key)
         if not options:
             return None
-        share = STOP_SWAP_SHARE if all(w in ENGLISH_STOP_WORDS for w in words) else 1.0
+        share = STOP_SWAP_SHARE if function_words_only(words) else 1.0
         if self.rng.random() >= self.rate * share:
             return None
         weights = [1.0 / (rank + 1) for rank in range(len(options))]
@@ -173,4 +179,4 @@ def _gaps(text: str, span: list) -> str:
     return "".join(text[a.end:b.start] for a, b in zip(span, span[1:]))
 
 
-__all__ = ["RATES", "SpunSentence", "Spinner", "Swap"]
+__all__ = ["RATES", "SpunSentence", "Spinner", "Swap", "function_words_only"]

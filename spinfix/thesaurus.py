@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 
-@dataclass
+@dataclass(eq=False)
 class Thesaurus:
     """``synonyms[form]`` lists synonyms of a word form, best first; ``neighbours`` adds the
-    reverse direction, which is what undoing a swap needs ("soiled" -> "dirty")."""
+    reverse direction, which is what undoing a swap needs ("soiled" -> "dirty"). Compared and
+    hashed by identity, so that indexes built from one can be cached."""
 
     synonyms: dict[str, list[str]]
     neighbours: dict[str, list[str]] = field(default_factory=dict)
