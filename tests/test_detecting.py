@@ -40,9 +40,11 @@ def test_tiny_training_gives_a_working_model(tiny_model, spun_seed):
     for s in data["sentences"]:
         assert spun_seed[s["start"]:s["end"]] == s["text"]
         assert 0.0 <= s["probability"] <= 1.0
-        assert s["flagged"] == (s["probability"] >= loaded.threshold)
+        assert not s["flagged"] or s["probability"] >= loaded.threshold
+        assert bool(s["suspects"]) == s["flagged"]  # a flag always names its evidence
         for w in s["suspects"]:
             assert spun_seed[w["start"]:w["end"]] == w["word"]
+            assert w["original"] or w["reason"] == "spinner vocabulary"
     assert loaded.info["trained_on"] and loaded.info["spinfix_version"]
 
 
@@ -102,8 +104,80 @@ def test_suspects_name_the_swapped_words(shipped, spun_seed):
     assert ("soiled", "dirty") in suspects
 
 
+def test_every_flag_names_a_suspect_with_an_original_or_a_reason(shipped, spun_seed):
+    flagged = [s for text in (spun_seed, seed("003")) for s in shipped.score_text(text).sentences if s.flagged]
+    assert flagged
+    for s in flagged:
+        assert s.suspects
+        assert all(w.original or w.reason == "spinner vocabulary" for w in s.suspects)
+
+
+CLEAN_ODDITIES = """Senate Leaders Strike Deal To Reopen Government After Record Shutdown
+WASHINGTON (Reuters) - Grain exports rose 12 pct to 4.1 mln tonnes in the week, the agency said.
+"We're not going anywhere," Pelosi told reporters on Tuesday. "Not today, not tomorrow."
+- Download the app
+- Share this story on Facebook
+Trump said the talks would resume next week, and aides posted a short video online.
+Updated 3 hours ago | Photo: AP
+"""
+
+
+def test_headlines_wire_copy_quotes_lists_and_names_are_not_evidence(shipped):
+    score = shipped.score_text(CLEAN_ODDITIES)
+    assert not score.flagged, [s.text for s in score.flagged]
+
+
+def test_suspect_density_is_reported_and_the_same_in_short_and_long_texts(shipped):
+    """Swaps in under a tenth of a clean article's words: suspects named at a density that the
+    clean article does not show, and the same likelihood and density whether the text is the
+    article once or twice (light spin under about 5 % of words is a known failure)."""
+    from spinfix.corpora import split_documents, training_documents
+    from spinfix.spinning import Spinner
+
+    text = split_documents(training_documents())["test"][5].text
+    spun, _, swaps = Spinner(0.2, seed=3).spin_with_swaps(text)
+    assert 0 < len(swaps) <= 0.1 * len(text.split())
+    light = shipped.score_text(spun)
+    assert light.suspects_per_100_words > shipped.score_text(text).suspects_per_100_words
+    doubled = shipped.score_text(spun + "\n\n" + spun)
+    assert abs(doubled.spin_likelihood - light.spin_likelihood) < 0.05
+    assert abs(doubled.suspects_per_100_words - light.suspects_per_100_words) < 0.5
+
+
 def test_length_does_not_make_a_clean_document_spun(shipped):
     text = seed("004")
     once = shipped.score_text(text).spin_likelihood
     five = shipped.score_text("\n\n".join([text] * 5)).spin_likelihood
     assert five <= once + 0.05
+
+
+def test_document_model_learns_a_prior_that_keeps_every_clean_source_under_its_rate():
+    """A clean source that looks half-spun (old prose, technical text) pulls the learned
+    shift up until its clean documents rarely reach 0.5; without that source, no shift."""
+    from spinfix.detecting import DocumentModel
+
+    rng = np.random.default_rng(0)
+    spun = rng.normal(2.0, 1.0, (400, 3))
+    plain = rng.normal(0.0, 1.0, (400, 3))
+    odd = rng.normal(1.0, 1.0, (400, 3))  # a clean source between the two
+    X, y = np.vstack([spun, plain, odd]), np.array([1] * 400 + [0] * 800)
+    sources = np.array(["a"] * 400 + ["a"] * 400 + ["b"] * 400)
+    model = DocumentModel(false_alarm_rate=0.02).fit(X, y, sources=sources)
+    assert model.offset_ > 0
+    assert np.mean(model.predict_proba(odd)[:, 1] >= 0.5) <= 0.05
+    assert np.mean(model.predict_proba(spun)[:, 1] >= 0.5) > 0.3
+    alone = DocumentModel(false_alarm_rate=0.5).fit(X[:800], y[:800], sources=sources[:800])
+    assert alone.offset_ == 0.0
+
+
+def test_document_features_are_rates_and_shares_not_counts(shipped, spun_seed):
+    from spinfix.detecting import document_features
+    from spinfix.tokenizing import split_sentences
+
+    sentences = [s.text for s in split_sentences(spun_seed)]
+    p, evidence = shipped.sentence_evidence(sentences)
+    lengths = np.array([len(s.split()) for s in sentences])
+    once = document_features(p, lengths, evidence)
+    twice = document_features(np.concatenate([p, p]), np.concatenate([lengths, lengths]), evidence + evidence)
+    assert once[:5].sum() > 0  # the spun seed has content words with a swap gain
+    assert np.allclose(once, twice, atol=0.05)  # quantiles interpolate a little differently

@@ -1,0 +1,126 @@
+"""Finding a spun copy's source in a large index: recall@1, false matches, speed, size, memory.
+
+The index holds every document of the registry corpora (BBC, SOTU, Brown, FOLDOC; near-duplicates
+dropped) except a held-back set, plus documents made by recombining their sentences (15-25 sentences drawn from
+different documents) up to ``--index-docs``. Queries: indexed documents spun by the two ``test``
+table shapes (which no part of spinfix was fit on) at 20 %, 50 % and 80 % of their matches, and,
+as a stress test of a spinner whose table lists words the thesaurus lacks, at 80 % with another
+10 % of the remaining words replaced by random corpus words. False matches: held-back documents
+(whose source is not indexed) spun at 50 %, any source reported. Usage:
+
+    python benchmarks/find_source.py --index-docs 100000 --queries 500 --json benchmarks/find_source.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from spinfix.corpora import Document, source_documents  # noqa: E402
+from spinfix.indexing import SourceIndex, immutables, load_index, save_index, shingles  # noqa: E402
+from spinfix.spinner_tables import build_table, shapes  # noqa: E402
+from spinfix.spinning import Spinner  # noqa: E402
+from spinfix.tokenizing import split_sentences  # noqa: E402
+from spinfix.training import names_in  # noqa: E402
+
+
+def collection(index_docs: int, held: int, seed: int) -> tuple[list[Document], list[Document]]:
+    """The documents to index (real ones first, then recombined) and the held-back ones."""
+    rng = random.Random(seed)
+    real = distinct([d for role in ("train", "ood") for docs in source_documents(role).values() for d in docs])
+    rng.shuffle(real)
+    held_back, indexed = real[:held], real[held:]
+    pool = [s.text for d in indexed for s in split_sentences(d.text)]
+    out = list(indexed[:index_docs])
+    while len(out) < index_docs:
+        out.append(Document(f"mix/{len(out)}", " ".join(rng.sample(pool, rng.randint(15, 25)))))
+    return out, held_back
+
+
+def distinct(docs: list[Document]) -> list[Document]:
+    """``docs`` without near-duplicates (the BBC set holds some articles twice, some updated):
+    a document that holds 80 % of an earlier one's shingles, or whose 80 % an earlier one
+    holds, is dropped."""
+    index, out = SourceIndex(min_containment=0.3, min_similar=0.3), []
+    for d in docs:
+        size = shingles(immutables(d.text)).size
+        if not any(m.similarity >= 0.8 or m.similarity * size >= 0.8 * index.documents[m.doc_id].hashes.size
+                   for m in index.query(d.text, top=5)):
+            index.add(d.name, d.text)
+            out.append(d)
+    return out
+
+
+def foreign_words(text: str, rng: random.Random, words: list[str], share: float) -> str:
+    """Replace ``share`` of the words by random corpus words (a table the thesaurus lacks)."""
+    return " ".join(rng.choice(words) if rng.random() < share else w for w in text.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index-docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=500, help="queries per condition")
+    parser.add_argument("--seed", type=int, default=0, help="0 measures; the thresholds were chosen with 1")
+    parser.add_argument("--json", help="write the figures here")
+    args = parser.parse_args()
+    docs, held_back = collection(args.index_docs, args.queries, seed=args.seed)
+    real = [d for d in docs if not d.name.startswith("mix/")]
+    start = time.perf_counter()
+    index = SourceIndex()
+    for d in docs:
+        index.add(d.name, d.text)
+    build = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "index.bin"
+        start = time.perf_counter()
+        save_index(index, path)
+        saved, size = time.perf_counter() - start, path.stat().st_size
+        start = time.perf_counter()
+        index = load_index(path)
+        loaded = time.perf_counter() - start
+    rng = random.Random(args.seed + 1)
+    queries = rng.sample(real, args.queries)
+    names = names_in(queries + held_back)
+    tables = [build_table(s) for s in shapes("test")]
+    vocabulary = [w for d in rng.sample(real, 200) for w in d.text.split()]
+    results = {}
+    conditions = [("spun 20 %", 0.2, 0.0), ("spun 50 %", 0.5, 0.0), ("spun 80 %", 0.8, 0.0),
+                  ("spun 80 % + 10 % foreign words", 0.8, 0.1)]
+    for label, rate, foreign in conditions:
+        hits, seconds = 0, 0.0
+        for k, doc in enumerate(queries):
+            spun = Spinner(rate, seed=k, names=names, thesaurus=tables[k % len(tables)]).spin_document(doc.text)[0]
+            spun = foreign_words(spun, rng, vocabulary, foreign) if foreign else spun
+            start = time.perf_counter()
+            found = index.query(spun)
+            seconds += time.perf_counter() - start
+            hits += bool(found) and found[0].doc_id == doc.name
+        results[label] = {"recall_at_1": round(hits / len(queries), 4), "ms_per_query": round(1000 * seconds / len(queries), 2)}
+    false = sum(bool(index.query(Spinner(0.5, seed=k, names=names, thesaurus=tables[k % len(tables)])
+                                 .spin_document(d.text)[0])) for k, d in enumerate(held_back))
+    report = {
+        "protocol": __doc__.split("Usage:")[0].strip().replace("\n", " "),
+        "seed": args.seed, "indexed_documents": len(index), "real_documents": len(real), "queries_per_condition": len(queries),
+        "conditions": results,
+        "false_matches_source_not_indexed": round(false / len(held_back), 4),
+        "build_documents_per_second": round(len(docs) / build, 1),
+        "index_bytes_per_document": round(size / len(docs), 1),
+        "save_seconds": round(saved, 1), "load_seconds": round(loaded, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

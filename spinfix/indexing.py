@@ -1,0 +1,258 @@
+"""Finding a spun copy's source in a collection, through the words spinners leave alone.
+
+A spinner swaps the words and phrases its table lists and leaves the rest: names, numbers,
+rare and technical words ("immutables", the insight of DSpin, Zhang et al. 2014). Words that
+the thesaurus lists as heads, function words and one-letter tokens are dropped; what is left,
+and each pair of consecutive immutables, is a document's *shingle* set, which a copy spun at
+80 % of its table's matches still largely shares with its source. MinHash LSH (``datasketch``)
+finds the indexed documents whose shingle sets are close; each candidate is verified by the
+*containment* of the copy's shingles in it, and the best is reported with the immutables they
+share. A copy is about as long as its source, so its Jaccard similarity is close to its
+containment; a related story that shares the names (a follow-up, a speech reusing a passage)
+holds as much of the copy but far less of itself, which is how a weakly held copy (a spinner
+whose table lists words the thesaurus lacks) is told from one. The thresholds were chosen on a
+validation collection (``benchmarks/find_source.py`` with another seed), not the one measured. An index holds, per document, its location (a file, or a line of a JSONL file) and its
+shingle hashes, never its text.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ._version import __version__
+from .errors import SpinfixError
+from .model_files import load_model, save_model
+from .textio import read_text
+from .thesaurus import Thesaurus, default_thesaurus
+
+NUM_PERM = 64  # MinHash permutations per document
+LSH_THRESHOLD = 0.2  # Jaccard similarity from which LSH proposes a candidate
+MIN_CONTAINMENT = 0.6  # share of a copy's shingles that its source must hold to be reported ...
+MIN_SIMILAR = 0.4  # ... or this share, with a Jaccard similarity of at least
+MIN_JACCARD_RATIO = 0.7  # this times the containment (a copy is about as long as its source)
+MAX_CANDIDATES = 20  # candidates verified per query, most shared shingles first
+WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-][^\W\d_])*|\d+(?:[.,]\d+)*")
+
+
+def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
+    """The words of ``text``, lowercased and in order, that a thesaurus-driven spinner leaves
+    alone: not a thesaurus head, not a function word, longer than one letter (numbers kept)."""
+    table = (thesaurus or default_thesaurus()).synonyms
+    out = []
+    for match in WORD_RE.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if word[0].isdigit() or (len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in table):
+            out.append(word)
+    return out
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+
+
+def shingles(words: list[str]) -> np.ndarray:
+    """The sorted, distinct 64-bit hashes of the immutables and of each consecutive pair."""
+    items = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+    return np.unique(np.array([_hash(s) for s in items], dtype=np.uint64))
+
+
+def _minhash(hashes: np.ndarray):
+    from datasketch import LeanMinHash, MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # the shingle hashes are hashes already
+    m.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
+    return LeanMinHash(m)
+
+
+@dataclass
+class IndexedDocument:
+    """Where an indexed document lives (a path, and a byte offset for a JSONL line), its id,
+    and its shingle hashes."""
+
+    doc_id: str
+    path: str
+    offset: int | None
+    hashes: np.ndarray
+
+
+@dataclass
+class SourceMatch:
+    """A copy's source: its id and location, the containment of the copy's shingles in it
+    (``similarity``), their Jaccard similarity, and a few immutables they share."""
+
+    doc_id: str
+    path: str
+    offset: int | None
+    similarity: float
+    jaccard: float
+    shared: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SourceResult:
+    """The sources found for one document, best first (empty: no indexed source)."""
+
+    file: str
+    matches: list[SourceMatch]
+    restored: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"file": self.file, "matches": [m.to_dict() for m in self.matches]}
+        return out | ({"restored": self.restored} if self.restored is not None else {})
+
+    def format(self, is_json: bool = False) -> str:
+        if is_json:
+            return json.dumps(self.to_dict(), ensure_ascii=False)
+        if not self.matches:
+            return f"{self.file}: no source found"
+        best = self.matches[0]
+        where = best.path + (f" (line at byte {best.offset})" if best.offset is not None else "")
+        return (f"{self.file}: source {best.doc_id} [{where}] similarity {best.similarity:.3f} "
+                f"(jaccard {best.jaccard:.3f}); shared: {', '.join(best.shared)}")
+
+
+class SourceIndex:
+    """MinHash LSH over the shingles of a collection's documents (see the module docstring)."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
+                 min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO):
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.min_containment = min_containment
+        self.min_similar = min_similar
+        self.min_jaccard_ratio = min_jaccard_ratio
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.documents: dict[str, IndexedDocument] = {}
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def add(self, doc_id: str, text: str, path: str = "", offset: int | None = None) -> None:
+        """Index one document (an id seen before is refused: ids name documents)."""
+        if doc_id in self.documents:
+            raise SpinfixError(f"{doc_id}: already in the index (document ids must be unique)")
+        hashes = shingles(immutables(text))
+        self.documents[doc_id] = IndexedDocument(doc_id, path, offset, hashes)
+        if hashes.size:
+            self.lsh.insert(doc_id, _minhash(hashes), check_duplication=False)
+
+    def query(self, text: str, top: int = 1, exclude: str | None = None) -> list[SourceMatch]:
+        """The indexed documents ``text`` was most likely spun from, best first, each verified:
+        at least ``min_containment`` of its shingles held by the source, or ``min_similar`` with
+        a Jaccard similarity of at least ``min_jaccard_ratio`` times that; ``exclude`` leaves
+        out one id (a document of the collection searching the rest of it)."""
+        words = immutables(text)
+        hashes = shingles(words)
+        if not hashes.size:
+            return []
+        verified = []
+        for doc_id in self.lsh.query(_minhash(hashes)):
+            if doc_id == exclude:
+                continue
+            doc = self.documents[doc_id]
+            shared = np.intersect1d(hashes, doc.hashes, assume_unique=True)
+            containment = shared.size / hashes.size
+            jaccard = shared.size / (hashes.size + doc.hashes.size - shared.size)
+            if containment >= self.min_containment or (
+                    containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment):
+                verified.append((containment, jaccard, doc, shared))
+        verified.sort(key=lambda v: (-v[0], v[2].doc_id))
+        return [SourceMatch(doc.doc_id, doc.path, doc.offset, round(c, 4), round(j, 4), _shared_words(words, shared))
+                for c, j, doc, shared in verified[:top]]
+
+
+def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[str]:
+    """Up to ``limit`` of the copy's immutables that its source holds, rarest-looking first
+    (longest first, as a cheap proxy)."""
+    held = set(shared.tolist())
+    return sorted({w for w in words if _hash(w) in held}, key=lambda w: (-len(w), w))[:limit]
+
+
+def iter_sources(paths: list[str], glob: str = "*.txt"):
+    """Yield ``(doc_id, text, path, offset)`` for every document under ``paths``: text files
+    (directories walked for ``glob`` as ``spinfix score`` walks them; the id is the path) and
+    JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's)."""
+    from .batch import discover
+
+    for found in discover(paths, glob):
+        if found.path.endswith(".jsonl"):
+            yield from _jsonl_documents(Path(found.path))
+        else:
+            yield found.path, read_text(found.path), found.path, None
+
+
+def _jsonl_documents(file: Path):
+    try:
+        handle = open(file, "rb")
+    except OSError as exc:
+        raise SpinfixError(f"{file}: cannot read it ({exc.strerror})") from None
+    with handle:
+        offset = 0
+        for number, line in enumerate(handle, 1):
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                yield str(record["id"]), str(record["text"]), str(file), start
+            except (ValueError, KeyError, TypeError):
+                raise SpinfixError(f"{file}:{number}: not a JSON object with \"id\" and \"text\"") from None
+
+
+def read_source(match: SourceMatch) -> str:
+    """The text of a matched source, read from where the index says it lives."""
+    if match.offset is None:
+        return read_text(match.path)
+    with open(match.path, "rb") as handle:
+        handle.seek(match.offset)
+        return str(json.loads(handle.readline())["text"])
+
+
+def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False) -> SourceIndex:
+    """An index of every document under ``paths`` (:func:`iter_sources`)."""
+    from tqdm import tqdm
+
+    index = SourceIndex()
+    for doc_id, text, path, offset in tqdm(iter_sources(paths, glob), desc="indexing", unit="doc", disable=not progress):
+        index.add(doc_id, text, path, offset)
+    if not len(index):
+        raise SpinfixError("no documents to index")
+    return index
+
+
+def save_index(index: SourceIndex, path: str | os.PathLike[str]) -> None:
+    """Write the index atomically in the model-file envelope."""
+    save_model(index, "source-index", path, {"documents": len(index), "spinfix_version": __version__,
+                                            "num_perm": NUM_PERM, "threshold": index.threshold})
+
+
+def load_index(path: str | os.PathLike[str]) -> SourceIndex:
+    """Load an index written by :func:`save_index` (checked like every model file)."""
+    return load_model(path, "source-index", SourceIndex, "rebuild it with `spinfix index`").model
+
+
+def find_source(text: str, index: SourceIndex, name: str = "-", top: int = 1,
+                restore: bool = False) -> SourceResult:
+    """The sources of one spun text, best first; with ``restore``, also the text restored
+    against the best one (aligned with it, every substitution put back)."""
+    result = SourceResult(name, index.query(text, top))
+    if restore and result.matches:
+        from .restoring import restore_with_reference
+
+        result.restored = restore_with_reference(text, read_source(result.matches[0])).restored
+    return result
+
+
+__all__ = ["SourceIndex", "SourceMatch", "SourceResult", "build_index", "find_source", "immutables",
+           "iter_sources", "load_index", "read_source", "save_index", "shingles"]

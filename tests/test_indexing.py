@@ -1,0 +1,92 @@
+"""Finding a spun copy's source: immutables, the index, its file, and the two commands."""
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from spinfix import SpinfixError
+from spinfix.indexing import SourceIndex, find_source, immutables, load_index, read_source, save_index
+from spinfix.spinner_tables import build_table, shapes
+from spinfix.spinning import Spinner
+from spinfix.tokenizing import tokenize
+from test_cli import assert_one_line_error, run
+
+EXAMPLE_CLEAN = ROOT / "data" / "example_clean.txt"
+EXAMPLE_SPUN = ROOT / "data" / "example_spun.txt"
+
+
+def test_immutables_are_what_a_thesaurus_spinner_leaves_alone():
+    words = immutables("Mayor Elena Ruiz said the $12 million park will open in 2026.")
+    assert {"elena", "ruiz", "12", "2026"} <= set(words)
+    assert not {"said", "the", "park", "open", "will", "in"} & set(words)  # thesaurus heads, function words
+
+
+@pytest.fixture(scope="module")
+def index(tiny_corpus):
+    built = SourceIndex()
+    for doc in tiny_corpus[:30]:
+        built.add(doc.name, doc.text)
+    return built
+
+
+@pytest.mark.parametrize("rate", [0.2, 0.5, 0.8])
+def test_a_copy_spun_by_an_unseen_table_finds_its_source(index, tiny_corpus, rate):
+    table = build_table(shapes("test")[0])
+    for k, doc in enumerate(tiny_corpus[:10]):
+        spun = Spinner(rate, seed=k, thesaurus=table).spin_document(doc.text)[0]
+        assert spun != doc.text
+        found = index.query(spun)
+        assert found and found[0].doc_id == doc.name, (doc.name, found)
+        assert found[0].similarity >= 0.7 and found[0].shared
+
+
+def test_a_copy_whose_source_is_not_indexed_finds_nothing(index, tiny_corpus):
+    for k, doc in enumerate(tiny_corpus[30:40]):
+        assert index.query(Spinner(0.5, seed=k).spin_document(doc.text)[0]) == []
+
+
+def test_ids_are_unique(index, tiny_corpus):
+    with pytest.raises(SpinfixError, match="already in the index"):
+        index.add(tiny_corpus[0].name, "anything")
+
+
+def test_jsonl_sources_restore_a_copy_token_for_token(tmp_path):
+    other = "An unrelated note about Ottoline Brackenbury and the 1911 Kettering regatta."
+    lines = [json.dumps({"id": "other", "text": other}), json.dumps({"id": "park", "text": EXAMPLE_CLEAN.read_text()})]
+    (tmp_path / "sources.jsonl").write_text("\n".join(lines) + "\n")
+    from spinfix.indexing import build_index
+
+    built = build_index([str(tmp_path / "sources.jsonl")])
+    path = tmp_path / "index.bin"
+    save_index(built, path)
+    loaded = load_index(path)
+    result = find_source(EXAMPLE_SPUN.read_text(), loaded, "spun", restore=True)
+    assert result.matches[0].doc_id == "park" and result.matches[0].offset == len(lines[0]) + 1
+    assert read_source(result.matches[0]) == EXAMPLE_CLEAN.read_text()
+    assert tokenize(result.restored) == tokenize(EXAMPLE_CLEAN.read_text())
+
+
+def test_cli_index_and_find_source(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "park.txt").write_text(EXAMPLE_CLEAN.read_text())
+    (sources / "other.txt").write_text("Ottoline Brackenbury won the 1911 Kettering regatta by a length.\n")
+    index = tmp_path / "index.bin"
+    built = run("index", str(sources), "-o", str(index))
+    assert built.returncode == 0 and b"2 documents indexed" in built.stderr
+    found = run("find-source", str(EXAMPLE_SPUN), "--index", str(index), "--json", "--restore", str(tmp_path / "out"))
+    assert found.returncode == 0, found.stderr
+    record = json.loads(found.stdout)
+    assert record["matches"][0]["path"] == str(sources / "park.txt")
+    assert tokenize((tmp_path / "out" / "example_spun.txt").read_text()) == tokenize(EXAMPLE_CLEAN.read_text())
+    missing = run("find-source", "-", "--index", str(index), stdin=b"Nothing here resembles any indexed text at all.\n")
+    assert missing.returncode == 1 and b"no source found" in missing.stdout
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "fine"}\nnot json\n')
+    assert_one_line_error(run("index", str(bad), "-o", str(tmp_path / "i.bin")), "bad.jsonl:2")
+    assert_one_line_error(run("find-source", str(EXAMPLE_SPUN), "--index", str(EXAMPLE_CLEAN)), "not a spinfix model file")
+    assert not Path(tmp_path / "i.bin").exists()
