@@ -12,13 +12,14 @@ speed on one core. Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from output import emit  # noqa: E402
 
 from spinfix.corpora import ood_splits, source_documents, split_documents  # noqa: E402
 from spinfix.detecting import load_detector  # noqa: E402
@@ -66,10 +67,7 @@ def main() -> None:
                          "seeds": seed_figures(detector),
                          "sentences_per_second": speed(detector, [d.text for d in held_out[:200]])}
         print(f"{name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    emit(results, args.json)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ as a stress test of a spinner whose table lists words the thesaurus lacks, at 80
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import resource
@@ -23,6 +22,8 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from output import emit  # noqa: E402
 
 from spinfix.corpora import Document, source_documents  # noqa: E402
 from spinfix.indexing import SourceIndex, immutables, load_index, save_index, shingles  # noqa: E402
@@ -116,10 +117,7 @@ def main() -> None:
         "save_seconds": round(saved, 1), "load_seconds": round(loaded, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
-    text = json.dumps(report, indent=1)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    emit(report, args.json)
 
 
 if __name__ == "__main__":

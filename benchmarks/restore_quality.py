@@ -22,6 +22,7 @@ import json
 import time
 from pathlib import Path
 
+from output import emit
 from spinfix import SubstitutionDictionary, align
 from spinfix.corpora import split_documents, training_documents
 from spinfix.detecting import load_detector
@@ -94,10 +95,7 @@ def main() -> None:
         reference_restore_accuracy(test[:args.reference_docs], spec, rate=0.8, seed=3) for spec in shapes("test")]
     report["seed_pair_000_restored_without_001"] = seed_pair(detector, restorer)
     report["seconds"] = round(time.time() - started)
-    text = json.dumps(report, indent=2)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
-    print(text)
+    emit(report, args.json, indent=2)
 
 
 if __name__ == "__main__":

@@ -273,6 +273,18 @@ def cmd_find_source(args: argparse.Namespace) -> int:
     return EXIT_SPUN if missing else 0
 
 
+def cmd_screen(args: argparse.Namespace) -> None:
+    from .screening import screen
+
+    summary = screen(args.corpus, args.output, args.sources, args.scheduler, args.workers, args.model, args.glob,
+                     progress=args.progress or sys.stderr.isatty())
+    print(summary.format(is_json=args.json))
+
+
+def _add_glob(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="spinfix", description="Find and undo article spinning.")
     parser.add_argument("--version", action="version", version=f"spinfix {__version__}")
@@ -308,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
     p.add_argument("--summary", action="store_true",
                    help="one TSV line per file: file, likelihood, flagged sentences, suspects per 100 words")
-    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    _add_glob(p)
     p.add_argument("--fail-over", type=probability, metavar="P",
                    help="exit 1 when a document's likelihood is at least P (0: none, 2: errors)")
     p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
@@ -331,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="index a collection of possible sources (for find-source)")
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="text files, directories, or JSONL files of {id, text}")
     p.add_argument("-o", "--output", required=True, metavar="INDEX", help="where to write the index")
-    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    _add_glob(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("find-source", help="find the document each spun file was spun from, in an index")
@@ -339,9 +351,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", required=True, metavar="INDEX", help="an index written by `spinfix index`")
     p.add_argument("--top", type=positive_int, default=1, metavar="N", help="report up to N sources (default 1)")
     p.add_argument("--restore", metavar="DIR", help="also restore each file against its source, into DIR")
-    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="files to take from directories (default: *.txt)")
+    _add_glob(p)
     p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
     p.set_defaults(func=cmd_find_source)
+
+    p = sub.add_parser("screen", help="score a collection, find each copy's source, restore, learn the dictionary")
+    p.add_argument("corpus", nargs="+", metavar="CORPUS", help="text files, directories, or JSONL files of {id, text}")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="where the results go (a rerun finishes it)")
+    p.add_argument("--sources", metavar="INDEX", help="also look for sources in this index (`spinfix index`)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on this Dask scheduler (`local`: start a LocalCluster); default: joblib on this machine")
+    p.add_argument("--workers", type=positive_int, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
+    _add_glob(p)
+    p.add_argument("--progress", action="store_true", help="show progress bars even when stderr is not a terminal")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.set_defaults(func=cmd_screen)
 
     p = sub.add_parser("train", help="train the detector (from the corpora, plus your own spun/clean pairs)")
     p.add_argument("--pairs", metavar="DIR", help="directory of NAME.spun.txt + NAME.clean.txt pairs")

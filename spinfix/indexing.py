@@ -140,9 +140,12 @@ class SourceIndex:
 
     def add(self, doc_id: str, text: str, path: str = "", offset: int | None = None) -> None:
         """Index one document (an id seen before is refused: ids name documents)."""
+        self.add_hashes(doc_id, shingles(immutables(text)), path, offset)
+
+    def add_hashes(self, doc_id: str, hashes: np.ndarray, path: str = "", offset: int | None = None) -> None:
+        """Index one document by its shingle hashes (:func:`shingles`), computed elsewhere."""
         if doc_id in self.documents:
             raise SpinfixError(f"{doc_id}: already in the index (document ids must be unique)")
-        hashes = shingles(immutables(text))
         self.documents[doc_id] = IndexedDocument(doc_id, path, offset, hashes)
         if hashes.size:
             self.lsh.insert(doc_id, _minhash(hashes), check_duplication=False)
@@ -210,13 +213,21 @@ def _jsonl_documents(file: Path):
                 raise SpinfixError(f"{file}:{number}: not a JSON object with \"id\" and \"text\"") from None
 
 
+def read_document(path: str, offset: int | None) -> str:
+    """The text of a document where an index says it lives: a file, or a JSONL line."""
+    if offset is None:
+        return read_text(path)
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            return str(json.loads(handle.readline())["text"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise SpinfixError(f"{path}: no JSONL document at byte {offset} (has the file changed since it was indexed?)") from None
+
+
 def read_source(match: SourceMatch) -> str:
-    """The text of a matched source, read from where the index says it lives."""
-    if match.offset is None:
-        return read_text(match.path)
-    with open(match.path, "rb") as handle:
-        handle.seek(match.offset)
-        return str(json.loads(handle.readline())["text"])
+    """The text of a matched source."""
+    return read_document(match.path, match.offset)
 
 
 def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False) -> SourceIndex:
@@ -255,4 +266,4 @@ def find_source(text: str, index: SourceIndex, name: str = "-", top: int = 1,
 
 
 __all__ = ["SourceIndex", "SourceMatch", "SourceResult", "build_index", "find_source", "immutables",
-           "iter_sources", "load_index", "read_source", "save_index", "shingles"]
+           "iter_sources", "load_index", "read_document", "read_source", "save_index", "shingles"]

@@ -1,0 +1,13 @@
+"""What every benchmark ends with: its figures printed, and written as JSON where asked."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def emit(report: dict, path: str | None, indent: int = 1) -> None:
+    """Print ``report`` as JSON, and write it to ``path`` too (if given)."""
+    text = json.dumps(report, indent=indent)
+    print(text)
+    if path:
+        Path(path).write_text(text + "\n", encoding="utf-8")
