@@ -13,6 +13,7 @@ as a stress test of a spinner whose table lists words the thesaurus lacks, at 80
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -65,28 +66,8 @@ def foreign_words(text: str, rng: random.Random, words: list[str], share: float)
     return " ".join(rng.choice(words) if rng.random() < share else w for w in text.split())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--index-docs", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=500, help="queries per condition")
-    parser.add_argument("--seed", type=int, default=0, help="0 measures; the thresholds were chosen with 1")
-    parser.add_argument("--json", help="write the figures here")
-    args = parser.parse_args()
-    docs, held_back = collection(args.index_docs, args.queries, seed=args.seed)
-    real = [d for d in docs if not d.name.startswith("mix/")]
-    start = time.perf_counter()
-    index = SourceIndex()
-    for d in docs:
-        index.add(d.name, d.text)
-    build = time.perf_counter() - start
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "index.bin"
-        start = time.perf_counter()
-        save_index(index, path)
-        saved, size = time.perf_counter() - start, path.stat().st_size
-        start = time.perf_counter()
-        index = load_index(path)
-        loaded = time.perf_counter() - start
+def measure(index: SourceIndex, real: list[Document], held_back: list[Document], args) -> tuple[dict, float]:
+    """Recall@1 and query time per condition, and the share of false matches."""
     rng = random.Random(args.seed + 1)
     queries = rng.sample(real, args.queries)
     names = names_in(queries + held_back)
@@ -107,11 +88,51 @@ def main() -> None:
         results[label] = {"recall_at_1": round(hits / len(queries), 4), "ms_per_query": round(1000 * seconds / len(queries), 2)}
     false = sum(bool(index.query(Spinner(0.5, seed=k, names=names, thesaurus=tables[k % len(tables)])
                                  .spin_document(d.text)[0])) for k, d in enumerate(held_back))
+    return results, false / len(held_back)
+
+
+def write_jsonl(path: Path, docs: list[Document]) -> list[int]:
+    """Write ``docs`` as JSONL lines of ``{"id", "text"}``; each line's byte offset."""
+    offsets, position = [], 0
+    with open(path, "wb") as handle:
+        for d in docs:
+            line = (json.dumps({"id": d.name, "text": d.text}) + "\n").encode()
+            offsets.append(position)
+            handle.write(line)
+            position += len(line)
+    return offsets
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index-docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=500, help="queries per condition")
+    parser.add_argument("--seed", type=int, default=0, help="0 measures; the thresholds were chosen with 1")
+    parser.add_argument("--json", help="write the figures here")
+    args = parser.parse_args()
+    docs, held_back = collection(args.index_docs, args.queries, seed=args.seed)
+    real = [d for d in docs if not d.name.startswith("mix/")]
+    with tempfile.TemporaryDirectory() as tmp:
+        stored = Path(tmp) / "collection.jsonl"  # the index reads a candidate from here to confirm it
+        offsets = write_jsonl(stored, docs)
+        start = time.perf_counter()
+        index = SourceIndex()
+        for d, offset in zip(docs, offsets):
+            index.add(d.name, d.text, str(stored), offset)
+        build = time.perf_counter() - start
+        path = Path(tmp) / "index.bin"
+        start = time.perf_counter()
+        save_index(index, path)
+        saved, size = time.perf_counter() - start, path.stat().st_size
+        start = time.perf_counter()
+        index = load_index(path)
+        loaded = time.perf_counter() - start
+        results, false = measure(index, real, held_back, args)
     report = {
         "protocol": __doc__.split("Usage:")[0].strip().replace("\n", " "),
-        "seed": args.seed, "indexed_documents": len(index), "real_documents": len(real), "queries_per_condition": len(queries),
+        "seed": args.seed, "indexed_documents": len(index), "real_documents": len(real), "queries_per_condition": args.queries,
         "conditions": results,
-        "false_matches_source_not_indexed": round(false / len(held_back), 4),
+        "false_matches_source_not_indexed": round(false, 4),
         "build_documents_per_second": round(len(docs) / build, 1),
         "index_bytes_per_document": round(size / len(docs), 1),
         "save_seconds": round(saved, 1), "load_seconds": round(loaded, 1),

@@ -10,8 +10,10 @@ finds the indexed documents whose shingle sets are close; each candidate is veri
 share. A copy is about as long as its source, so its Jaccard similarity is close to its
 containment; a related story that shares the names (a follow-up, a speech reusing a passage)
 holds as much of the copy but far less of itself, which is how a weakly held copy (a spinner
-whose table lists words the thesaurus lacks) is told from one. The thresholds were chosen on a
-validation collection (``benchmarks/find_source.py`` with another seed), not the one measured. An index holds, per document, its location (a file, or a line of a JSONL file) and its
+whose table lists words the thesaurus lacks) is told from one; such a candidate is confirmed by
+the aligner (DSpin's second step): a copy aligns sentence by sentence with its source, a related
+story does not. The thresholds were chosen on a validation collection
+(``benchmarks/find_source.py --seed 1``, other documents), not the one measured. An index holds, per document, its location (a file, or a line of a JSONL file) and its
 shingle hashes, never its text.
 """
 from __future__ import annotations
@@ -37,6 +39,8 @@ LSH_THRESHOLD = 0.2  # Jaccard similarity from which LSH proposes a candidate
 MIN_CONTAINMENT = 0.6  # share of a copy's shingles that its source must hold to be reported ...
 MIN_SIMILAR = 0.4  # ... or this share, with a Jaccard similarity of at least
 MIN_JACCARD_RATIO = 0.7  # this times the containment (a copy is about as long as its source)
+CONFIRM_BELOW = 0.8  # a candidate holding less of the copy than this is confirmed by the aligner ...
+MIN_ALIGNED = 0.5  # ... which must align at least this share of the copy's sentences with it
 MAX_CANDIDATES = 20  # candidates verified per query, most shared shingles first
 WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-][^\W\d_])*|\d+(?:[.,]\d+)*")
 
@@ -125,13 +129,16 @@ class SourceIndex:
     """MinHash LSH over the shingles of a collection's documents (see the module docstring)."""
 
     def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
-                 min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO):
+                 min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO,
+                 confirm_below: float = CONFIRM_BELOW, min_aligned: float = MIN_ALIGNED):
         from datasketch import MinHashLSH
 
         self.threshold = threshold
         self.min_containment = min_containment
         self.min_similar = min_similar
         self.min_jaccard_ratio = min_jaccard_ratio
+        self.confirm_below = confirm_below
+        self.min_aligned = min_aligned
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.documents: dict[str, IndexedDocument] = {}
 
@@ -167,12 +174,29 @@ class SourceIndex:
             shared = np.intersect1d(hashes, doc.hashes, assume_unique=True)
             containment = shared.size / hashes.size
             jaccard = shared.size / (hashes.size + doc.hashes.size - shared.size)
-            if containment >= self.min_containment or (
-                    containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment):
+            if (containment >= self.min_containment or (
+                    containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment)) \
+                    and (containment >= self.confirm_below or self._aligns(text, doc)):
                 verified.append((containment, jaccard, doc, shared))
         verified.sort(key=lambda v: (-v[0], v[2].doc_id))
         return [SourceMatch(doc.doc_id, doc.path, doc.offset, round(c, 4), round(j, 4), _shared_words(words, shared))
                 for c, j, doc, shared in verified[:top]]
+
+    def _aligns(self, text: str, doc: IndexedDocument) -> bool:
+        """Whether the aligner pairs enough of ``text``'s sentences with ``doc`` (a document
+        indexed without a location cannot be read, and is taken on its shingles alone)."""
+        return not doc.path or _aligned_share(text, read_document(doc.path, doc.offset)) >= self.min_aligned
+
+
+def _aligned_share(text: str, source: str) -> float:
+    """The share of ``text``'s sentences that the aligner pairs with ``source``'s."""
+    from .aligning import align
+
+    try:
+        alignment = align(text, source)
+    except SpinfixError:  # no sentence in common
+        return 0.0
+    return 1.0 - len(alignment.unaligned_spun) / max(len(alignment.spun_sentences), 1)
 
 
 def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[str]:
@@ -250,7 +274,11 @@ def save_index(index: SourceIndex, path: str | os.PathLike[str]) -> None:
 
 def load_index(path: str | os.PathLike[str]) -> SourceIndex:
     """Load an index written by :func:`save_index` (checked like every model file)."""
-    return load_model(path, "source-index", SourceIndex, "rebuild it with `spinfix index`").model
+    index = load_model(path, "source-index", SourceIndex, "rebuild it with `spinfix index`").model
+    if set(vars(SourceIndex())) - set(vars(index)):
+        raise SpinfixError(f"{path}: an index from an earlier spinfix (it lacks settings this one uses); "
+                           "rebuild it with `spinfix index`")
+    return index
 
 
 def find_source(text: str, index: SourceIndex, name: str = "-", top: int = 1,

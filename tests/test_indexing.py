@@ -90,3 +90,25 @@ def test_cli_errors_are_one_line(tmp_path):
     assert_one_line_error(run("index", str(bad), "-o", str(tmp_path / "i.bin")), "bad.jsonl:2")
     assert_one_line_error(run("find-source", str(EXAMPLE_SPUN), "--index", str(EXAMPLE_CLEAN)), "not a spinfix model file")
     assert not Path(tmp_path / "i.bin").exists()
+
+
+def test_a_candidate_held_weakly_is_confirmed_by_the_aligner(tmp_path, tiny_corpus):
+    """Every candidate is confirmed here (``confirm_below=1``): the spun copy aligns with its
+    source; the source's own rare words shuffled into other sentences, which share many of its
+    shingles but none of its sentences, are refused."""
+    import random
+
+    from spinfix.indexing import immutables
+
+    doc = tiny_corpus[3]
+    (tmp_path / "s.jsonl").write_text(json.dumps({"id": "s", "text": doc.text}) + "\n")
+    strict = SourceIndex(min_containment=0.3, min_similar=0.3, confirm_below=1.0)
+    strict.add("s", doc.text, str(tmp_path / "s.jsonl"), 0)
+    assert strict.query(Spinner(0.8, seed=1).spin_document(doc.text)[0])[0].doc_id == "s"
+    words = immutables(doc.text)
+    random.Random(0).shuffle(words)
+    bag = ". ".join(" ".join(words[k:k + 4]).capitalize() for k in range(0, len(words), 4)) + "."
+    loose = SourceIndex(min_containment=0.3, min_similar=0.3, confirm_below=0.0)
+    loose.add("s", doc.text, str(tmp_path / "s.jsonl"), 0)
+    assert loose.query(bag)  # on its shingles alone the bag passes for a copy
+    assert strict.query(bag) == []
