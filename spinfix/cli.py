@@ -251,6 +251,17 @@ def cmd_index(args: argparse.Namespace) -> None:
     print(f"{args.output}: {len(index)} documents indexed", file=sys.stderr)
 
 
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``NAME-2.EXT``, ``NAME-3.EXT``... when this run already wrote it."""
+    stem, ext = os.path.splitext(name)
+    k, out = 1, name
+    while out in taken:
+        k += 1
+        out = f"{stem}-{k}{ext}"
+    taken.add(out)
+    return out
+
+
 def cmd_find_source(args: argparse.Namespace) -> int:
     """Print each spun file's source; exit 1 when one has none in the index."""
     from .batch import discover
@@ -262,12 +273,12 @@ def cmd_find_source(args: argparse.Namespace) -> int:
             os.makedirs(args.restore, exist_ok=True)
         except OSError as exc:
             raise SpinfixError(f"{args.restore}: cannot create the directory ({exc.strerror})") from None
-    missing = False
+    missing, written = False, set()
     for found in discover(args.files, args.glob):
         result = find_source(read_text(found.path), index, found.path, args.top, args.restore is not None)
         missing |= not result.matches
         if result.restored is not None:
-            name = os.path.basename(found.path) if found.path != "-" else "stdin.txt"
+            name = _unique(os.path.basename(found.path) if found.path != "-" else "stdin.txt", written)
             atomic_write(os.path.join(args.restore, name), result.restored)
         print(result.format(is_json=args.json), flush=True)
     return EXIT_SPUN if missing else 0

@@ -80,6 +80,11 @@ def test_cli_index_and_find_source(tmp_path):
     record = json.loads(found.stdout)
     assert record["matches"][0]["path"] == str(sources / "park.txt")
     assert tokenize((tmp_path / "out" / "example_spun.txt").read_text()) == tokenize(EXAMPLE_CLEAN.read_text())
+    (tmp_path / "again").mkdir()
+    (tmp_path / "again" / "example_spun.txt").write_text(EXAMPLE_SPUN.read_text())
+    both = run("find-source", str(EXAMPLE_SPUN), str(tmp_path / "again"), "--index", str(index), "--restore", str(tmp_path / "two"))
+    assert both.returncode == 0 and sorted(p.name for p in (tmp_path / "two").iterdir()) == [
+        "example_spun-2.txt", "example_spun.txt"]  # a second file of the same name does not overwrite the first
     missing = run("find-source", "-", "--index", str(index), stdin=b"Nothing here resembles any indexed text at all.\n")
     assert missing.returncode == 1 and b"no source found" in missing.stdout
 
