@@ -246,7 +246,10 @@ def cmd_dict_learn(args: argparse.Namespace) -> None:
 def cmd_index(args: argparse.Namespace) -> None:
     from .indexing import build_index, save_index
 
-    index = build_index(args.sources, args.glob, progress=sys.stderr.isatty())
+    skipped: list[str] = []
+    index = build_index(args.sources, args.glob, sys.stderr.isatty(), skipped)
+    for message in skipped:
+        print(f"spinfix: skipped: {message}", file=sys.stderr)
     save_index(index, args.output)
     print(f"{args.output}: {len(index)} documents indexed", file=sys.stderr)
 
@@ -289,6 +292,8 @@ def cmd_screen(args: argparse.Namespace) -> None:
 
     summary = screen(args.corpus, args.output, args.sources, args.scheduler, args.workers, args.model, args.glob,
                      progress=args.progress or sys.stderr.isatty())
+    for message in summary.skipped_files:
+        print(f"spinfix: skipped: {message}", file=sys.stderr)
     print(summary.format(is_json=args.json))
 
 

@@ -206,17 +206,26 @@ def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[
     return sorted({w for w in words if _hash(w) in held}, key=lambda w: (-len(w), w))[:limit]
 
 
-def iter_sources(paths: list[str], glob: str = "*.txt"):
+def iter_sources(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None):
     """Yield ``(doc_id, text, path, offset)`` for every document under ``paths``: text files
     (directories walked for ``glob`` as ``spinfix score`` walks them; the id is the path) and
-    JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's)."""
+    JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's).
+    A file found by walking a directory that cannot be read is left out and its reason added to
+    ``skipped`` (one binary file in a crawl does not stop the run); a named one raises."""
     from .batch import discover
 
     for found in discover(paths, glob):
         if found.path.endswith(".jsonl"):
             yield from _jsonl_documents(Path(found.path))
-        else:
-            yield found.path, read_text(found.path), found.path, None
+            continue
+        try:
+            text = read_text(found.path)
+        except SpinfixError as exc:
+            if found.named or skipped is None:
+                raise
+            skipped.append(str(exc))
+            continue
+        yield found.path, text, found.path, None
 
 
 def _jsonl_documents(file: Path):
@@ -254,12 +263,15 @@ def read_source(match: SourceMatch) -> str:
     return read_document(match.path, match.offset)
 
 
-def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False) -> SourceIndex:
-    """An index of every document under ``paths`` (:func:`iter_sources`)."""
+def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False,
+                skipped: list[str] | None = None) -> SourceIndex:
+    """An index of every document under ``paths`` (:func:`iter_sources`, which lists in
+    ``skipped`` the walked files it could not read)."""
     from tqdm import tqdm
 
     index = SourceIndex()
-    for doc_id, text, path, offset in tqdm(iter_sources(paths, glob), desc="indexing", unit="doc", disable=not progress):
+    for doc_id, text, path, offset in tqdm(iter_sources(paths, glob, skipped), desc="indexing", unit="doc",
+                                           disable=not progress):
         index.add(doc_id, text, path, offset)
     if not len(index):
         raise SpinfixError("no documents to index")

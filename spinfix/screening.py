@@ -72,6 +72,7 @@ class ScreenSummary:
     dictionary_entries: int
     partitions: int
     skipped_partitions: int
+    skipped_files: list[str]
 
     def format(self, is_json: bool = False) -> str:
         if is_json:
@@ -80,15 +81,17 @@ class ScreenSummary:
         return (f"{self.output}: {self.documents} documents, {self.spun} at spin likelihood >= {SPUN}; "
                 f"sources found: {sources}; {self.unsourced_restored} spun documents without a source restored "
                 f"from the learned dictionary ({self.dictionary_entries} entries); {self.partitions} partitions "
-                f"({self.skipped_partitions} already done)")
+                f"({self.skipped_partitions} already done)"
+                + (f"; {len(self.skipped_files)} unreadable files skipped" if self.skipped_files else ""))
 
 
-def plan(paths: list[str], glob: str = "*.txt") -> list[DocumentRef]:
-    """Every document of the collection, in a fixed order (ids must be unique)."""
+def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None) -> list[DocumentRef]:
+    """Every document of the collection, in a fixed order (ids must be unique); walked files
+    that cannot be read are listed in ``skipped``."""
     from .indexing import iter_sources
 
     refs, seen = [], set()
-    for doc_id, _, path, offset in iter_sources(paths, glob):
+    for doc_id, _, path, offset in iter_sources(paths, glob, skipped):
         if doc_id in seen:
             raise SpinfixError(f"{doc_id}: two documents of the collection have this id")
         seen.add(doc_id)
@@ -290,7 +293,8 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
     from .dictionary import SubstitutionDictionary, load_dictionary, save_dictionary
     from .indexing import SourceIndex, save_index
 
-    refs = plan(paths, glob)
+    skipped: list[str] = []
+    refs = plan(paths, glob, skipped)
     out = Path(output)
     (out / "scores").mkdir(parents=True, exist_ok=True)
     _check_manifest(out, _manifest(refs, sources, model))
@@ -300,7 +304,7 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
     result_files = [str(out / f"part-{n}.jsonl") for n in names]
     dict_files = [str(out / f"part-{n}.dict.tsv") for n in names]
     unsourced_files = [str(out / f"unsourced-{n}.jsonl") for n in names]
-    skipped = sum(os.path.exists(f) for f in unsourced_files)
+    done = sum(os.path.exists(f) for f in unsourced_files)
     with Runner(scheduler, workers, progress) as runner:
         runner.map(score_partition, [(p, f, model) for p, f in zip(parts, score_files) if not os.path.exists(f)],
                    "scoring")
@@ -326,11 +330,11 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
         save_dictionary(merged, dictionary)
         runner.map(restore_unsourced, [(p, r, u, dictionary) for p, r, u in zip(parts, result_files, unsourced_files)
                                        if not os.path.exists(u)], "restoring unsourced")
-    return _summarize(out, result_files, unsourced_files, len(refs), len(merged), skipped)
+    return _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)
 
 
 def _summarize(out: Path, result_files: list[str], unsourced_files: list[str], documents: int,
-               entries: int, skipped: int) -> ScreenSummary:
+               entries: int, done: int, skipped: list[str]) -> ScreenSummary:
     records = [json.loads(line) for f in result_files for line in Path(f).read_text(encoding="utf-8").splitlines()]
     sourced: dict[str, int] = {}
     for r in records:
@@ -338,7 +342,7 @@ def _summarize(out: Path, result_files: list[str], unsourced_files: list[str], d
             sourced[r["source_in"]] = sourced.get(r["source_in"], 0) + 1
     restored = sum(1 for f in unsourced_files for _ in Path(f).read_text(encoding="utf-8").splitlines())
     return ScreenSummary(str(out), documents, int(np.sum([r["spin_likelihood"] >= SPUN for r in records])),
-                         sourced, restored, entries, len(result_files), skipped)
+                         sourced, restored, entries, len(result_files), done, skipped)
 
 
 __all__ = ["DocumentRef", "Runner", "ScreenSummary", "plan", "screen"]

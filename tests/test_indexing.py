@@ -117,3 +117,16 @@ def test_a_candidate_held_weakly_is_confirmed_by_the_aligner(tmp_path, tiny_corp
     loose.add("s", doc.text, str(tmp_path / "s.jsonl"), 0)
     assert loose.query(bag)  # on its shingles alone the bag passes for a copy
     assert strict.query(bag) == []
+
+
+def test_an_unreadable_file_in_a_walked_directory_is_skipped_and_reported(tmp_path):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "park.txt").write_text(EXAMPLE_CLEAN.read_text())
+    (folder / "broken.txt").write_bytes(b"\x00\x01PNG\x00" * 50)
+    built = run("index", str(folder), "-o", str(tmp_path / "i.bin"))
+    err = built.stderr.decode()
+    assert built.returncode == 0 and "1 documents indexed" in err, err
+    assert "spinfix: skipped:" in err and "broken.txt" in err and "Traceback" not in err
+    named = run("index", str(folder / "broken.txt"), str(folder / "park.txt"), "-o", str(tmp_path / "j.bin"))
+    assert_one_line_error(named, "broken.txt")  # a file named on the command line must be readable

@@ -121,3 +121,13 @@ def test_a_killed_screen_run_again_gives_the_same_files(collection, joblib_run, 
     whole = screen([str(big)], str(tmp_path / "whole"), workers=1)
     assert whole.documents == 3 * PARTITION
     assert same_outputs(tmp_path / "whole", tmp_path / "killed")
+
+
+def test_a_screen_skips_an_unreadable_walked_file_and_says_so(tmp_path, tiny_corpus):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    for k, doc in enumerate(tiny_corpus[:3]):
+        (folder / f"doc{k}.txt").write_text(doc.text)
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00garbage" * 40)
+    summary = screen([str(folder)], str(tmp_path / "out"), workers=1)
+    assert summary.documents == 3 and len(summary.skipped_files) == 1 and "broken.txt" in summary.skipped_files[0]
