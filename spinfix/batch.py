@@ -7,12 +7,14 @@ by name). Files are scored in chunks, one pass of the models per chunk, in paral
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .detecting import DocumentScore
 from .errors import SpinfixError
+from .streaming import STREAM_CHARS, StreamedScore
 from .textio import STDIN, read_text
 
 SCORE_CHUNK = 16  # files scored together in one pass of the models
@@ -79,16 +81,53 @@ def _score_chunk(files: list[InputFile], model: str | None, threshold: float | N
     return results
 
 
-def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
-                jobs: int = -1, max_bytes: int | None = None) -> Iterator[DocumentScore | FileError]:
-    """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
-    reading at most ``max_bytes`` of each (default :data:`spinfix.textio.MAX_BYTES`)."""
-    from joblib import Parallel, delayed
+def _is_large(f: InputFile, stdin_text: str | None) -> bool:
+    """Whether a file is scored streamed (:mod:`spinfix.streaming`) rather than in a chunk."""
+    if f.path == STDIN:
+        return stdin_text is not None and len(stdin_text) > STREAM_CHARS
+    try:
+        return os.stat(f.path).st_size > STREAM_CHARS
+    except OSError:  # reading it will say what is wrong
+        return False
 
+
+def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin_text: str | None,
+                 max_bytes: int | None) -> StreamedScore | FileError:
+    from .detecting import load_detector
+    from .streaming import score_streamed
+
+    try:
+        text = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)
+    except SpinfixError as exc:
+        return FileError(f.path, str(exc), f.named)
+    return score_streamed(load_detector(model), text, "<stdin>" if f.path == STDIN else f.path, threshold)
+
+
+def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
+                jobs: int = -1, max_bytes: int | None = None) -> Iterator[DocumentScore | StreamedScore | FileError]:
+    """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
+    reading at most ``max_bytes`` of each (default :data:`spinfix.textio.MAX_BYTES`). A file
+    over :data:`~spinfix.streaming.STREAM_CHARS` is scored alone in this process and comes back
+    as a :class:`~spinfix.streaming.StreamedScore`, whose sentences are computed as it is written."""
     from .detecting import load_detector
 
     load_detector(model)  # a bad model fails once, up front
     stdin_text = read_text(STDIN, max_bytes) if any(f.path == STDIN for f in files) else None
+    small: list[InputFile] = []
+    for f in files:
+        if _is_large(f, stdin_text):
+            yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes)
+            small = []
+            yield _score_large(f, model, threshold, stdin_text, max_bytes)
+        else:
+            small.append(f)
+    yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes)
+
+
+def _score_small(files: list[InputFile], model: str | None, threshold: float | None, jobs: int,
+                 stdin_text: str | None, max_bytes: int | None) -> Iterator[DocumentScore | FileError]:
+    from joblib import Parallel, delayed
+
     chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
     tasks = (delayed(_score_chunk)(chunk, model, threshold, stdin_text, max_bytes) for chunk in chunks)
     for chunk_results in Parallel(n_jobs=1 if len(chunks) < 2 else jobs, return_as="generator")(tasks):
@@ -96,9 +135,9 @@ def score_files(files: list[InputFile], model: str | None = None, threshold: flo
             yield result if isinstance(result, FileError) else DocumentScore.from_dict(result)
 
 
-def summary_line(score: DocumentScore, separator: str = "\t") -> str:
+def summary_line(score: DocumentScore | StreamedScore, separator: str = "\t") -> str:
     """One line for a table of many files: file, likelihood, flagged sentences, suspects per 100 words."""
-    return separator.join([score.file, f"{score.spin_likelihood:.4f}", str(len(score.flagged)),
+    return separator.join([score.file, f"{score.spin_likelihood:.4f}", str(score.flagged_count),
                            f"{score.suspects_per_100_words:.2f}"])
 
 

@@ -134,6 +134,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     """Print each document's score (or a summary line); exit 1 when one reaches ``--fail-over``,
     2 when a named file could not be scored."""
     from .batch import SUMMARY_HEADER, FileError, discover, score_files, summary_line
+    from .detecting import DocumentScore
 
     files = discover(args.files, args.glob)
     bar = tqdm(total=len(files), unit="file", disable=not (args.progress or (len(files) > 1 and sys.stderr.isatty())))
@@ -148,9 +149,13 @@ def cmd_score(args: argparse.Namespace) -> int:
             bar.write(f"spinfix: {'error' if result.named else 'skipped'}: {result.message}", file=sys.stderr)
             continue
         spun |= args.fail_over is not None and result.spin_likelihood >= args.fail_over
-        print(summary_line(result) if args.summary else result.format(is_json=args.json), flush=True)
+        if args.summary:
+            print(summary_line(result), flush=True)
+        else:
+            result.write(sys.stdout, is_json=args.json)
+            sys.stdout.flush()
         if args.html and result.file != "<stdin>":
-            scored.append(result)
+            scored.append(result if isinstance(result, DocumentScore) else result.materialize())
     bar.close()
     if args.html:
         from .report import ReportDocument, render_report

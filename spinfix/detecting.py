@@ -15,6 +15,7 @@ import math
 import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import TextIO
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -50,12 +51,13 @@ GAIN_EDGES = (0.5, 1.0, 2.0, 3.0, 4.0, math.inf)  # bins of a content word's swa
 VOCAB_EDGES = (0.5, 1.0, 2.0, 3.0, math.inf)  # bins of its spinner-vocabulary ratio
 JOINT_STEPS = (2.0, 3.0, 4.0, 5.0, 6.0)  # gain plus vocabulary at least this
 FUNCTION_STEPS = (1.0, 2.0, 3.0)  # a function word's gain at least this ("with" -> "in")
-DOCUMENT_FEATURES = (
+BANDS = (
     [f"content_gain_{lo:g}_{hi:g}" for lo, hi in zip(GAIN_EDGES, GAIN_EDGES[1:])]
     + [f"content_vocab_{lo:g}_{hi:g}" for lo, hi in zip(VOCAB_EDGES, VOCAB_EDGES[1:])]
     + [f"content_joint_{t:g}" for t in JOINT_STEPS] + [f"function_gain_{t:g}" for t in FUNCTION_STEPS]
-    + ["explained_0.5", "explained_0.8", "probability_mean", "probability_q50", "probability_q75", "probability_q90"]
-)
+)  # word-evidence bands, counted per document and read as rates per 100 words
+DOCUMENT_FEATURES = list(BANDS) + [
+    "explained_0.5", "explained_0.8", "probability_mean", "probability_q50", "probability_q75", "probability_q90"]
 
 
 def suspect_counts(evidence: list[list[WordEvidence]]) -> np.ndarray:
@@ -63,8 +65,41 @@ def suspect_counts(evidence: list[list[WordEvidence]]) -> np.ndarray:
     return np.array([sum(e.reason is not None for e in found) for found in evidence], dtype=float)
 
 
+@dataclass
+class EvidenceSummary:
+    """A document's word evidence reduced to what the document-level models read: per sentence,
+    how many suspects have a reason (:func:`suspect_counts`), and over the document, how many
+    words fall in each evidence band of :data:`DOCUMENT_FEATURES`. Both add up block by block,
+    so a text too large to hold as objects is summarized in one pass (:mod:`spinfix.streaming`)."""
+
+    suspects: np.ndarray
+    bands: np.ndarray
+
+    @classmethod
+    def of(cls, evidence: list[list[WordEvidence]]) -> EvidenceSummary:
+        found = [e for sentence in evidence for e in sentence]
+        gain = np.array([e.gain for e in found], dtype=float)
+        vocab = np.array([e.vocab for e in found], dtype=float)
+        function = np.array([function_words_only([e.word]) for e in found], dtype=bool)
+        bands = ([~function & (gain >= lo) & (gain < hi) for lo, hi in zip(GAIN_EDGES, GAIN_EDGES[1:])]
+                 + [~function & (vocab >= lo) & (vocab < hi) for lo, hi in zip(VOCAB_EDGES, VOCAB_EDGES[1:])]
+                 + [~function & (gain + vocab >= t) for t in JOINT_STEPS]
+                 + [function & (gain >= t) for t in FUNCTION_STEPS])
+        return cls(suspect_counts(evidence), np.array([float(np.sum(b)) for b in bands]))
+
+    @classmethod
+    def join(cls, parts: list[EvidenceSummary]) -> EvidenceSummary:
+        """The summary of consecutive blocks of one document."""
+        return cls(np.concatenate([p.suspects for p in parts]) if parts else np.zeros(0),
+                   np.sum([p.bands for p in parts], axis=0) if parts else np.zeros(len(BANDS)))
+
+
+def _summary(evidence: list[list[WordEvidence]] | EvidenceSummary | None) -> EvidenceSummary | None:
+    return EvidenceSummary.of(evidence) if isinstance(evidence, list) else evidence
+
+
 def document_features(probabilities: np.ndarray, lengths: np.ndarray,
-                      evidence: list[list[WordEvidence]] | None = None) -> np.ndarray:
+                      evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> np.ndarray:
     """Length-free summaries of a document's word evidence and sentence probabilities
     (:data:`DOCUMENT_FEATURES`).
 
@@ -82,21 +117,12 @@ def document_features(probabilities: np.ndarray, lengths: np.ndarray,
     lengths = np.asarray(lengths, dtype=float)
     w = np.minimum(lengths, 30.0) + 1e-9
     w = w / w.sum()
-    found = [e for sentence in (evidence or []) for e in sentence]
-    gain = np.array([e.gain for e in found], dtype=float)
-    vocab = np.array([e.vocab for e in found], dtype=float)
-    function = np.array([function_words_only([e.word]) for e in found], dtype=bool)
+    summary = _summary(evidence)
     per_100 = 100.0 / max(float(lengths.sum()), 1.0)
-
-    def rate(mask: np.ndarray) -> float:
-        return per_100 * float(np.sum(mask))
-
-    explained = suspect_counts(evidence) > 0 if evidence is not None else np.ones(p.size, bool)
+    bands = summary.bands if summary is not None else np.zeros(len(BANDS))
+    explained = summary.suspects > 0 if summary is not None else np.ones(p.size, bool)
     return np.array(
-        [rate(~function & (gain >= lo) & (gain < hi)) for lo, hi in zip(GAIN_EDGES, GAIN_EDGES[1:])]
-        + [rate(~function & (vocab >= lo) & (vocab < hi)) for lo, hi in zip(VOCAB_EDGES, VOCAB_EDGES[1:])]
-        + [rate(~function & (gain + vocab >= t)) for t in JOINT_STEPS]
-        + [rate(function & (gain >= t)) for t in FUNCTION_STEPS]
+        (per_100 * bands).tolist()
         + [float(w @ ((p >= 0.5) & explained)), float(w @ ((p >= 0.8) & explained)), float(w @ p),
            *np.quantile(p, [0.5, 0.75, 0.9]).tolist()])
 
@@ -107,12 +133,13 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def context_rows(probabilities: np.ndarray, lengths: np.ndarray,
-                 evidence: list[list[WordEvidence]] | None = None) -> np.ndarray:
+                 evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> np.ndarray:
     """Each sentence's own log-odds and suspect count beside its document's summary
     (:func:`document_features`)."""
-    doc = document_features(probabilities, lengths, evidence)
+    summary = _summary(evidence)
+    doc = document_features(probabilities, lengths, summary)
     own = _logit(probabilities)[:, None]
-    count = (np.zeros(len(own)) if evidence is None else suspect_counts(evidence))[:, None]
+    count = (np.zeros(len(own)) if summary is None else summary.suspects)[:, None]
     return np.hstack([own, count, np.repeat(doc[None, :], len(own), axis=0)])
 
 
@@ -197,6 +224,17 @@ class SentenceScore:
     flagged: bool
     suspects: list[SuspectWord] = field(default_factory=list)
 
+    def marked(self) -> str:
+        """The plain-text line of a flagged sentence: its probability, and its text with each
+        suspect in brackets beside its likelier original ("[stated->said]")."""
+        marked, pos = [], 0
+        for w in sorted(self.suspects, key=lambda w: w.start):
+            a, b = w.start - self.start, w.end - self.start
+            marked.append(self.text[pos:a] + "[" + self.text[a:b] + (f"->{w.original}" if w.original else "") + "]")
+            pos = b
+        marked.append(self.text[pos:])
+        return f"  {self.probability:.2f}  {''.join(marked)}"
+
 
 @dataclass
 class DocumentScore:
@@ -210,6 +248,10 @@ class DocumentScore:
     @property
     def flagged(self) -> list[SentenceScore]:
         return [s for s in self.sentences if s.flagged]
+
+    @property
+    def flagged_count(self) -> int:
+        return len(self.flagged)
 
     @property
     def suspects_per_100_words(self) -> float:
@@ -232,17 +274,19 @@ class DocumentScore:
         """The same result for programs (one JSON line) or for people (plain text)."""
         if is_json:
             return json.dumps(self.to_dict(), ensure_ascii=False)
-        lines = [f"{self.file}: spin likelihood {self.spin_likelihood:.3f} "
-                 f"({len(self.flagged)} of {len(self.sentences)} sentences flagged)  [{self.signature}]"]
-        for s in self.flagged:
-            marked, pos = [], 0
-            for w in sorted(s.suspects, key=lambda w: w.start):
-                a, b = w.start - s.start, w.end - s.start
-                marked.append(s.text[pos:a] + "[" + s.text[a:b] + (f"->{w.original}" if w.original else "") + "]")
-                pos = b
-            marked.append(s.text[pos:])
-            lines.append(f"  {s.probability:.2f}  {''.join(marked)}")
-        return "\n".join(lines)
+        flagged = self.flagged
+        return "\n".join([self.header(self.file, self.spin_likelihood, len(flagged), len(self.sentences),
+                                       self.signature)] + [s.marked() for s in flagged])
+
+    def write(self, out: TextIO, is_json: bool = False) -> None:
+        """Write :meth:`format` and a line end (as :meth:`spinfix.streaming.StreamedScore.write` does)."""
+        out.write(self.format(is_json) + "\n")
+
+    @staticmethod
+    def header(file: str, likelihood: float, flagged: int, sentences: int, signature: str) -> str:
+        """The first line of the plain-text result."""
+        return (f"{file}: spin likelihood {likelihood:.3f} ({flagged} of {sentences} sentences flagged)"
+                f"  [{signature}]")
 
 
 @dataclass
@@ -311,11 +355,16 @@ class Detector:
             if not doc:
                 results.append(Analysis(p, found, 0.0))
                 continue
-            lengths = np.array([len(s.split()) for s in doc])
-            revised = self.context_model.predict_proba(context_rows(p, lengths, found))[:, 1]
-            doc_row = document_features(p, lengths, found)[None, :]
-            results.append(Analysis(revised, found, float(self.document_model.predict_proba(doc_row)[0, 1])))
+            revised, likelihood = self.revise(p, np.array([len(s.split()) for s in doc]), _summary(found))
+            results.append(Analysis(revised, found, likelihood))
         return results
+
+    def revise(self, probabilities: np.ndarray, lengths: np.ndarray,
+               summary: EvidenceSummary | None) -> tuple[np.ndarray, float]:
+        """A document's sentence probabilities revised in its context, and its spin likelihood."""
+        revised = self.context_model.predict_proba(context_rows(probabilities, lengths, summary))[:, 1]
+        doc_row = document_features(probabilities, lengths, summary)[None, :]
+        return revised, float(self.document_model.predict_proba(doc_row)[0, 1])
 
     def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
         """Score one document."""
@@ -333,7 +382,7 @@ class Detector:
             evidence = analysis.evidence or [[] for _ in sentences]
             for s, p, found, flagged in zip(sentences, analysis.probabilities, evidence, analysis.flags(threshold)):
                 scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), bool(flagged),
-                                            _suspects(s, found) if flagged else []))
+                                            name_suspects(s, found) if flagged else []))
             results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature(threshold)))
         return results
 
@@ -344,7 +393,7 @@ class Detector:
                    "detector", path, {k: info.get(k) for k in ("name", "trained_on", "command", "created")})
 
 
-def _suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[SuspectWord]:
+def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[SuspectWord]:
     """The words of a sentence named as suspects, most suspect first, each with its reason."""
     ranked = sorted((e for e in evidence if e.reason), key=lambda e: -e.score)[:MAX_SUSPECTS]
     return [SuspectWord(sentence.text[e.start:e.end], sentence.start + e.start, sentence.start + e.end,

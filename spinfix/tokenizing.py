@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,15 +117,18 @@ def split_sentences(text: str) -> list[Sentence]:
     A "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a page without punctuation) is cut at
     spaces into pieces no longer than that, so that no step downstream faces one huge unit.
     """
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """:func:`split_sentences` one sentence at a time, for texts too large to hold as a list."""
     punkt = _punkt()
-    sentences = []
     for line in LINE_RE.finditer(text):
         chunk = line.group()
         for start, end in _spans(punkt, chunk):
             piece = chunk[start:end]
             if piece.strip():
-                sentences.append(Sentence(piece, line.start() + start, line.start() + end))
-    return sentences
+                yield Sentence(piece, line.start() + start, line.start() + end)
 
 
 def _spans(punkt: PunktSentenceTokenizer, line: str):

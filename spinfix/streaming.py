@@ -1,0 +1,142 @@
+"""Scoring a text too large to hold as objects, in two passes over its sentences.
+
+:meth:`Detector.score_text` keeps every sentence, its word evidence and its result in memory:
+about 60 MB per MB of text. A large text is instead read twice, a block of sentences at a time.
+The first pass keeps only numbers per sentence (its probability, length and suspect count) and
+the word-evidence band counts (:class:`~spinfix.detecting.EvidenceSummary`), enough to revise
+each sentence in its document's context and to give the document's likelihood; the second pass
+names the suspects of the flagged sentences and hands each sentence out as it goes. Memory
+then grows with the text by a few bytes per sentence, and the result equals
+:meth:`Detector.score_text`'s, byte for byte. A reference-free restore reads the same first pass
+and then the text block by block (:meth:`StreamedScore.blocks`).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import TextIO
+
+import numpy as np
+
+from .detecting import MAX_SUSPECTS, Detector, DocumentScore, EvidenceSummary, SentenceScore, name_suspects
+from .features import WordEvidence
+from .tokenizing import Sentence, iter_sentences
+
+STREAM_CHARS = 200_000  # texts longer than this are scored in two streamed passes
+BLOCK_SENTENCES = 2000  # sentences per model call
+KEEP_EVIDENCE = 2000  # a text of at most this many sentences keeps its word evidence from the first pass
+
+
+def _blocks(text: str, size: int) -> Iterator[list]:
+    sentences = iter_sentences(text)
+    while block := list(islice(sentences, size)):
+        yield block
+
+
+@dataclass
+class StreamedScore:
+    """A document's score whose sentences are computed when asked for (:meth:`sentences`),
+    with everything else known up front: what :class:`~spinfix.detecting.DocumentScore` holds,
+    for a text too large to hold as one."""
+
+    file: str
+    spin_likelihood: float
+    likelihood: float
+    signature: str
+    sentence_count: int
+    flagged_count: int
+    suspects_per_100_words: float
+    text: str
+    detector: Detector
+    probabilities: np.ndarray
+    flags: np.ndarray
+    block: int = BLOCK_SENTENCES
+    evidence: list[list[WordEvidence]] | None = None  # every sentence's, kept for a text of few sentences
+
+    def blocks(self, flagged_only: bool = False) -> Iterator[tuple[list[Sentence], np.ndarray,
+                                                                   list[list[WordEvidence]] | None]]:
+        """The text a block of sentences at a time, with their revised probabilities and word
+        evidence (None from a model without word evidence; with ``flagged_only``, empty for the
+        sentences not flagged, which then cost nothing)."""
+        k = 0
+        for block in _blocks(self.text, self.block):
+            wanted = [i for i in range(len(block)) if not flagged_only or self.flags[k + i]]
+            if self.evidence is not None:
+                evidence: list | None = self.evidence[k:k + len(block)]
+            else:
+                found = self.detector.sentence_evidence([block[i].text for i in wanted])[1] if wanted else []
+                evidence = None if found is None else [[] for _ in block]
+                for i, e in zip(wanted, found or []):
+                    evidence[i] = e
+            yield block, self.probabilities[k:k + len(block)], evidence
+            k += len(block)
+
+    def sentences(self) -> Iterator[SentenceScore]:
+        """Every sentence's result in order, the flagged ones with their suspects."""
+        k = 0
+        for block, probabilities, evidence in self.blocks(flagged_only=True):
+            for i, (s, p) in enumerate(zip(block, probabilities)):
+                flagged = bool(self.flags[k + i])
+                suspects = name_suspects(s, evidence[i]) if flagged and evidence is not None else []
+                yield SentenceScore(s.text, s.start, s.end, round(float(p), 4), flagged, suspects)
+            k += len(block)
+
+    def write(self, out: TextIO, is_json: bool = False) -> None:
+        """Write the result as :meth:`DocumentScore.format` does, one sentence at a time."""
+        if is_json:
+            head = json.dumps({"file": self.file, "spin_likelihood": self.spin_likelihood}, ensure_ascii=False)
+            out.write(head[:-1] + ', "sentences": [')
+            for k, s in enumerate(self.sentences()):
+                out.write((", " if k else "") + json.dumps(asdict(s), ensure_ascii=False))
+            tail = json.dumps({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words},
+                              ensure_ascii=False)
+            out.write("], " + tail[1:] + "\n")
+            return
+        out.write(DocumentScore.header(self.file, self.spin_likelihood, self.flagged_count, self.sentence_count,
+                                       self.signature) + "\n")
+        for s in self.sentences():
+            if s.flagged:
+                out.write(s.marked() + "\n")
+
+    def materialize(self) -> DocumentScore:
+        """The whole :class:`~spinfix.detecting.DocumentScore` (for a report that shows every sentence)."""
+        return DocumentScore(self.file, self.spin_likelihood, list(self.sentences()), self.signature)
+
+
+def score_streamed(detector: Detector, text: str, name: str = "-", threshold: float | None = None,
+                   block: int = BLOCK_SENTENCES) -> StreamedScore:
+    """Score ``text`` as :meth:`Detector.score_text` does, in bounded memory per sentence: the
+    first pass over its sentences happens here, the second when the result is written."""
+    threshold = detector.threshold if threshold is None else threshold
+    own, lengths, summaries, named, kept = [], [], [], [], []
+    for sentences in _blocks(text, block):
+        texts = [s.text for s in sentences]
+        p, evidence = detector.sentence_evidence(texts)
+        if kept is not None and evidence is not None and len(kept) + len(evidence) <= KEEP_EVIDENCE:
+            kept += evidence
+        else:
+            kept = None
+        own.append(p)
+        lengths.append(np.array([len(t.split()) for t in texts]))
+        if evidence is not None:
+            summaries.append(EvidenceSummary.of(evidence))
+            named.append(np.array([min(sum(1 for e in found if e.reason), MAX_SUSPECTS) for found in evidence]))
+    probabilities = np.concatenate(own) if own else np.zeros(0)
+    lengths_all = np.concatenate(lengths) if lengths else np.zeros(0)
+    summary = EvidenceSummary.join(summaries) if summaries else None
+    if probabilities.size:
+        revised, likelihood = detector.revise(probabilities, lengths_all, summary)
+    else:
+        revised, likelihood = probabilities, 0.0
+    explained = summary.suspects > 0 if summary is not None else np.ones(revised.size, bool)
+    flags = (revised >= threshold) & explained
+    named_all = np.concatenate(named) if named else np.zeros(revised.size)
+    words = float(lengths_all.sum())
+    return StreamedScore(name, round(likelihood, 4), likelihood, detector.signature(threshold), int(revised.size),
+                         int(flags.sum()), round(100 * float(named_all[flags].sum()) / max(words, 1), 2),
+                         text, detector, revised, flags, block, kept)
+
+
+__all__ = ["BLOCK_SENTENCES", "KEEP_EVIDENCE", "STREAM_CHARS", "StreamedScore", "score_streamed"]
