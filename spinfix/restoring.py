@@ -13,6 +13,7 @@ import importlib.resources
 import math
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -30,12 +31,13 @@ from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fit
 from .spinning import function_words_only
 from .thesaurus import Thesaurus, default_thesaurus
-from .tokenizing import Token, match_case, sentence_tokens, split_sentences
+from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
 
 DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
 MAX_OPTIONS = 8  # listed originals considered per spun phrase, most frequent first
 TARGET_PRECISION = 0.9
+RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, a kilobyte each)
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,13 @@ class Knowledge:
         thesaurus_keys, self.heads_of = _thesaurus_index(thesaurus) if thesaurus is not None else (frozenset(), {})
         self.keys = thesaurus_keys | self.listed.keys()
         self._options: dict[str, list[Option]] = {}
+        self._listed_phrases = {p for spun, options in self.listed.items() for p in (spun, *options) if " " in p}
+
+    def is_phrase(self, words: str) -> bool:
+        """Whether a phrase of several words may be looked up in a document's counts (a spun
+        phrase or an original some dictionary or the thesaurus knows): only those are counted,
+        so that the counts grow with a document's vocabulary, not with its length."""
+        return words in self._listed_phrases or (self.thesaurus is not None and words in self.thesaurus.neighbours)
 
     def kept_counts(self, spun: str) -> tuple[int, int]:
         """How often ``spun`` was seen left as written: (observed, prior)."""
@@ -328,15 +337,17 @@ def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[lis
     return [w / sum(scaled) for w in scaled], [w / (sum(scaled) + keep_weight) for w in scaled]
 
 
-def phrase_counts(sentences: list[list[Token]]) -> Counter:
-    """How often each word phrase (up to the dictionary's longest) occurs in a document."""
+def phrase_counts(sentences: Iterable[list[Token]], is_phrase: Callable[[str], bool] = lambda _: True) -> Counter:
+    """How often each word, and each phrase of several words (up to the dictionary's longest)
+    that ``is_phrase`` accepts, occurs in a document."""
     counts: Counter = Counter()
     for tokens in sentences:
         words = [t.norm if t.is_word else None for t in tokens]
-        for n in range(1, MAX_PHRASE_WORDS + 1):
+        counts.update(w for w in words if w is not None)
+        for n in range(2, MAX_PHRASE_WORDS + 1):
             for k in range(len(words) - n + 1):
-                if None not in words[k:k + n]:
-                    counts[" ".join(words[k:k + n])] += 1
+                if None not in words[k:k + n] and is_phrase(key := " ".join(words[k:k + n])):
+                    counts[key] += 1
     return counts
 
 
@@ -351,28 +362,43 @@ def _is_name(tokens: list[Token], i: int, names: frozenset[str]) -> bool:
 def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | None) -> list[list[Candidate]]:
     """For each match of a known spun phrase in the text (longest first, left to right), the
     candidates for its original."""
-    sentences = split_sentences(spun_text)
-    probabilities, likelihood, evidence_of = [0.5] * len(sentences), 0.5, [[] for _ in sentences]
-    if detector is not None and sentences:
-        analysis = detector.analyse([[s.text for s in sentences]])[0]
-        probabilities, likelihood, evidence_of = list(analysis.probabilities), analysis.likelihood, analysis.evidence
-    tokens_of = [sentence_tokens(s) for s in sentences]
-    counts = phrase_counts(tokens_of)
-    document_spun_share = float(np.mean(probabilities)) if probabilities else 0.0
-    names = detector.features.names_ if detector is not None else frozenset()
-    found = []
-    for sentence, tokens, probability, word_evidence in zip(sentences, tokens_of, probabilities, evidence_of):
-        matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
-                   if key in knowledge.listed or not _is_name(tokens, i, names)]
-        suspicion = {sentence.start + e.start: e.score for e in word_evidence}  # the detector's view of each word
-        for i, j, key in matches:
-            evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
-            ctx = MatchContext(knowledge.kept_counts(key), probability, likelihood, evidence, counts,
-                               document_spun_share)
-            cands = _candidates(tokens, i, j, knowledge.options(key), ctx)
-            if cands:
-                found.append(cands)
-    return found
+    return [group for block in candidate_blocks(spun_text, knowledge, detector) for group in block]
+
+
+def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None) -> Iterator[list[list[Candidate]]]:
+    """:func:`find_candidates` a block of sentences at a time, so that a text of any size needs
+    the memory of one block's candidates (a candidate row is about a kilobyte, and a megabyte
+    of text has a million of them). The detector's view of the whole document comes first, from
+    the streamed scorer's first pass (:mod:`spinfix.streaming`); then the document's word and
+    phrase counts (:func:`phrase_counts`); then the blocks."""
+    from .streaming import score_streamed
+
+    if detector is not None:
+        streamed = score_streamed(detector, spun_text, block=RESTORE_BLOCK)
+        blocks: Iterator = streamed.blocks()
+        likelihood = streamed.likelihood
+        document_spun_share = float(np.mean(streamed.probabilities)) if streamed.sentence_count else 0.0
+        names = detector.features.names_
+    else:  # every sentence as likely spun as not
+        sentences = list(iter_sentences(spun_text))
+        blocks = iter([(sentences, [0.5] * len(sentences), None)])
+        likelihood, document_spun_share, names = 0.5, 0.5 if sentences else 0.0, frozenset()
+    counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
+    for sentences, probabilities, evidence_of in blocks:
+        found = []
+        for k, sentence in enumerate(sentences):
+            tokens = sentence_tokens(sentence)
+            matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
+                       if key in knowledge.listed or not _is_name(tokens, i, names)]
+            suspicion = {sentence.start + e.start: e.score for e in (evidence_of[k] if evidence_of else [])}
+            for i, j, key in matches:
+                evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
+                ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
+                                   document_spun_share)
+                cands = _candidates(tokens, i, j, knowledge.options(key), ctx)
+                if cands:
+                    found.append(cands)
+        yield found
 
 
 class Restorer(BaseEstimator, ClassifierMixin):
@@ -493,7 +519,8 @@ def restore_with_dictionary(spun_text: str, dictionary: SubstitutionDictionary |
     detector = detector if detector is not None else load_detector()
     restorer = restorer if restorer is not None else default_restorer()
     changes = []
-    for cand, p in restorer.decide(find_candidates(spun_text, knowledge, detector)):
+    decided = (d for block in candidate_blocks(spun_text, knowledge, detector) for d in restorer.decide(block))
+    for cand, p in decided:
         spun = spun_text[cand.start:cand.end]
         changes.append(Change(spun, match_case(spun, cand.original), cand.start, cand.end, round(p, 3)))
     restored = apply_substitutions(spun_text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])

@@ -136,3 +136,24 @@ def test_python_api_and_cli_restore_the_same(tmp_path, spun_seed):
                          capture_output=True, timeout=300)
     assert cli.returncode == 0, cli.stderr.decode()
     assert json.loads(cli.stdout) == restore_with_dictionary(spun_seed).to_dict()
+
+
+def test_restore_works_block_by_block_with_the_same_changes(detector, held_out, monkeypatch):
+    """A restore holds one block of sentences' candidates at a time; the block size changes
+    nothing but memory. Only phrases some dictionary or the thesaurus knows are counted."""
+    import spinfix.restoring as restoring
+    from spinfix.restorer_training import spin
+    from spinfix.tokenizing import sentence_tokens, split_sentences
+
+    docs, _ = held_out
+    names = names_in(docs)
+    spun = "\n\n".join(spin(d, shapes("test")[0], 5 + k, names)[0] for k, d in enumerate(docs[:4]))
+    whole = restore_with_dictionary(spun, detector=detector)
+    assert len(whole.substitutions) >= 10
+    monkeypatch.setattr(restoring, "RESTORE_BLOCK", 3)
+    assert restore_with_dictionary(spun, detector=detector).to_dict() == whole.to_dict()
+    knowledge = restoring.shipped_knowledge()
+    tokens = [sentence_tokens(s) for s in split_sentences(spun)]
+    everything, counted = restoring.phrase_counts(tokens), restoring.phrase_counts(tokens, knowledge.is_phrase)
+    assert len(counted) < len(everything)
+    assert all(counted[p] == n for p, n in everything.items() if " " not in p or knowledge.is_phrase(p))
