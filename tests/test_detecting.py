@@ -73,6 +73,33 @@ def test_incompatible_or_damaged_model_is_refused_saying_why(tiny_model, tmp_pat
         load_restorer(str(path))
 
 
+def test_model_files_of_the_earlier_joblib_payload_still_load(tiny_model, tmp_path):
+    """Files written before the pickle payload (a record with no serializer) load as they did;
+    a serializer this version does not know is refused in one message."""
+    import hashlib
+    import io
+    import json
+
+    from spinfix.model_files import MAGIC, load_model
+    from spinfix.detecting import Detector
+
+    detector, path, _ = tiny_model
+    buffer = io.BytesIO()
+    joblib.dump(detector, buffer, compress=3)
+    payload = buffer.getvalue()
+    record = {"format": MODEL_FORMAT, "kind": "detector", "sha256": hashlib.sha256(payload).hexdigest(),
+              "bytes": len(payload), "info": {}}
+    old = tmp_path / "old-payload.joblib"
+    old.write_bytes(MAGIC + json.dumps(record).encode() + b"\n" + payload)
+    loaded = load_model(old, "detector", Detector, "retrain").model
+    text = "The council stated it would go ahead."
+    assert loaded.score_text(text).to_dict() == detector.score_text(text).to_dict()
+    unknown = tmp_path / "unknown.joblib"
+    unknown.write_bytes(MAGIC + json.dumps({**record, "serializer": "future"}).encode() + b"\n" + payload)
+    with pytest.raises(SpinfixError, match="cannot unpickle"):
+        load_detector(str(unknown))
+
+
 # -- the shipped model on the seed documents (evaluation only: never trained on) -------------
 
 @pytest.fixture(scope="module")
