@@ -114,6 +114,7 @@ class _SourceIndex:
             df.update(counts.keys())
         n = len(self.counts) + 1
         self.idf = {w: math.log(n / d) + 0.1 for w, d in df.items()}
+        self.weights = [self.weight(counts) for counts in self.counts]
         self.postings: dict[str, list[int]] = defaultdict(list)
         for j, counts in enumerate(self.counts):
             for w in counts:
@@ -145,7 +146,7 @@ class _SourceIndex:
 
 def _dice(index: _SourceIndex, counts: Counter, weight: float, span: tuple[int, int]) -> tuple[float, float]:
     """(Dice similarity, containment) of a spun sentence against a span of source sentences."""
-    ref_weight = sum(index.weight(index.counts[j]) for j in range(*span))
+    ref_weight = sum(index.weights[j] for j in range(*span))
     shared = index.overlap(counts, span)
     return 2 * shared / (weight + ref_weight or 1.0), shared / (weight or 1.0)
 

@@ -41,7 +41,8 @@ class Token:
     @property
     def is_word(self) -> bool:
         """True for tokens with a letter or digit in them (not bare punctuation)."""
-        return bool(WORD_RE.search(self.text))
+        first = self.text[:1]
+        return first.isalnum() or first == "_" or bool(WORD_RE.search(self.text))
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def normalize_chars(text: str) -> str:
     return text.translate(_TRANSLATE)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """:func:`normalize_chars`, then Unicode compatibility forms ("…" to "...")."""
+    """:func:`normalize_chars`, then Unicode compatibility forms ("…" to "..."). Memoized: it
+    runs on every token, and a text repeats its words."""
     return unicodedata.normalize("NFKC", normalize_chars(text))
 
 
@@ -81,8 +84,9 @@ def match_case(template: str, word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_token(text: str) -> str:
-    """The form two tokens are compared by: normalized and case-folded."""
+    """The form two tokens are compared by: normalized and case-folded (memoized)."""
     return normalize(text).casefold()
 
 
