@@ -69,10 +69,9 @@ def phrase_fit(lm: LanguageModel, left: list[str], phrase: list[str], right: lis
     frequent word does not win every context). None when the model lacks one of its words."""
     if not phrase or not all(lm.known(w) for w in phrase):
         return None
-    words = [w if lm.known(w) else BOS for w in left[-2:]] + phrase
-    tail = [w for w in right[:2] if lm.known(w)][:2]
-    score, start = 0.0, len(words) - len(phrase)
-    for i, word in enumerate(words + tail):
-        if i >= start:
-            score += lm.logprob(word, tuple(w for w in (words + tail)[max(0, i - 2):i]))
+    head = [w if lm.known(w) else BOS for w in left[-2:]]
+    words = head + phrase + [w for w in right[:2] if lm.known(w)]
+    score = 0.0
+    for i in range(len(head), len(words)):
+        score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
     return score - sum(lm.unigram(w) for w in phrase)

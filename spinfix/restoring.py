@@ -307,6 +307,9 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
     posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
     spun_key = " ".join(spun)
+    top = max(range(len(posteriors)), key=posteriors.__getitem__)
+    runner_up = max((q for k, q in enumerate(posteriors) if k != top), default=0.0)
+    keep_share = 1.0 - sum(with_keep)
     out = []
     for rank, ((option, gain), post) in enumerate(zip(kept, posteriors)):
         words_o = option.original.split()
@@ -318,8 +321,7 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
                option.step, option.forward_rank, option.backward_rank,
                own_unigram, sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
                ctx.probability, ctx.likelihood, ctx.evidence,
-               post, post - max((q for k, q in enumerate(posteriors) if k != rank), default=0.0),
-               1.0 - sum(with_keep), with_keep[rank],
+               post, post - (runner_up if rank == top else posteriors[top]), keep_share, with_keep[rank],
                math.log1p(ctx.phrase_counts[option.original]), math.log1p(ctx.phrase_counts[spun_key] - 1),
                ctx.document_spun_share]
         out.append(Candidate(tokens[i].start, tokens[j - 1].end, option.original, row, option.listed))
@@ -436,7 +438,9 @@ class Restorer(BaseEstimator, ClassifierMixin):
 
     def scored(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         """The best candidate of each match where the detector finds the text spun, with its
-        probability, whatever the threshold."""
+        probability, whatever the threshold. (A match's candidates share its context, so the
+        matches in text the detector finds clean are left out before the model is called.)"""
+        groups = [g for g in groups if self._likely_spun(g[0].row)]
         if not groups:
             return []
         probs = self.predict_proba([c.row for g in groups for c in g])[:, 1]
@@ -445,8 +449,7 @@ class Restorer(BaseEstimator, ClassifierMixin):
             p = probs[k:k + len(group)]
             k += len(group)
             top = int(np.argmax(p))
-            if self._likely_spun(group[top].row):
-                best.append((group[top], float(p[top])))
+            best.append((group[top], float(p[top])))
         return best
 
     def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
@@ -481,8 +484,10 @@ class TrustingRestorer:
         return [(g[0], 1.0) for g in groups if g[0].listed]
 
 
+@lru_cache(maxsize=1)
 def default_restorer() -> Restorer:
-    """The restorer shipped in ``models/``, trained with the shipped dictionary."""
+    """The restorer shipped in ``models/``, trained with the shipped dictionary (loaded once
+    per process: no command overwrites it)."""
     path = importlib.resources.files("spinfix.models").joinpath(DEFAULT_RESTORER)
     return load_restorer(str(path))
 

@@ -124,6 +124,15 @@ def test_seed_sentences_flagged(shipped, spun_seed, source_seed):
     assert sum(s.flagged for s in clean) / len(clean) <= 0.10
 
 
+def test_documents_scored_together_get_what_each_gets_alone(shipped, spun_seed, source_seed):
+    """score_texts calls each model once for all documents; every result is the one-document result."""
+    texts = [spun_seed, "", source_seed, "One short line.", spun_seed[:400]]
+    together = shipped.score_texts(texts, names=[str(k) for k in range(len(texts))])
+    alone = [shipped.score_text(t, str(k)) for k, t in enumerate(texts)]
+    assert [d.to_dict() for d in together] == [d.to_dict() for d in alone]
+    assert together[0].spin_likelihood >= 0.8 > together[2].spin_likelihood
+
+
 def test_suspects_name_the_swapped_words(shipped, spun_seed):
     suspects = {(w.word.lower(), w.original) for s in shipped.score_text(spun_seed).sentences for w in s.suspects}
     words = {w for w, _ in suspects}
