@@ -29,7 +29,7 @@ _TRANSLATE = str.maketrans({
 })
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A token: its text as written, its span in the source, and its matching form."""
 
@@ -96,10 +96,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     Hyphenated words and contractions stay whole ("month-to-month", "didn't"), because a
     spinner swaps them as units.
     """
-    return [
-        Token(m.group(), m.start() + offset, m.end() + offset, norm_token(m.group()))
-        for m in TOKEN_RE.finditer(text)
-    ]
+    tokens = []
+    for m in TOKEN_RE.finditer(text):
+        word, (start, end) = m.group(), m.span()
+        tokens.append(Token(word, start + offset, end + offset, norm_token(word)))
+    return tokens
 
 
 @lru_cache(maxsize=1)
