@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,7 +89,8 @@ def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[s
         before = text[:m.start()].rstrip()
         capital = text[m.start()].isupper()
         opening = not before or before[-1] in SENTENCE_OPENERS
-        words.append((m.group(), m.start(), m.end(), capital and (not opening or m.group() in names)))
+        word = sys.intern(m.group())  # one object per word: the language model's memo keys share it
+        words.append((word, m.start(), m.end(), capital and (not opening or word in names)))
     return words
 
 

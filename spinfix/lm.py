@@ -14,7 +14,7 @@ from .errors import SpinfixError
 
 LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
 UNKNOWN = -536870912
-MEMO_LIMIT = 2_000_000  # n-gram scores kept before the memo starts over (about 300 MB)
+MEMO_LIMIT = 500_000  # n-gram scores kept before the memo starts over (about 60 MB)
 BOS = "<s>"
 
 
@@ -63,15 +63,22 @@ def default_lm() -> LanguageModel:
     return LanguageModel()
 
 
-def phrase_fit(lm: LanguageModel, left: list[str], phrase: list[str], right: list[str]) -> float | None:
-    """How well ``phrase`` fits between ``left`` and ``right``: log10 P of the phrase and of the
-    two words after it, less the phrase's unigram log10 P (pointwise mutual information, so a
-    frequent word does not win every context). None when the model lacks one of its words."""
-    if not phrase or not all(lm.known(w) for w in phrase):
-        return None
+def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]], right: list[str]) -> list[float | None]:
+    """How well each of ``phrases`` fits between ``left`` and ``right``: log10 P of the phrase
+    and of the two words after it, less the phrase's unigram log10 P (pointwise mutual
+    information, so a frequent word does not win every context). None for a phrase with a
+    word the model lacks. The phrases share one context, read once (a spun phrase and the
+    originals proposed for it)."""
     head = [w if lm.known(w) else BOS for w in left[-2:]]
-    words = head + phrase + [w for w in right[:2] if lm.known(w)]
-    score = 0.0
-    for i in range(len(head), len(words)):
-        score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
-    return score - sum(lm.unigram(w) for w in phrase)
+    tail = [w for w in right[:2] if lm.known(w)]
+    fits: list[float | None] = []
+    for phrase in phrases:
+        if not phrase or not all(lm.known(w) for w in phrase):
+            fits.append(None)
+            continue
+        words = head + phrase + tail
+        score = 0.0
+        for i in range(len(head), len(words)):
+            score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
+        fits.append(score - sum(lm.unigram(w) for w in phrase))
+    return fits

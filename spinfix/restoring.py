@@ -28,7 +28,7 @@ from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
 from .model_files import load_model, save_model
-from .lm import default_lm, phrase_fit
+from .lm import default_lm, phrase_fits
 from .spinning import function_words_only
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
@@ -292,10 +292,9 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     lm = default_lm()
     words = [t.norm for t in tokens]
     left, spun, right = words[:i], words[i:j], words[j:]
-    own = phrase_fit(lm, left, spun, right)
+    own, *fits = phrase_fits(lm, left, [spun] + [o.original.split() for o in options], right)
     if own is None:
         return []
-    fits = [phrase_fit(lm, left, o.original.split(), right) for o in options]
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
         return []
