@@ -27,6 +27,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._version import __version__
+from .compiled import Predict, small_batches_compiled
 from .features import SpinFeatures, WordEvidence
 from .model_files import FORMAT, load_model, save_model
 from .spinning import function_words_only
@@ -174,8 +175,12 @@ class DocumentModel(BaseEstimator, ClassifierMixin):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        shifted = 1.0 / (1.0 + np.exp(self.offset_ - _logit(self.model_.predict_proba(np.asarray(X))[:, 1])))
+        shifted = self.shift(self.model_.predict_proba(np.asarray(X))[:, 1])
         return np.column_stack([1.0 - shifted, shifted])
+
+    def shift(self, p: np.ndarray) -> np.ndarray:
+        """The calibrated probabilities ``p`` under the learned prior shift ``offset_``."""
+        return 1.0 / (1.0 + np.exp(self.offset_ - _logit(p)))
 
 
 class ContextModel(BaseEstimator, ClassifierMixin):
@@ -330,6 +335,28 @@ class Detector:
         return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
                 f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}")
 
+    def compile(self) -> None:
+        """Compile the fitted models to numpy for small batches (:mod:`spinfix.compiled`: the
+        same probabilities without scikit-learn's fixed cost per call, which dominates when
+        scoring one document). For a detector whose fitting is over (:func:`load_detector`
+        compiles what it loads): the compiled arrays do not follow a refit."""
+        models = (self.sentence_model[1:], self.context_model.model_, self.document_model.model_)
+        self._compiled = tuple(small_batches_compiled(m, p) for m, p in zip(models, self._plain_models()))
+
+    @property
+    def _models(self) -> tuple[Predict, Predict, Predict]:
+        """The sentence, context and document models as ``rows -> P(spun)`` (before the
+        document model's prior shift), compiled if :meth:`compile` was called."""
+        return self.__dict__.get("_compiled") or self._plain_models()
+
+    def _plain_models(self) -> tuple[Predict, Predict, Predict]:
+        return (lambda X: self.sentence_model[1:].predict_proba(X)[:, 1],
+                lambda X: self.context_model.predict_proba(X)[:, 1],
+                lambda X: self.document_model.model_.predict_proba(X)[:, 1])
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}  # closures do not pickle
+
     @property
     def features(self) -> SpinFeatures:
         return self.sentence_model.named_steps["features"]
@@ -342,7 +369,7 @@ class Detector:
         if not sentences:
             return np.zeros(0), []
         rows, evidence = first.transform_with_evidence(sentences)
-        return self.sentence_model[1:].predict_proba(rows)[:, 1], evidence
+        return self._models[0](rows), evidence
 
     def analyse(self, documents: list[list[str]]) -> list[Analysis]:
         """Score the sentences of several documents at once (one call of each model for all)."""
@@ -371,8 +398,9 @@ class Detector:
         the same, without the models' fixed cost per call for every document."""
         if not documents:
             return []
-        revised = self.context_model.predict_proba(np.vstack([context_rows(*d) for d in documents]))[:, 1]
-        likelihoods = self.document_model.predict_proba(np.vstack([document_features(*d) for d in documents]))[:, 1]
+        _, context, document = self._models
+        revised = context(np.vstack([context_rows(*d) for d in documents]))
+        likelihoods = self.document_model.shift(document(np.vstack([document_features(*d) for d in documents])))
         ends = np.cumsum([len(d[0]) for d in documents])
         return [(r, float(q)) for r, q in zip(np.split(revised, ends[:-1]), likelihoods)]
 
@@ -424,4 +452,5 @@ def load_detector(path: str | None = None) -> Detector:
     loaded = load_model(path, "detector", Detector, hint)
     detector = loaded.model
     detector.info = {**detector.info, "sha256": loaded.sha256}
+    detector.compile()
     return detector
