@@ -101,19 +101,16 @@ def _key(tokens: list[Token]) -> tuple[str, ...]:
     return tuple(t.norm for t in tokens if t.is_word)
 
 
-def _word_counts(tokens: list[Token]) -> Counter:
-    return Counter(t.norm for t in tokens if t.is_word)
-
-
 class _SourceIndex:
     """Inverted index from rare source words to the source sentences that contain them."""
 
     def __init__(self, ref_tokens: list[list[Token]]):
-        self.counts = [_word_counts(toks) for toks in ref_tokens]
+        keys = [_key(toks) for toks in ref_tokens]
+        self.counts = [Counter(key) for key in keys]
         self.idf_unknown = math.log(len(self.counts) + 1) + 0.1  # a word the source lacks
         self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for j, toks in enumerate(ref_tokens):
-            self.exact[_key(toks)].append(j)
+        for j, key in enumerate(keys):
+            self.exact[key].append(j)
         df: Counter = Counter()
         for counts in self.counts:
             df.update(counts.keys())
@@ -147,6 +144,9 @@ class _SourceIndex:
         for w in counts:
             for j in self.postings.get(w, ()):
                 votes[j] += self.idf[w]
+        if len(votes) > limit:  # only those that can tie the limit-th best after rounding are ranked
+            cutoff = heapq.nlargest(limit, votes.values())[-1] - 1e-9
+            votes = Counter({j: v for j, v in votes.items() if v >= cutoff})
         return heapq.nsmallest(limit, votes, key=lambda j: (-round(votes[j], 9), abs(j - expected)))
 
 
@@ -320,7 +320,8 @@ def align_sentences(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]
     then the lines between them paired (:func:`_fill_gaps`)."""
     index = _SourceIndex(ref_tokens)
     blocks: list[Block] = []
-    spans = _sentence_spans(index, [_word_counts(toks) for toks in spun_tokens], [_key(toks) for toks in spun_tokens])
+    spun_keys = [_key(toks) for toks in spun_tokens]
+    spans = _sentence_spans(index, [Counter(key) for key in spun_keys], spun_keys)
     for i, span in enumerate(spans):
         if span is None:
             continue

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
@@ -29,9 +30,9 @@ _TRANSLATE = str.maketrans({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token: its text as written, its span in the source, and its matching form."""
+class Token(NamedTuple):
+    """A token: its text as written, its span in the source, and its matching form (a named
+    tuple: a text has hundreds of thousands, and a tuple is made twice as fast as a dataclass)."""
 
     text: str
     start: int
