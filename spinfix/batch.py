@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .detecting import DocumentScore
 from .errors import SpinfixError
-from .streaming import STREAM_CHARS, StreamedScore
+from .streaming import STREAM_CHARS, StreamedScore, score_streamed
 from .textio import STDIN, read_text
 
 SCORE_CHUNK = 16  # files scored together in one pass of the models
@@ -100,7 +100,6 @@ def _is_large(f: InputFile, stdin_text: str | None) -> bool:
 def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin_text: str | None,
                  max_bytes: int | None) -> StreamedScore | FileError:
     from .detecting import load_detector
-    from .streaming import score_streamed
 
     try:
         text = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)

@@ -137,11 +137,18 @@ def context_rows(probabilities: np.ndarray, lengths: np.ndarray,
                  evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> np.ndarray:
     """Each sentence's own log-odds and suspect count beside its document's summary
     (:func:`document_features`)."""
+    return model_rows(probabilities, lengths, evidence)[0]
+
+
+def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
+               evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A document's rows for the context model (:func:`context_rows`) and its row for the
+    document model (:func:`document_features`), the summary computed once for both."""
     summary = _summary(evidence)
     doc = document_features(probabilities, lengths, summary)
     own = _logit(probabilities)[:, None]
     count = (np.zeros(len(own)) if summary is None else summary.suspects)[:, None]
-    return np.hstack([own, count, np.repeat(doc[None, :], len(own), axis=0)])
+    return np.hstack([own, count, np.repeat(doc[None, :], len(own), axis=0)]), doc
 
 
 class DocumentModel(BaseEstimator, ClassifierMixin):
@@ -399,8 +406,9 @@ class Detector:
         if not documents:
             return []
         _, context, document = self._models
-        revised = context(np.vstack([context_rows(*d) for d in documents]))
-        likelihoods = self.document_model.shift(document(np.vstack([document_features(*d) for d in documents])))
+        rows = [model_rows(*d) for d in documents]
+        revised = context(np.vstack([ctx for ctx, _ in rows]))
+        likelihoods = self.document_model.shift(document(np.vstack([doc for _, doc in rows])))
         ends = np.cumsum([len(d[0]) for d in documents])
         return [(r, float(q)) for r, q in zip(np.split(revised, ends[:-1]), likelihoods)]
 

@@ -292,9 +292,10 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     lm = default_lm()
     words = [t.norm for t in tokens]
     left, spun, right = words[:i], words[i:j], words[j:]
-    own, *fits = phrase_fits(lm, left, [spun] + [o.original.split() for o in options], right)
+    own = phrase_fits(lm, left, [spun], right)[0]
     if own is None:
         return []
+    fits = phrase_fits(lm, left, [o.original.split() for o in options], right)
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
         return []

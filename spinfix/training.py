@@ -25,8 +25,7 @@ from ._version import __version__
 from .aligning import align
 from .corpora import Document, Pair, ood_splits, source_documents, split_documents
 from .features import proper_nouns
-from .detecting import (ContextModel, Detector, DocumentModel, context_rows, document_features,
-                        make_sentence_model)
+from .detecting import ContextModel, Detector, DocumentModel, make_sentence_model, model_rows
 from .spinner_tables import build_table, shapes
 from .spinning import RATES, Spinner
 from .thesaurus import Thesaurus, default_thesaurus
@@ -148,8 +147,9 @@ def _document_rows(detector: Detector, docs: list[LabelledDocument]) -> tuple[np
         p = own[k:k + n]
         k += n
         lengths = np.array([len(s.split()) for s in d.sentences])
-        ctx_rows.append(context_rows(p, lengths, found))
-        doc_rows.append(document_features(p, lengths, found))
+        ctx, doc = model_rows(p, lengths, found)
+        ctx_rows.append(ctx)
+        doc_rows.append(doc)
     return np.vstack(ctx_rows), np.array(doc_rows)
 
 

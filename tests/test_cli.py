@@ -13,8 +13,9 @@ SPUN = str(sorted(SEEDS.glob("000_*.txt"))[0])
 SOURCE = str(sorted(SEEDS.glob("001_*.txt"))[0])
 
 
-def run(*args, stdin: bytes | None = None):
-    return subprocess.run([sys.executable, "-m", "spinfix", *args], input=stdin, capture_output=True, timeout=300)
+def run(*args, stdin: bytes | None = None, env: dict | None = None):
+    return subprocess.run([sys.executable, "-m", "spinfix", *args], input=stdin, capture_output=True, timeout=300,
+                          env=None if env is None else {**os.environ, **env})
 
 
 def assert_one_line_error(result, needle: str):
@@ -254,7 +255,6 @@ def test_score_json_is_byte_identical_across_runs_and_jobs(tmp_path):
     two = run("score", "--json", "--jobs", "2", str(tmp_path))
     again = run("score", "--json", "--jobs", "2", str(tmp_path))
     # with several OpenMP threads the workers are spawned, not forked with the loaded models
-    spawned = subprocess.run([sys.executable, "-m", "spinfix", "score", "--json", "--jobs", "2", str(tmp_path)],
-                             capture_output=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "2"})
+    spawned = run("score", "--json", "--jobs", "2", str(tmp_path), env={"OMP_NUM_THREADS": "2"})
     assert one.returncode == 0 and one.stdout == two.stdout == again.stdout == spawned.stdout
     assert len(one.stdout.splitlines()) == 20
