@@ -133,17 +133,11 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def context_rows(probabilities: np.ndarray, lengths: np.ndarray,
-                 evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> np.ndarray:
-    """Each sentence's own log-odds and suspect count beside its document's summary
-    (:func:`document_features`)."""
-    return model_rows(probabilities, lengths, evidence)[0]
-
-
 def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
                evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A document's rows for the context model (:func:`context_rows`) and its row for the
-    document model (:func:`document_features`), the summary computed once for both."""
+    """A document's rows for the context model (each sentence's own log-odds and suspect
+    count beside its document's summary) and its row for the document model
+    (:func:`document_features`), the summary computed once for both."""
     summary = _summary(evidence)
     doc = document_features(probabilities, lengths, summary)
     own = _logit(probabilities)[:, None]
@@ -195,7 +189,7 @@ class ContextModel(BaseEstimator, ClassifierMixin):
 
     Many weak suspects in one text are strong evidence together: a borderline sentence in a
     document that is spun throughout is likely spun, and the same sentence in a clean document
-    likely not. Shallow boosting over :func:`context_rows`, calibrated.
+    likely not. Shallow boosting over the context rows of :func:`model_rows`, calibrated.
     """
 
     def __init__(self, max_iter: int = 150, max_depth: int = 3):

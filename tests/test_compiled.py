@@ -7,7 +7,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from spinfix.compiled import SMALL_BATCH, compile_classifier, small_batches_compiled
-from spinfix.detecting import context_rows, document_features, load_detector
+from spinfix.detecting import load_detector, model_rows
 from spinfix.tokenizing import split_sentences
 
 from conftest import seed
@@ -21,8 +21,9 @@ def _rows(detector, texts):
     context, document, k = [], [], 0
     for d in docs:
         lengths = np.array([len(s.split()) for s in d])
-        context.append(context_rows(own[k:k + len(d)], lengths, evidence[k:k + len(d)]))
-        document.append(document_features(own[k:k + len(d)], lengths, evidence[k:k + len(d)]))
+        ctx, doc = model_rows(own[k:k + len(d)], lengths, evidence[k:k + len(d)])
+        context.append(ctx)
+        document.append(doc)
         k += len(d)
     return rows, np.vstack(context), np.vstack(document)
 
