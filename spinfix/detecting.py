@@ -10,42 +10,32 @@ for being long, and a handful of clear swaps among 500 words reads as light spin
 from __future__ import annotations
 
 import importlib.resources
+import functools
 import json
 import math
 import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_predict
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from ._version import __version__
-from .compiled import Predict, small_batches_compiled
-from .features import SpinFeatures, WordEvidence
-from .model_files import FORMAT, load_model, save_model
-from .spinning import function_words_only
+from .compiled import Predict, compile_classifier
+from .errors import SpinfixError
+from .features import FeatureTables, FeatureTransform, WordEvidence
+from .model_files import FORMAT, read_model, save_model
+from .word_lists import function_words_only
 from .tokenizing import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from .detector_models import ContextModel, DocumentModel
 
 MODEL_FORMAT = FORMAT
 DEFAULT_MODEL = "detector.joblib"
 MAX_SUSPECTS = 4
-
-
-def make_sentence_model(**feature_params) -> Pipeline:
-    """The sentence classifier: features -> calibrated gradient boosting."""
-    booster = HistGradientBoostingClassifier(max_iter=250, learning_rate=0.08, max_leaf_nodes=31,
-                                             l2_regularization=1.0, random_state=0)
-    return Pipeline([
-        ("features", SpinFeatures(**feature_params)),
-        ("classifier", CalibratedClassifierCV(booster, method="isotonic", cv=3)),
-    ])
 
 
 GAIN_EDGES = (0.5, 1.0, 2.0, 3.0, 4.0, math.inf)  # bins of a content word's swap gain (log10)
@@ -133,6 +123,12 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+def shift_prior(p: np.ndarray, offset: float) -> np.ndarray:
+    """Calibrated probabilities ``p`` under a prior shifted by ``offset`` log-odds (see
+    :class:`spinfix.detector_models.DocumentModel`)."""
+    return 1.0 / (1.0 + np.exp(offset - _logit(p)))
+
+
 def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
                evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A document's rows for the context model (each sentence's own log-odds and suspect
@@ -143,68 +139,6 @@ def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
     own = _logit(probabilities)[:, None]
     count = (np.zeros(len(own)) if summary is None else summary.suspects)[:, None]
     return np.hstack([own, count, np.repeat(doc[None, :], len(own), axis=0)]), doc
-
-
-class DocumentModel(BaseEstimator, ClassifierMixin):
-    """The spin likelihood: calibrated logistic regression over :func:`document_features` rows,
-    its prior shifted so that clean documents rarely reach 0.5 on any one source.
-
-    Validation mixes equal numbers of clean and spun documents; an archive has far more clean
-    ones, and a false accusation costs an editor more than a miss. ``fit`` learns the shift
-    ``offset_`` (in log-odds): the smallest one at which at most ``false_alarm_rate`` of the
-    clean documents of each source in ``sources`` score 0.5 or more, measured on
-    cross-validated predictions. The likelihood stays calibrated, for that prior.
-    """
-
-    def __init__(self, C: float = 1.0, false_alarm_rate: float = 0.02):
-        self.C = C
-        self.false_alarm_rate = false_alarm_rate
-
-    def _model(self, folds: int) -> Pipeline:
-        return make_pipeline(StandardScaler(), CalibratedClassifierCV(
-            LogisticRegression(C=self.C, max_iter=5000), method="sigmoid", cv=folds))
-
-    def fit(self, X, y, sources=None):
-        X, y = np.asarray(X), np.asarray(y)
-        folds = max(2, min(5, int(np.bincount(y).min()) // 2))  # fewer on a tiny validation set
-        self.model_ = self._model(folds).fit(X, y)
-        held = _logit(cross_val_predict(self._model(folds), X, y, cv=folds, method="predict_proba")[:, 1])
-        sources = np.zeros(len(y)) if sources is None else np.asarray(sources)
-        clean = [held[(sources == s) & (y == 0)] for s in np.unique(sources[y == 0])]
-        self.offset_ = max([0.0] + [float(np.quantile(c, 1 - self.false_alarm_rate)) for c in clean])
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        shifted = self.shift(self.model_.predict_proba(np.asarray(X))[:, 1])
-        return np.column_stack([1.0 - shifted, shifted])
-
-    def shift(self, p: np.ndarray) -> np.ndarray:
-        """The calibrated probabilities ``p`` under the learned prior shift ``offset_``."""
-        return 1.0 / (1.0 + np.exp(self.offset_ - _logit(p)))
-
-
-class ContextModel(BaseEstimator, ClassifierMixin):
-    """A sentence's final probability from its own and its document's evidence.
-
-    Many weak suspects in one text are strong evidence together: a borderline sentence in a
-    document that is spun throughout is likely spun, and the same sentence in a clean document
-    likely not. Shallow boosting over the context rows of :func:`model_rows`, calibrated.
-    """
-
-    def __init__(self, max_iter: int = 150, max_depth: int = 3):
-        self.max_iter = max_iter
-        self.max_depth = max_depth
-
-    def fit(self, X, y):
-        booster = HistGradientBoostingClassifier(max_iter=self.max_iter, max_depth=self.max_depth,
-                                                 learning_rate=0.05, random_state=0)
-        self.model_ = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(np.asarray(X), np.asarray(y))
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        return self.model_.predict_proba(np.asarray(X))
 
 
 @dataclass
@@ -314,12 +248,39 @@ class Analysis:
 
 
 @dataclass
+class CompiledDetector:
+    """What scoring reads from a fitted detector, as numpy arrays and plain Python: the feature
+    tables, the sentence, context and document models compiled (:mod:`spinfix.compiled`), and
+    the document model's prior shift. A model file keeps it beside the scikit-learn models, so
+    that scoring never has to import scikit-learn (half of a one-file ``spinfix score``)."""
+
+    features: FeatureTables
+    models: tuple[Predict, Predict, Predict]
+    offset: float
+
+    @classmethod
+    def of(cls, detector: Detector) -> CompiledDetector | None:
+        """The compiled form of a fitted detector, or None when a part cannot be compiled."""
+        features = detector.sentence_model.steps[0][1]
+        models = (detector.sentence_model[1:], detector.context_model.model_, detector.document_model.model_)
+        compiled = tuple(compile_classifier(m) for m in models)
+        if not hasattr(features, "tables") or any(c is None for c in compiled):
+            return None
+        return cls(features.tables(), compiled, float(detector.document_model.offset_))
+
+
+MODEL_FIELDS = ("sentence_model", "context_model", "document_model")
+
+
+@dataclass
 class Detector:
     """The trained detector and its provenance.
 
     ``sentence_model`` (a Pipeline over sentence strings) gives each sentence's own probability;
     ``context_model`` revises it with the document's evidence; ``document_model`` gives the
-    document's spin likelihood. Sentences at or above ``threshold`` are flagged.
+    document's spin likelihood. Sentences at or above ``threshold`` are flagged. A compiled
+    detector (:meth:`compile`, :func:`load_detector`) scores through :class:`CompiledDetector`;
+    one loaded from a file unpickles its scikit-learn models only when they are asked for.
     """
 
     sentence_model: Pipeline
@@ -337,18 +298,36 @@ class Detector:
                 f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}")
 
     def compile(self) -> None:
-        """Compile the fitted models to numpy for small batches (:mod:`spinfix.compiled`: the
-        same probabilities without scikit-learn's fixed cost per call, which dominates when
-        scoring one document). For a detector whose fitting is over (:func:`load_detector`
-        compiles what it loads): the compiled arrays do not follow a refit."""
-        models = (self.sentence_model[1:], self.context_model.model_, self.document_model.model_)
-        self._compiled = tuple(small_batches_compiled(m, p) for m, p in zip(models, self._plain_models()))
+        """Compile the fitted models for scoring (:class:`CompiledDetector`): the same
+        probabilities without scikit-learn's fixed cost per call, which dominates when scoring
+        one document (in large batches the compiled models cost about 15 us more per row,
+        under 3 % of scoring). For a detector whose fitting is over (:func:`load_detector` and
+        :meth:`save` compile it): the compiled arrays do not follow a refit. A detector with a
+        part :mod:`spinfix.compiled` does not know (a baseline) stays with scikit-learn."""
+        self._compiled = CompiledDetector.of(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """The scikit-learn models of a detector loaded in its compiled form, unpickled on first
+        use (:meth:`load_models`). Called only for attributes the instance lacks."""
+        if name in MODEL_FIELDS and "_load_models" in self.__dict__:
+            self.load_models()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def load_models(self) -> None:
+        """Unpickle the scikit-learn models now, if they are not loaded (scoring never needs
+        them; refitting, inspecting or comparing them does)."""
+        load = self.__dict__.pop("_load_models", None)
+        if load is not None:
+            full = load()
+            self.__dict__.update({name: getattr(full, name) for name in MODEL_FIELDS})
 
     @property
     def _models(self) -> tuple[Predict, Predict, Predict]:
         """The sentence, context and document models as ``rows -> P(spun)`` (before the
-        document model's prior shift), compiled if :meth:`compile` was called."""
-        return self.__dict__.get("_compiled") or self._plain_models()
+        document model's prior shift): compiled if :meth:`compile` was called."""
+        compiled = self.__dict__.get("_compiled")
+        return compiled.models if compiled is not None else self._plain_models()
 
     def _plain_models(self) -> tuple[Predict, Predict, Predict]:
         return (lambda X: self.sentence_model[1:].predict_proba(X)[:, 1],
@@ -356,15 +335,26 @@ class Detector:
                 lambda X: self.document_model.model_.predict_proba(X)[:, 1])
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}  # closures do not pickle
+        """The fitted models and provenance (the compiled form is rebuilt on loading)."""
+        self.load_models()
+        return {k: v for k, v in self.__dict__.items() if k in MODEL_FIELDS or k in ("threshold", "info")}
 
     @property
-    def features(self) -> SpinFeatures:
-        return self.sentence_model.named_steps["features"]
+    def features(self) -> FeatureTransform:
+        """The sentence model's first step: the features, their tables and transform (for a
+        baseline, whatever turns its sentences into rows)."""
+        compiled = self.__dict__.get("_compiled")
+        return compiled.features if compiled is not None else self.sentence_model.steps[0][1]
+
+    @property
+    def _offset(self) -> float:
+        """The document model's prior shift."""
+        compiled = self.__dict__.get("_compiled")
+        return compiled.offset if compiled is not None else self.document_model.offset_
 
     def sentence_evidence(self, sentences: list[str]) -> tuple[np.ndarray, list[list[WordEvidence]] | None]:
         """Each sentence's own probability (no context) and its word evidence, in one pass."""
-        first = self.sentence_model.steps[0][1]
+        first = self.features
         if not hasattr(first, "transform_with_evidence"):
             return (self.sentence_model.predict_proba(sentences)[:, 1] if sentences else np.zeros(0)), None
         if not sentences:
@@ -402,7 +392,7 @@ class Detector:
         _, context, document = self._models
         rows = [model_rows(*d) for d in documents]
         revised = context(np.vstack([ctx for ctx, _ in rows]))
-        likelihoods = self.document_model.shift(document(np.vstack([doc for _, doc in rows])))
+        likelihoods = shift_prior(document(np.vstack([doc for _, doc in rows])), self._offset)
         ends = np.cumsum([len(d[0]) for d in documents])
         return [(r, float(q)) for r, q in zip(np.split(revised, ends[:-1]), likelihoods)]
 
@@ -429,8 +419,10 @@ class Detector:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the detector atomically in the model-file envelope (:mod:`spinfix.model_files`)."""
         info = {k: v for k, v in self.info.items() if k != "sha256"}
+        compiled = CompiledDetector.of(self)
         save_model(Detector(self.sentence_model, self.context_model, self.document_model, self.threshold, info),
-                   "detector", path, {k: info.get(k) for k in ("name", "trained_on", "command", "created")})
+                   "detector", path, {k: info.get(k) for k in ("name", "trained_on", "command", "created", "sentence_splitter")},
+                   None if compiled is None else (compiled, self.threshold, info))
 
 
 def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[SuspectWord]:
@@ -448,11 +440,31 @@ def default_model_path() -> str:
 @lru_cache(maxsize=4)
 def load_detector(path: str | None = None) -> Detector:
     """Load a detector; a missing, damaged or incompatible file raises :class:`SpinfixError`
-    saying which check failed."""
+    saying which check failed. A file with a compiled part (every detector spinfix saves) is
+    read from it alone, without importing scikit-learn; its scikit-learn models are unpickled
+    when first needed (:meth:`Detector.load_models`)."""
     path = path or default_model_path()
     hint = "run `spinfix train` to build it" if path == default_model_path() else "check the path or retrain"
-    loaded = load_model(path, "detector", Detector, hint)
-    detector = loaded.model
-    detector.info = {**detector.info, "sha256": loaded.sha256}
-    detector.compile()
+    file = read_model(path, "detector", hint)
+    if len(file.parts) > 1:
+        compiled, threshold, info = file.unpickle(1, tuple)
+        if not isinstance(compiled, CompiledDetector):
+            raise SpinfixError(f"{path}: holds a {type(compiled).__name__}, not a compiled detector; {hint}")
+        detector = Detector.__new__(Detector)
+        detector.__dict__.update(threshold=threshold, info=info, _compiled=compiled,
+                                 _load_models=functools.partial(file.unpickle, 0, Detector))
+    else:
+        detector = file.unpickle(0, Detector)
+        detector.compile()
+    detector.info = {**detector.info, "sha256": file.sha256}
     return detector
+
+
+def __getattr__(name: str):
+    """The scikit-learn estimators live in :mod:`spinfix.detector_models`; model files written
+    before they moved still name them here."""
+    if name in ("ContextModel", "DocumentModel", "make_sentence_model"):
+        from . import detector_models
+
+        return getattr(detector_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

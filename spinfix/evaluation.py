@@ -18,7 +18,8 @@ from .dictionary import SubstitutionDictionary, phrase_key
 from .restoring import (Change, Knowledge, Restorer, TrustingRestorer, find_candidates, restore_with_reference)
 from .restorer_training import Labelled, is_right, swap_truth
 from .spinner_tables import TableShape, build_table
-from .spinning import Spinner, Swap, function_words_only
+from .spinning import Spinner, Swap
+from .word_lists import function_words_only
 from .tokenizing import tokenize
 from .training import names_in
 

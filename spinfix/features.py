@@ -1,4 +1,4 @@
-"""Sentence features for spin detection, as a scikit-learn transformer.
+"""Sentence features for spin detection, computed from learned tables.
 
 Two kinds of evidence (see the field notes):
 
@@ -8,8 +8,10 @@ Two kinds of evidence (see the field notes):
   neighbour's trigram log-probability over a three-word window minus the word's own.
 * **Spinner vocabulary** (learned): words and word pairs that turn up far more often in spun
   sentences than in clean ones ("particulars", "just lately"), as smoothed log-count ratios
-  learned in :meth:`SpinFeatures.fit`. ``fit_transform`` cross-fits them (like scikit-learn's
-  ``TargetEncoder``), so the classifier is trained on ratios that did not see its own sentence.
+  learned by :class:`spinfix.feature_estimator.SpinFeatures`, the scikit-learn estimator.
+
+This module computes features from the learned tables and imports no scikit-learn, so that
+scoring starts fast.
 """
 from __future__ import annotations
 
@@ -18,16 +20,13 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.model_selection import StratifiedKFold
 
 from .spinning import us_spelling
 from .lm import BOS, LanguageModel, default_lm
-from .thesaurus import default_thesaurus
 from .tokenizing import lower_in_place, normalize_chars
+from .word_lists import modern_words
 
 NAME = "<name>"
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -36,6 +35,7 @@ FREQUENT = -2.0  # log10 unigram: words more frequent than this ("the", "of") ar
 SUSPECT_SCORE = 1.5  # a word's swap gain plus vocabulary ratio from which it is named a suspect
 
 MODERN_MARGIN = 1.0  # a word this much more frequent today (Zipf) than in the trigram model is read as new usage
+# (its 1990s contexts are no evidence either way): the list scripts/build_word_lists.py builds
 
 # Relative evidence only: how a word fits against its thesaurus neighbours, and how typical it
 # is of spun text. Absolute fluency (mean log-probability, unknown words) says that a text is
@@ -107,16 +107,6 @@ def proper_nouns(texts: list[str], min_count: int = 3) -> frozenset[str]:
     return frozenset(w for w, n in capital.items() if n >= min_count and n > 2 * lower[w])
 
 
-@lru_cache(maxsize=None)
-def modern(word: str) -> bool:
-    """Whether ``word`` is far more common today (wordfreq's Zipf frequency, from 2010s web,
-    news, subtitles and books) than in the 1990s trigram model ("trump"): its context
-    probabilities describe an older usage, so it is no evidence either way."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") - (default_lm().unigram(word) + 9.0) > MODERN_MARGIN
-
-
 class _Slot:
     """Scores candidates for one position of a sentence: how well each fits there, as log10 P
     of it and of the two words after it, less its unigram log10 P (a pointwise mutual
@@ -140,92 +130,27 @@ class _Slot:
         return score
 
 
-class SpinFeatures(BaseEstimator, TransformerMixin):
-    """Turns sentences (strings) into the feature rows named in :data:`FEATURE_NAMES`.
-
-    Parameters: ``max_neighbours`` thesaurus neighbours tried per word; ``min_count`` times a
-    word must be seen before it gets a vocabulary ratio; ``use_vocabulary`` False gives the
-    language-model signal alone (a baseline); ``cv`` folds for cross-fitting.
+class FeatureTransform:
+    """Turns sentences (strings) into the feature rows named in :data:`FEATURE_NAMES`, from
+    learned tables: ``names_`` (see :func:`proper_nouns`), ``neighbours_`` (each word's
+    thesaurus neighbours that the language model knows) and ``vocabulary_`` (spinner-vocabulary
+    ratios of words and word pairs); ``use_vocabulary`` False keeps the language-model columns
+    only. :class:`spinfix.feature_estimator.SpinFeatures` learns the tables; :class:`FeatureTables`
+    holds them alone, which is all scoring needs (no scikit-learn).
     """
 
-    def __init__(self, max_neighbours: int = 6, min_count: int = 8, use_vocabulary: bool = True,
-                 cv: int = 3, random_state: int = 0):
-        self.max_neighbours = max_neighbours
-        self.min_count = min_count
-        self.use_vocabulary = use_vocabulary
-        self.cv = cv
-        self.random_state = random_state
+    names_: frozenset[str]
+    neighbours_: dict[str, tuple[str, ...]]
+    vocabulary_: dict[str, float]
+    use_vocabulary: bool
 
-    # -- fitting -------------------------------------------------------------------------
-    def _learn_neighbours(self, lm: LanguageModel) -> dict[str, tuple[str, ...]]:
-        """Single-word thesaurus neighbours that the language model knows, per word."""
-        table = {}
-        for word, options in default_thesaurus().neighbours.items():
-            if " " in word or not lm.known(word) or lm.unigram(word) > FREQUENT:
-                continue
-            known = tuple(o for o in options if " " not in o and lm.known(o))[:self.max_neighbours]
-            if known:
-                table[word] = known
-        return table
-
-    def _learn_vocabulary(self, terms: list[list[str]], y: np.ndarray) -> dict[str, float]:
-        """Smoothed log-count ratios of words and word pairs (each sentence's :func:`_terms`)
-        in spun against clean sentences."""
-        pos, neg = Counter(), Counter()
-        for sentence_terms, label in zip(terms, y):
-            (pos if label else neg).update(sentence_terms)
-        n_pos, n_neg = sum(pos.values()) + 1, sum(neg.values()) + 1
-        ratios = {}
-        for term in pos.keys() | neg.keys():
-            a, b = pos[term], neg[term]
-            if a + b >= self.min_count:
-                r = math.log((a + 1) / n_pos) - math.log((b + 1) / n_neg)
-                if abs(r) > 0.5:
-                    ratios[term] = round(r, 3)
-        return ratios
-
-    def _fit(self, X: list[str], y) -> list[list[str]] | None:
-        """Learn names, neighbours and (given labels) the vocabulary; returns the sentences'
-        terms when a vocabulary was learned, so cross-fitting need not tokenize them again."""
-        self.names_ = proper_nouns(X)
-        self.neighbours_ = self._learn_neighbours(default_lm())
-        self.n_features_in_ = 1
-        self.vocabulary_ = {}
-        if not self.use_vocabulary or y is None:
-            return None
-        terms = [_terms(lm_words(sentence, self.names_)) for sentence in X]
-        self.vocabulary_ = self._learn_vocabulary(terms, np.asarray(y))
-        return terms
-
-    def fit(self, X, y=None):
-        """Learn the neighbour table and (given labels) the spinner vocabulary."""
-        self._fit(list(X), y)
-        return self
-
-    def fit_transform(self, X, y=None, **fit_params):
-        """Fit, then transform with vocabulary ratios cross-fitted over ``cv`` folds."""
-        X = list(X)
-        terms = self._fit(X, y)
-        if terms is None:
-            return self.transform(X)
-        y = np.asarray(y)
-        out = np.zeros((len(X), len(FEATURE_NAMES)))
-        full = self.vocabulary_
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
-            self.vocabulary_ = self._learn_vocabulary([terms[i] for i in train_idx], y[train_idx])
-            out[test_idx] = self.transform([X[i] for i in test_idx])
-        self.vocabulary_ = full
-        return out
-
-    # -- transforming --------------------------------------------------------------------
     def evidence(self, sentence: str) -> list[WordEvidence]:
         """The evidence at each word of one sentence that has any."""
         return self._evidence(lm_words(sentence, self.names_))
 
     def _evidence(self, words: list[tuple[str, int, int, bool]]) -> list[WordEvidence]:
-        lm = default_lm()
-        segment = [w if lm.known(w) and not modern(w) else BOS for w, _, _, _ in words]
+        lm, new = default_lm(), modern_words()
+        segment = [w if lm.known(w) and w not in new else BOS for w, _, _, _ in words]
         evidence = []
         for i, (word, start, end, is_name) in enumerate(words):
             if is_name or segment[i] == BOS:
@@ -250,7 +175,7 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         n_words = max(len(words), 1)
         gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
         vocab = [e.vocab for e in evidence] + [0.0]
-        terms = _terms(words)
+        terms = spinner_terms(words)
         pairs = [self.vocabulary_.get(t, 0.0) for t in terms if " " in t] + [0.0]
         joint = [e.score for e in evidence] + [0.0]
         row = [
@@ -276,11 +201,20 @@ class SpinFeatures(BaseEstimator, TransformerMixin):
         """One feature row per sentence."""
         return self.transform_with_evidence(X)[0]
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.array(FEATURE_NAMES if self.use_vocabulary else LM_FEATURES, dtype=object)
+
+class FeatureTables(FeatureTransform):
+    """The tables a fitted :class:`~spinfix.feature_estimator.SpinFeatures` learned, and its
+    transform: what a model file keeps so that scoring runs without scikit-learn."""
+
+    def __init__(self, names_: frozenset[str], neighbours_: dict[str, tuple[str, ...]],
+                 vocabulary_: dict[str, float], use_vocabulary: bool):
+        self.names_ = names_
+        self.neighbours_ = neighbours_
+        self.vocabulary_ = vocabulary_
+        self.use_vocabulary = use_vocabulary
 
 
-def _terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
+def spinner_terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
     """Lowercase words and adjacent word pairs: the units of the spinner vocabulary.
 
     Names are one term (``NAME``), as spinners leave them alone. US and UK spellings are one
@@ -289,3 +223,13 @@ def _terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
     spelling = us_spelling()
     terms = [NAME if is_name else spelling.get(w, w) for w, _, _, is_name in words]
     return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+
+
+def __getattr__(name: str):
+    """``SpinFeatures`` lives in :mod:`spinfix.feature_estimator` (it needs scikit-learn); model
+    files written before it moved still name it here."""
+    if name == "SpinFeatures":
+        from .feature_estimator import SpinFeatures
+
+        return SpinFeatures
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

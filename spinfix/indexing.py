@@ -26,13 +26,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ._version import __version__
 from .errors import SpinfixError
 from .model_files import load_model, save_model
 from .textio import read_text
 from .thesaurus import Thesaurus, default_thesaurus
+from .word_lists import function_words
 
 NUM_PERM = 64  # MinHash permutations per document
 LSH_THRESHOLD = 0.2  # Jaccard similarity from which LSH proposes a candidate
@@ -49,10 +49,11 @@ def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
     """The words of ``text``, lowercased and in order, that a thesaurus-driven spinner leaves
     alone: not a thesaurus head, not a function word, longer than one letter (numbers kept)."""
     table = (thesaurus or default_thesaurus()).synonyms
+    stop = function_words()
     out = []
     for match in WORD_RE.finditer(text):
         word = match.group().lower().replace("’", "'")
-        if word[0].isdigit() or (len(word) > 1 and word not in ENGLISH_STOP_WORDS and word not in table):
+        if word[0].isdigit() or (len(word) > 1 and word not in stop and word not in table):
             out.append(word)
     return out
 
@@ -286,7 +287,7 @@ def save_index(index: SourceIndex, path: str | os.PathLike[str]) -> None:
 
 def load_index(path: str | os.PathLike[str]) -> SourceIndex:
     """Load an index written by :func:`save_index` (checked like every model file)."""
-    index = load_model(path, "source-index", SourceIndex, "rebuild it with `spinfix index`").model
+    index = load_model(path, "source-index", SourceIndex, "rebuild it with `spinfix index`")
     if set(vars(SourceIndex())) - set(vars(index)):
         raise SpinfixError(f"{path}: an index from an earlier spinfix (it lacks settings this one uses); "
                            "rebuild it with `spinfix index`")

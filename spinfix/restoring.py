@@ -21,7 +21,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
@@ -29,7 +28,7 @@ from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionar
 from .errors import SpinfixError
 from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fits
-from .spinning import function_words_only
+from .word_lists import function_words, function_words_only
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
 
@@ -220,7 +219,8 @@ def _thesaurus_index(thesaurus: Thesaurus) -> tuple[frozenset[str], dict[str, li
     """What a thesaurus offers a restore, built once per thesaurus: the phrases it can propose
     originals for (content words and phrases), and for each word the heads that list it among
     their first :data:`FORWARD_RANKS` synonyms, best rank first."""
-    keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in ENGLISH_STOP_WORDS)
+    stop = function_words()
+    keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop)
     heads_of: dict[str, list[tuple[int, str]]] = {}
     for head, synonyms in thesaurus.synonyms.items():
         for rank, synonym in enumerate(synonyms[:FORWARD_RANKS]):
@@ -499,7 +499,7 @@ def save_restorer(restorer: Restorer, path: str | os.PathLike[str]) -> None:
 
 def load_restorer(path: str) -> Restorer:
     """Load a restorer; a missing, damaged or incompatible file raises :class:`SpinfixError`."""
-    restorer = load_model(path, "restorer", Restorer, "rebuild it with `spinfix dict learn`").model
+    restorer = load_model(path, "restorer", Restorer, "rebuild it with `spinfix dict learn`")
     if getattr(restorer.model_, "n_features_in_", len(ROW_NAMES)) != len(ROW_NAMES):
         raise SpinfixError(f"{path}: a restorer from another spinfix version ({restorer.model_.n_features_in_} "
                            f"features, this one uses {len(ROW_NAMES)}); rebuild it with `spinfix dict learn`")

@@ -20,10 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import match_case, split_sentences, tokenize
+from .word_lists import function_words_only
 
 RATES = {"light": 0.10, "medium": 0.25, "heavy": 0.40}
 STOP_SWAP_SHARE = 0.3  # function words are swapped this much less often than content words
@@ -37,12 +36,6 @@ CONTRACTIONS = {
     "we have": "we've", "they have": "they've", "i have": "i've", "we will": "we'll",
 }
 CONTRACTIONS.update({v: k for k, v in list(CONTRACTIONS.items()) if k != "cannot"})
-
-
-def function_words_only(words: list[str]) -> bool:
-    """Whether a phrase is made of function words alone ("in", "so", "after all"): common clean
-    English, which spinners swap less and a restore must treat with care."""
-    return all(w in ENGLISH_STOP_WORDS for w in words)
 
 
 @dataclass(frozen=True)
@@ -179,4 +172,4 @@ def _gaps(text: str, span: list) -> str:
     return "".join(text[a.end:b.start] for a, b in zip(span, span[1:]))
 
 
-__all__ = ["RATES", "SpunSentence", "Spinner", "Swap", "function_words_only"]
+__all__ = ["RATES", "SpunSentence", "Spinner", "Swap"]

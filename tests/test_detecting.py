@@ -8,7 +8,8 @@ from sklearn.base import clone
 from conftest import article_body, seed
 from spinfix import SpinfixError
 from spinfix.aligning import align
-from spinfix.detecting import MODEL_FORMAT, load_detector, make_sentence_model
+from spinfix.detecting import MODEL_FORMAT, load_detector
+from spinfix.detector_models import make_sentence_model
 from spinfix.spinning import Spinner
 
 
@@ -74,8 +75,8 @@ def test_incompatible_or_damaged_model_is_refused_saying_why(tiny_model, tmp_pat
 
 
 def test_model_files_of_the_earlier_joblib_payload_still_load(tiny_model, tmp_path):
-    """Files written before the pickle payload (a record with no serializer) load as they did;
-    a serializer this version does not know is refused in one message."""
+    """Files written before the pickle payload (format 2, a record with no serializer and one
+    part) load as they did; a serializer this version does not know is refused in one message."""
     import hashlib
     import io
     import json
@@ -87,11 +88,11 @@ def test_model_files_of_the_earlier_joblib_payload_still_load(tiny_model, tmp_pa
     buffer = io.BytesIO()
     joblib.dump(detector, buffer, compress=3)
     payload = buffer.getvalue()
-    record = {"format": MODEL_FORMAT, "kind": "detector", "sha256": hashlib.sha256(payload).hexdigest(),
+    record = {"format": 2, "kind": "detector", "sha256": hashlib.sha256(payload).hexdigest(),
               "bytes": len(payload), "info": {}}
     old = tmp_path / "old-payload.joblib"
     old.write_bytes(MAGIC + json.dumps(record).encode() + b"\n" + payload)
-    loaded = load_model(old, "detector", Detector, "retrain").model
+    loaded = load_model(old, "detector", Detector, "retrain")
     text = "The council stated it would go ahead."
     assert loaded.score_text(text).to_dict() == detector.score_text(text).to_dict()
     unknown = tmp_path / "unknown.joblib"
