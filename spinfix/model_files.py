@@ -112,8 +112,10 @@ def read_model(path: str | os.PathLike[str], kind: str, rebuild: str) -> ModelFi
     if record.get("kind") != kind:
         raise SpinfixError(f"{name}: holds a {record.get('kind')} model, not a {kind}")
     sizes = record.get("parts", [len(payload)])
+    if not isinstance(sizes, list) or not all(type(n) is int and n > 0 for n in sizes):
+        sizes = None  # a damaged record: refused below
     if len(payload) != record.get("bytes") or hashlib.sha256(payload).hexdigest() != record.get("sha256") \
-            or not isinstance(sizes, list) or sum(sizes) != len(payload):
+            or sizes is None or sum(sizes) != len(payload):
         raise SpinfixError(f"{name}: the model is damaged (its {len(payload):,} bytes do not match the "
                            f"{record.get('bytes', 0):,} bytes and hash it records); {rebuild}")
     ends = list(itertools.accumulate(sizes))

@@ -66,6 +66,12 @@ def test_incompatible_or_damaged_model_is_refused_saying_why(tiny_model, tmp_pat
     truncated.write_bytes(data[:len(data) // 2])
     with pytest.raises(SpinfixError, match="damaged"):
         load_detector(str(truncated))
+    assert b'"parts": [' in data  # the model, then its compiled part
+    for parts in (b'"parts": ["x", ', b'"parts": [0, '):
+        tampered = tmp_path / "parts.joblib"
+        tampered.write_bytes(data.replace(b'"parts": [', parts, 1))
+        with pytest.raises(SpinfixError, match="damaged"):
+            load_detector.__wrapped__(str(tampered))
     newer = tmp_path / "newer.joblib"
     newer.write_bytes(data.replace(f'"format": {MODEL_FORMAT}'.encode(), f'"format": {MODEL_FORMAT + 1}'.encode(), 1))
     with pytest.raises(SpinfixError, match="model format"):
