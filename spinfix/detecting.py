@@ -447,9 +447,10 @@ def load_detector(path: str | None = None) -> Detector:
     hint = "run `spinfix train` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "detector", hint)
     if len(file.parts) > 1:
-        compiled, threshold, info = file.unpickle(1, tuple)
-        if not isinstance(compiled, CompiledDetector):
-            raise SpinfixError(f"{path}: holds a {type(compiled).__name__}, not a compiled detector; {hint}")
+        scoring = file.unpickle(1, tuple)
+        if len(scoring) != 3 or not isinstance(scoring[0], CompiledDetector):
+            raise SpinfixError(f"{path}: its compiled part is not a compiled detector; {hint}")
+        compiled, threshold, info = scoring
         detector = Detector.__new__(Detector)
         detector.__dict__.update(threshold=threshold, info=info, _compiled=compiled,
                                  _load_models=functools.partial(file.unpickle, 0, Detector))
