@@ -10,12 +10,11 @@ for being long, and a handful of clear swaps among 500 words reads as light spin
 from __future__ import annotations
 
 import importlib.resources
-import functools
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -335,9 +334,9 @@ class Detector:
                 lambda X: self.document_model.model_.predict_proba(X)[:, 1])
 
     def __getstate__(self) -> dict:
-        """The fitted models and provenance (the compiled form is rebuilt on loading)."""
-        self.load_models()
-        return {k: v for k, v in self.__dict__.items() if k in MODEL_FIELDS or k in ("threshold", "info")}
+        """The dataclass fields: the fitted models (loaded if they were not) and provenance;
+        the compiled form is rebuilt on loading."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @property
     def features(self) -> FeatureTransform:
@@ -453,7 +452,7 @@ def load_detector(path: str | None = None) -> Detector:
         compiled, threshold, info = scoring
         detector = Detector.__new__(Detector)
         detector.__dict__.update(threshold=threshold, info=info, _compiled=compiled,
-                                 _load_models=functools.partial(file.unpickle, 0, Detector))
+                                 _load_models=partial(file.unpickle, 0, Detector))
     else:
         detector = file.unpickle(0, Detector)
         detector.compile()

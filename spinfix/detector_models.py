@@ -3,7 +3,7 @@ model (features, then gradient boosting calibrated with
 :class:`~sklearn.calibration.CalibratedClassifierCV`), the context model that revises a
 sentence's probability with its document's evidence, and the document model that gives the
 spin likelihood. Training fits them; scoring reads their compiled form
-(:mod:`spinfix.compiled`) and imports this module only for large batches.
+(:mod:`spinfix.compiled`) and never imports this module.
 """
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def make_sentence_model(**feature_params) -> Pipeline:
 
 
 class DocumentModel(BaseEstimator, ClassifierMixin):
-    """The spin likelihood: calibrated logistic regression over :func:`document_features` rows,
-    its prior shifted so that clean documents rarely reach 0.5 on any one source.
+    """The spin likelihood: calibrated logistic regression over
+    :func:`~spinfix.detecting.document_features` rows, its prior shifted so that clean
+    documents rarely reach 0.5 on any one source.
 
     Validation mixes equal numbers of clean and spun documents; an archive has far more clean
     ones, and a false accusation costs an editor more than a miss. ``fit`` learns the shift
@@ -74,7 +75,8 @@ class ContextModel(BaseEstimator, ClassifierMixin):
 
     Many weak suspects in one text are strong evidence together: a borderline sentence in a
     document that is spun throughout is likely spun, and the same sentence in a clean document
-    likely not. Shallow boosting over the context rows of :func:`model_rows`, calibrated.
+    likely not. Shallow boosting over the context rows of :func:`~spinfix.detecting.model_rows`,
+    calibrated.
     """
 
     def __init__(self, max_iter: int = 150, max_depth: int = 3):

@@ -10,7 +10,7 @@ A model file is a header line, a JSON record and the payload::
 The first part is the model itself (scikit-learn objects). A detector file has a second part,
 its scoring form: the same fitted numbers as numpy arrays and plain Python
 (:mod:`spinfix.compiled`), which unpickles without importing scikit-learn, so that a one-file
-``spinfix score`` starts in half a second. Format 2 files (one part, no ``parts``) still load.
+``spinfix score`` answers in about a quarter of a second. Format 2 files (one part, no ``parts``) still load.
 
 The payload is a zlib-compressed pickle (protocol 5), which Python's C unpickler reads ten times
 faster than joblib's pure-Python one (0.04 s against 0.5 s for the detector: most of a cold
