@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import sys
+from array import array
 import gc
 import heapq
 import math
@@ -22,9 +24,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from .errors import SpinfixError
-from .tokenizing import Sentence, Token, normalize, sentence_tokens, split_sentences
+from .tokenizing import TOKEN_RE, Sentence, Token, is_word, norm_token, normalize, sentence_tokens, split_sentences
 
 MIN_CONTAINMENT = 0.4  # share of a spun sentence's word weight found in its source sentence(s)
 MAX_ANCHOR_DF = 25  # a word in more source sentences than this is no anchor
@@ -96,16 +99,61 @@ class Alignment:
         return [s for s in self.substitutions if s.is_phrase_pair]
 
 
-def _key(tokens: list[Token]) -> tuple[str, ...]:
-    """A sentence's words in matching form: equal keys are the same sentence."""
-    return tuple(t.norm for t in tokens if t.is_word)
+class _Span(NamedTuple):
+    """Consecutive tokens of a text by their offsets alone: ``starts[k]:ends[k]`` is token k."""
+
+    starts: array
+    ends: array
+
+
+class _Text:
+    """A text's sentences as aligning needs them, held compactly: each sentence's key (its
+    words' matching forms, interned, so equal keys are the same sentence) and the offsets of its
+    tokens. A :class:`Token` costs about 200 bytes, and both texts' tokens were most of an
+    alignment's memory (78 of 93 MB for a megabyte of text); offsets cost 16 bytes a token. The
+    few lines that need their tokens again (the gaps between aligned blocks) are tokenized again.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sentences = split_sentences(text)
+        self.keys: list[tuple[str, ...]] = []
+        self.spans: list[_Span] = []
+        intern = sys.intern
+        for sentence in self.sentences:
+            starts, ends, key, offset = array("l"), array("l"), [], sentence.start
+            for m in TOKEN_RE.finditer(sentence.text):
+                start, end = m.span()
+                starts.append(start + offset)
+                ends.append(end + offset)
+                word = m.group()
+                if is_word(word):
+                    key.append(intern(norm_token(word)))
+            self.keys.append(tuple(key))
+            self.spans.append(_Span(starts, ends))
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def tokens(self, i: int) -> list[Token]:
+        """The tokens of sentence ``i``."""
+        return sentence_tokens(self.sentences[i])
+
+    def span(self, lo: int, hi: int) -> _Span:
+        """The tokens of sentences ``lo:hi``, one after the other."""
+        if hi - lo == 1:
+            return self.spans[lo]
+        starts, ends = array("l"), array("l")
+        for span in self.spans[lo:hi]:
+            starts += span.starts
+            ends += span.ends
+        return _Span(starts, ends)
 
 
 class _SourceIndex:
     """Inverted index from rare source words to the source sentences that contain them."""
 
-    def __init__(self, ref_tokens: list[list[Token]]):
-        keys = [_key(toks) for toks in ref_tokens]
+    def __init__(self, keys: list[tuple[str, ...]]):
         self.counts = [Counter(key) for key in keys]
         self.idf_unknown = math.log(len(self.counts) + 1) + 0.1  # a word the source lacks
         self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
@@ -262,17 +310,17 @@ def _immutables(lines: list[list[Token]]) -> Counter:
                    if t.is_word and (any(c.isdigit() for c in t.text) or (k > 0 and t.text[:1].isupper())))
 
 
-def _plausible(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]], spun: range, ref: range) -> bool:
+def _plausible(spun_text: _Text, ref_text: _Text, spun: range, ref: range) -> bool:
     """Whether spun lines ``spun`` could be a rewording of source lines ``ref``: lengths alike,
     and the same numbers and names (a spinner changes words, not those), so that a copy's own
     addition is not taken for the rewording of a dateline or a byline."""
-    a = sum(t.is_word for i in spun for t in spun_tokens[i])
-    b = sum(t.is_word for j in ref for t in ref_tokens[j])
+    a = sum(len(spun_text.keys[i]) for i in spun)
+    b = sum(len(ref_text.keys[j]) for j in ref)
     return (a > 0 and b > 0 and 1 / LENGTH_RATIO <= a / b <= LENGTH_RATIO
-            and _immutables([spun_tokens[i] for i in spun]) == _immutables([ref_tokens[j] for j in ref]))
+            and _immutables([spun_text.tokens(i) for i in spun]) == _immutables([ref_text.tokens(j) for j in ref]))
 
 
-def _fill_gaps(blocks: list[Block], spun_tokens: list[list[Token]], ref_tokens: list[list[Token]]) -> list[Block]:
+def _fill_gaps(blocks: list[Block], spun_text: _Text, ref_text: _Text) -> list[Block]:
     """Pair the lines left between aligned blocks with the source lines in the same gap.
 
     A heavily spun short line ("Your e mail deal with is not going to be printed") shares too
@@ -284,13 +332,13 @@ def _fill_gaps(blocks: list[Block], spun_tokens: list[list[Token]], ref_tokens: 
     that the copy lacks, and a copy additions that the source lacks).
     """
     if not blocks:  # nothing matched on its own: a short text spun beyond its words, or another text
-        n = len(spun_tokens)
-        if n and n == len(ref_tokens) and all(
-                _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(i, i + 1)) for i in range(n)):
+        n = len(spun_text)
+        if n and n == len(ref_text) and all(
+                _plausible(spun_text, ref_text, range(i, i + 1), range(i, i + 1)) for i in range(n)):
             return [Block((i, i + 1), (i, i + 1)) for i in range(n)]
         return blocks
     out: list[Block] = []
-    bounds = [Block((0, 0), (0, 0))] + blocks + [Block((len(spun_tokens),) * 2, (len(ref_tokens),) * 2)]
+    bounds = [Block((0, 0), (0, 0))] + blocks + [Block((len(spun_text),) * 2, (len(ref_text),) * 2)]
     for before, after in zip(bounds, bounds[1:]):
         spun_gap = range(before.spun[1], after.spun[0])
         ref_gap = range(before.ref[1], after.ref[0])
@@ -302,26 +350,25 @@ def _fill_gaps(blocks: list[Block], spun_tokens: list[list[Token]], ref_tokens: 
             pairs = zip(reversed(spun_gap), reversed(ref_gap)) if before is bounds[0] else zip(spun_gap, ref_gap)
             edge = []
             for i, j in pairs:
-                if not _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(j, j + 1)):
+                if not _plausible(spun_text, ref_text, range(i, i + 1), range(j, j + 1)):
                     break
                 edge.append(Block((i, i + 1), (j, j + 1)))
             out.extend(sorted(edge, key=lambda b: b.spun))
         elif len(spun_gap) == len(ref_gap):
             out.extend(Block((i, i + 1), (j, j + 1)) for i, j in zip(spun_gap, ref_gap)
-                       if _plausible(spun_tokens, ref_tokens, range(i, i + 1), range(j, j + 1)))
+                       if _plausible(spun_text, ref_text, range(i, i + 1), range(j, j + 1)))
         elif len(spun_gap) <= GAP_LINES and len(ref_gap) <= GAP_LINES and _plausible(
-                spun_tokens, ref_tokens, spun_gap, ref_gap):
+                spun_text, ref_text, spun_gap, ref_gap):
             out.append(Block((spun_gap.start, spun_gap.stop), (ref_gap.start, ref_gap.stop)))
     return out
 
 
-def align_sentences(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]]) -> list[Block]:
+def align_sentences(spun_text: _Text, ref_text: _Text) -> list[Block]:
     """Blocks of consecutive spun sentences aligned with overlapping source sentence spans,
     then the lines between them paired (:func:`_fill_gaps`)."""
-    index = _SourceIndex(ref_tokens)
+    index = _SourceIndex(ref_text.keys)
     blocks: list[Block] = []
-    spun_keys = [_key(toks) for toks in spun_tokens]
-    spans = _sentence_spans(index, [Counter(key) for key in spun_keys], spun_keys)
+    spans = _sentence_spans(index, [Counter(key) for key in spun_text.keys], spun_text.keys)
     for i, span in enumerate(spans):
         if span is None:
             continue
@@ -330,15 +377,14 @@ def align_sentences(spun_tokens: list[list[Token]], ref_tokens: list[list[Token]
             blocks[-1] = Block((last.spun[0], i + 1), (min(last.ref[0], span[0]), max(last.ref[1], span[1])))
         else:
             blocks.append(Block((i, i + 1), span))
-    return _fill_gaps(blocks, spun_tokens, ref_tokens)
+    return _fill_gaps(blocks, spun_text, ref_text)
 
 
-def _gap_before(text: str, toks: list[Token], k: int) -> str:
-    return text[toks[k - 1].end:toks[k].start] if 0 < k < len(toks) else ""
+def _gap_before(text: str, toks: _Span, k: int) -> str:
+    return text[toks.ends[k - 1]:toks.starts[k]] if 0 < k < len(toks.starts) else ""
 
 
-def _edit(spun_text: str, ref_text: str, a: list[Token], b: list[Token],
-          i1: int, i2: int, j1: int, j2: int) -> Substitution:
+def _edit(spun_text: str, ref_text: str, a: _Span, b: _Span, i1: int, i2: int, j1: int, j2: int) -> Substitution:
     """The substitution for spun tokens ``a[i1:i2]`` against source tokens ``b[j1:j2]``.
 
     A replacement spans its tokens exactly, unless the spacing next to it differs between the
@@ -347,26 +393,27 @@ def _edit(spun_text: str, ref_text: str, a: list[Token], b: list[Token],
     words spans everything between them, on both sides; at a block's edge it takes the space
     after it (or before it, at the end) for the same reason.
     """
-    s0 = a[i1].start if i1 < len(a) else a[-1].end
-    s1 = a[i2 - 1].end if i1 < i2 else s0
-    r0 = b[j1].start if j1 < len(b) else b[-1].end
-    r1 = b[j2 - 1].end if j1 < j2 else r0
+    (a_starts, a_ends), (b_starts, b_ends), n_a, n_b = a, b, len(a.starts), len(b.starts)
+    s0 = a_starts[i1] if i1 < n_a else a_ends[-1]
+    s1 = a_ends[i2 - 1] if i1 < i2 else s0
+    r0 = b_starts[j1] if j1 < n_b else b_ends[-1]
+    r1 = b_ends[j2 - 1] if j1 < j2 else r0
     if i1 < i2 and j1 < j2:
         if _gap_before(spun_text, a, i1) != _gap_before(ref_text, b, j1):
-            s0, r0 = a[i1 - 1].end, b[j1 - 1].end
+            s0, r0 = a_ends[i1 - 1], b_ends[j1 - 1]
         if _gap_before(spun_text, a, i2) != _gap_before(ref_text, b, j2):
-            s1, r1 = a[i2].start, b[j2].start
-    elif 0 < i1 and 0 < j1 and i2 < len(a) and j2 < len(b):  # between two kept words: the source's spacing
-        s0, s1, r0, r1 = a[i1 - 1].end, a[i2].start, b[j1 - 1].end, b[j2].start
-    elif i2 < len(a) and j2 < len(b):
-        s1, r1 = a[i2].start, b[j2].start
+            s1, r1 = a_starts[i2], b_starts[j2]
+    elif 0 < i1 and 0 < j1 and i2 < n_a and j2 < n_b:  # between two kept words: the source's spacing
+        s0, s1, r0, r1 = a_ends[i1 - 1], a_starts[i2], b_ends[j1 - 1], b_starts[j2]
+    elif i2 < n_a and j2 < n_b:
+        s1, r1 = a_starts[i2], b_starts[j2]
     else:
-        s0 = a[i1 - 1].end if i1 > 0 and i1 < i2 else s0
-        r0 = b[j1 - 1].end if j1 > 0 and j1 < j2 else r0
+        s0 = a_ends[i1 - 1] if i1 > 0 and i1 < i2 else s0
+        r0 = b_ends[j1 - 1] if j1 > 0 and j1 < j2 else r0
     return Substitution(spun_text[s0:s1], ref_text[r0:r1], s0, s1, r0, r1)
 
 
-def align_words(spun_text: str, ref_text: str, a: list[Token], b: list[Token]) -> list[Substitution]:
+def align_words(spun_text: str, ref_text: str, a: _Span, b: _Span) -> list[Substitution]:
     """Edits between two aligned token sequences, as minimal phrase pairs.
 
     Adjacent edits are one phrase ("overseas insurance" -> "foreign"); a replacement of equal
@@ -377,8 +424,8 @@ def align_words(spun_text: str, ref_text: str, a: list[Token], b: list[Token]) -
     rewording of equal length, "the reason we're" -> "why we are": it restores the same text
     but adds weak pairs, which the dictionary's counts keep below the well-attested ones.)
     """
-    matcher = difflib.SequenceMatcher(None, [normalize(t.text) for t in a], [normalize(t.text) for t in b],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [normalize(spun_text[i:j]) for i, j in zip(*a)],
+                                      [normalize(ref_text[i:j]) for i, j in zip(*b)], autojunk=False)
     edits = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -416,18 +463,14 @@ def align(spun_text: str, ref_text: str) -> Alignment:
 
 
 def _align(spun_text: str, ref_text: str) -> Alignment:
-    spun_sents, ref_sents = split_sentences(spun_text), split_sentences(ref_text)
-    spun_tokens = [sentence_tokens(s) for s in spun_sents]
-    ref_tokens = [sentence_tokens(s) for s in ref_sents]
-    blocks = align_sentences(spun_tokens, ref_tokens)
+    spun, ref = _Text(spun_text), _Text(ref_text)
+    blocks = align_sentences(spun, ref)
     if not blocks:
         raise SpinfixError("the reference shares no sentence with the spun text; is it really its source?")
     substitutions = []
     for block in blocks:
-        a = [t for toks in spun_tokens[block.spun[0]:block.spun[1]] for t in toks]
-        b = [t for toks in ref_tokens[block.ref[0]:block.ref[1]] for t in toks]
-        substitutions.extend(align_words(spun_text, ref_text, a, b))
-    return Alignment(spun_text, ref_text, spun_sents, ref_sents, blocks, substitutions)
+        substitutions.extend(align_words(spun_text, ref_text, spun.span(*block.spun), ref.span(*block.ref)))
+    return Alignment(spun_text, ref_text, spun.sentences, ref.sentences, blocks, substitutions)
 
 
 def apply_substitutions(text: str, substitutions: list[Substitution]) -> str:

@@ -45,8 +45,13 @@ class Token(NamedTuple):
     @property
     def is_word(self) -> bool:
         """True for tokens with a letter or digit in them (not bare punctuation)."""
-        first = self.text[:1]
-        return first.isalnum() or first == "_" or bool(WORD_RE.search(self.text))
+        return is_word(self.text)
+
+
+def is_word(text: str) -> bool:
+    """Whether a token's text has a letter or digit in it (is not bare punctuation)."""
+    first = text[:1]
+    return first.isalnum() or first == "_" or bool(WORD_RE.search(text))
 
 
 @dataclass(frozen=True)
