@@ -67,7 +67,7 @@ def decisions(labelled: Labelled, restorer: Restorer) -> list[list[tuple[Change,
 def clean_changes(docs: list[Document], knowledge: Knowledge, detector: Detector | None,
                   restorer: Restorer | TrustingRestorer) -> float:
     """Changes the restorer makes to the clean originals, per 1,000 words."""
-    made = sum(len(restorer.decide(find_candidates(d.text, knowledge, detector))) for d in docs)
+    made = sum(len(restorer.decide(find_candidates(d.text, knowledge, detector, restorer.acts_on))) for d in docs)
     return 1000 * made / max(sum(len(d.text.split()) for d in docs), 1)
 
 

@@ -361,18 +361,25 @@ def _is_name(tokens: list[Token], i: int, names: frozenset[str]) -> bool:
     return (capital and (i > 0 or tokens[i].norm in names)) or any(c.isdigit() for c in text)
 
 
-def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | None) -> list[list[Candidate]]:
+def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | None,
+                    acts_on: Callable[[float, float], bool] | None = None) -> list[list[Candidate]]:
     """For each match of a known spun phrase in the text (longest first, left to right), the
     candidates for its original."""
-    return [group for block in candidate_blocks(spun_text, knowledge, detector) for group in block]
+    return [group for block in candidate_blocks(spun_text, knowledge, detector, acts_on) for group in block]
 
 
-def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None) -> Iterator[list[list[Candidate]]]:
+def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None,
+                     acts_on: Callable[[float, float], bool] | None = None) -> Iterator[list[list[Candidate]]]:
     """:func:`find_candidates` a block of sentences at a time, so that a text of any size needs
     the memory of one block's candidates (a candidate row is about a kilobyte, and a megabyte
     of text has a million of them). The detector's view of the whole document comes first, from
     the streamed scorer's first pass (:mod:`spinfix.streaming`); then the document's word and
-    phrase counts (:func:`phrase_counts`); then the blocks."""
+    phrase counts (:func:`phrase_counts`); then the blocks.
+
+    ``acts_on(likelihood, probability)`` (a restorer's :meth:`Restorer.acts_on`) says in which
+    sentences a change may be made at all: candidates are only built there, since building them
+    is most of a restore's time, and none at all in a document it rules out (training passes
+    None, to see every candidate)."""
     from .streaming import score_streamed
 
     if detector is not None:
@@ -385,10 +392,14 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
         sentences = list(iter_sentences(spun_text))
         blocks = iter([(sentences, [0.5] * len(sentences), None)])
         likelihood, document_spun_share, names = 0.5, 0.5 if sentences else 0.0, frozenset()
+    if acts_on is not None and not acts_on(likelihood, 1.0):
+        return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
     for sentences, probabilities, evidence_of in blocks:
         found = []
         for k, sentence in enumerate(sentences):
+            if acts_on is not None and not acts_on(likelihood, float(probabilities[k])):
+                continue
             tokens = sentence_tokens(sentence)
             matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
                        if key in knowledge.listed or not _is_name(tokens, i, names)]
@@ -460,10 +471,13 @@ class Restorer(BaseEstimator, ClassifierMixin):
         """``observed_threshold`` for a pair the user's dictionary holds, else ``threshold``."""
         return self.observed_threshold if is_observed(candidate) else self.threshold
 
+    def acts_on(self, likelihood: float, probability: float) -> bool:
+        """Whether the detector finds both the document (``likelihood``) and the sentence
+        (``probability``) likely spun enough for a change to be made there."""
+        return likelihood >= self.min_likelihood and probability >= self.min_sentence
+
     def _likely_spun(self, row: list[float]) -> bool:
-        """Whether the detector finds both the document and the sentence likely spun."""
-        return (row[COLUMN["document_likelihood"]] >= self.min_likelihood
-                and row[COLUMN["sentence_probability"]] >= self.min_sentence)
+        return self.acts_on(row[COLUMN["document_likelihood"]], row[COLUMN["sentence_probability"]])
 
 
 def is_observed(candidate: Candidate) -> bool:
@@ -482,6 +496,10 @@ class TrustingRestorer:
 
     def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         return [(g[0], 1.0) for g in groups if g[0].listed]
+
+    def acts_on(self, likelihood: float, probability: float) -> bool:
+        """Everywhere: a trusted list is applied whatever the detector says."""
+        return True
 
 
 @lru_cache(maxsize=1)
@@ -524,7 +542,8 @@ def restore_with_dictionary(spun_text: str, dictionary: SubstitutionDictionary |
     detector = detector if detector is not None else load_detector()
     restorer = restorer if restorer is not None else default_restorer()
     changes = []
-    decided = (d for block in candidate_blocks(spun_text, knowledge, detector) for d in restorer.decide(block))
+    decided = (d for block in candidate_blocks(spun_text, knowledge, detector, restorer.acts_on)
+               for d in restorer.decide(block))
     for cand, p in decided:
         spun = spun_text[cand.start:cand.end]
         changes.append(Change(spun, match_case(spun, cand.original), cand.start, cand.end, round(p, 3)))
