@@ -24,9 +24,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from .errors import SpinfixError
+from .textio import write_json_object
 from .tokenizing import TOKEN_RE, Sentence, Token, is_word, norm_token, normalize, sentence_tokens, split_sentences
 
 MIN_CONTAINMENT = 0.4  # share of a spun sentence's word weight found in its source sentence(s)
@@ -97,6 +98,12 @@ class Alignment:
     def phrase_pairs(self) -> list[Substitution]:
         """The substitutions that are real word or phrase swaps, not punctuation or additions."""
         return [s for s in self.substitutions if s.is_phrase_pair]
+
+    def write_json(self, out: TextIO) -> None:
+        """Write what ``spinfix align --json`` prints, the substitutions and the spun sentences
+        with no source, one substitution at a time (:func:`spinfix.textio.write_json_object`)."""
+        write_json_object(out, {}, {"substitutions": (s.to_dict() for s in self.substitutions),
+                                    "unaligned_sentences": (self.spun_sentences[i].text for i in self.unaligned_spun)})
 
 
 class _Span(NamedTuple):

@@ -82,8 +82,8 @@ def cmd_align(args: argparse.Namespace) -> None:
     alignment = align(read_text(args.spun), read_text(args.reference))
     note = _grow_dictionary(args.dictionary, alignment)
     if args.json:
-        _print_json({"substitutions": [s.to_dict() for s in alignment.substitutions],
-                     "unaligned_sentences": [alignment.spun_sentences[i].text for i in alignment.unaligned_spun]})
+        alignment.write_json(sys.stdout)
+        print()
     else:
         for s in alignment.substitutions:
             print(f"{s.spun_start}-{s.spun_end}\t{s.spun!r} -> {s.original!r}")
@@ -121,7 +121,8 @@ def cmd_restore(args: argparse.Namespace) -> None:
     if args.output:
         atomic_write(args.output, result.restored)
     if args.json:
-        _print_json(result.to_dict())
+        result.write_json(sys.stdout)
+        print()
     elif not args.output:
         sys.stdout.write(result.restored)
     print(f"restored {len(result.substitutions)} spans" + (f"; wrote {args.output}" if args.output else ""),

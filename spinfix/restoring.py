@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import TextIO
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -29,6 +30,7 @@ from .errors import SpinfixError
 from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fits
 from .word_lists import function_words, function_words_only
+from .textio import write_json_object
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
 
@@ -64,6 +66,11 @@ class Restoration:
     def to_dict(self) -> dict:
         """Plain data for JSON output."""
         return {"restored": self.restored, "substitutions": [s.to_dict() for s in self.substitutions]}
+
+    def write_json(self, out: TextIO) -> None:
+        """Write :meth:`to_dict` as JSON, one substitution at a time
+        (:func:`spinfix.textio.write_json_object`)."""
+        write_json_object(out, {"restored": self.restored}, {"substitutions": (s.to_dict() for s in self.substitutions)})
 
 
 def restore_with_reference(spun_text: str, ref_text: str) -> Restoration:

@@ -7,11 +7,14 @@ all fail the same way, with a message that names the file. Every output goes thr
 from __future__ import annotations
 
 import glob
+import json
 import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from .errors import SpinfixError
 
@@ -147,3 +150,18 @@ def _replace(target: Path, payload: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_object(out: TextIO, fields: dict[str, object], lists: dict[str, Iterable[dict]]) -> None:
+    """Write one JSON object, the same text as ``json.dumps({**fields, **lists})``, writing the
+    items of each of ``lists`` one at a time: an alignment of a large text has millions of
+    substitutions, which would otherwise be held as dictionaries and again as one string."""
+    out.write("{")
+    for k, (name, value) in enumerate(fields.items()):
+        out.write(f"{', ' if k else ''}{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    for k, (name, items) in enumerate(lists.items()):
+        out.write(f"{', ' if k or fields else ''}{json.dumps(name)}: [")
+        for n, item in enumerate(items):
+            out.write((", " if n else "") + json.dumps(item, ensure_ascii=False))
+        out.write("]")
+    out.write("}")

@@ -69,3 +69,23 @@ def test_spinner_additions_stay_and_unrelated_reference_fails(spun_seed, source_
     assert result.restored.startswith(added)
     with pytest.raises(SpinfixError, match="shares no sentence"):
         align(spun_seed, "Completely different text about gardening and tomatoes in spring.")
+
+
+def test_json_is_written_as_one_dumps_would(spun_seed, source_seed):
+    """align's and restore's JSON, written one substitution at a time, is the text that one
+    json.dumps of the whole result gives (what the CLI printed before it streamed)."""
+    import io
+    import json
+
+    added = "\n\nSubscribe to our newsletter for “gardening” tips, every Tuesday.\n"
+    result = restore_with_reference(spun_seed + added, source_seed)
+    alignment = result.alignment
+    assert alignment.substitutions and alignment.unaligned_spun  # the added line has no source
+    out = io.StringIO()
+    alignment.write_json(out)
+    expected = {"substitutions": [s.to_dict() for s in alignment.substitutions],
+                "unaligned_sentences": [alignment.spun_sentences[i].text for i in alignment.unaligned_spun]}
+    assert out.getvalue() == json.dumps(expected, ensure_ascii=False)
+    out = io.StringIO()
+    result.write_json(out)
+    assert out.getvalue() == json.dumps(result.to_dict(), ensure_ascii=False)
