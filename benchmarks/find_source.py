@@ -31,7 +31,7 @@ from spinfix.indexing import SourceIndex, immutables, load_index, save_index, sh
 from spinfix.spinner_tables import build_table, shapes  # noqa: E402
 from spinfix.spinning import Spinner  # noqa: E402
 from spinfix.tokenizing import split_sentences  # noqa: E402
-from spinfix.training import names_in  # noqa: E402
+from spinfix.labelling import names_in  # noqa: E402
 
 
 def collection(index_docs: int, held: int, seed: int) -> tuple[list[Document], list[Document]]:

@@ -35,7 +35,7 @@ from spinfix.restoring import Change  # noqa: E402
 from spinfix.screening import screen  # noqa: E402
 from spinfix.spinner_tables import build_table, shapes  # noqa: E402
 from spinfix.spinning import Spinner  # noqa: E402
-from spinfix.training import names_in  # noqa: E402
+from spinfix.labelling import names_in  # noqa: E402
 
 
 def make_collection(root: Path, n: int, seed: int = 0) -> dict:

@@ -63,7 +63,7 @@ def restoring(count: int) -> dict:
     from spinfix.restorer_training import spin
     from spinfix.restoring import restore_with_dictionary
     from spinfix.spinner_tables import shapes
-    from spinfix.training import names_in
+    from spinfix.labelling import names_in
 
     docs = split_documents(training_documents())["test"][20:20 + count]
     names = names_in(docs)

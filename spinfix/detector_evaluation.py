@@ -13,12 +13,13 @@ import math
 import random
 
 import numpy as np
+from sklearn.metrics import f1_score, roc_auc_score
 
-from .corpora import Document
+from .corpora import Document, Pair
 from .detecting import Detector
+from .labelling import LabelledDocument, flatten, labelled_pairs, labelled_user_pairs, names_in
 from .spinner_tables import build_table, shapes
-from .spinning import Spinner
-from .training import names_in
+from .spinning import RATES, Spinner
 
 DENSITY_BINS = (0.01, 0.02, 0.03, 0.05, 0.07, 0.10, 0.15, 0.20, 0.30, 0.40)  # share of words inside swaps
 CURVE_RATES = (0.03, 1.0)  # share of a test table's matches swapped, log-uniform per document
@@ -82,4 +83,29 @@ def transfer_report(detector: Detector, ood_test: dict[str, list[Document]], hel
             "held_out_spinner": detection_curve(detector, held_out, seed)}
 
 
-__all__ = ["DENSITY_BINS", "detection_curve", "false_alarms", "spun_with_density", "transfer_report"]
+def _metrics(detector: Detector, docs: list[LabelledDocument]) -> dict:
+    """Sentence ROC-AUC and F1 at the detector's threshold, and document accuracy at 0.5."""
+    analyses = detector.analyse([d.sentences for d in docs])
+    p = np.concatenate([a.probabilities for a in analyses])
+    y = flatten(docs)[1]
+    doc_y = np.array([d.spun for d in docs])
+    auc = float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan")
+    return {
+        "sentence_roc_auc": round(auc, 4),
+        "sentence_f1": round(float(f1_score(y, np.concatenate([a.flags(detector.threshold) for a in analyses]))), 4),
+        "document_accuracy": round(float(np.mean((np.array([a.likelihood for a in analyses]) >= 0.5) == doc_y)), 4),
+    }
+
+
+def evaluate(detector: Detector, test_docs: list[Document], seed: int) -> dict:
+    """:func:`_metrics` at light, medium and heavy spin on held-out documents."""
+    return {name: _metrics(detector, labelled_pairs(test_docs, seed, rate)) for name, rate in RATES.items()}
+
+
+def evaluate_pairs(detector: Detector, pairs: list[Pair]) -> dict:
+    """:func:`_metrics` on held-out user pairs."""
+    return _metrics(detector, labelled_user_pairs(pairs))
+
+
+__all__ = ["DENSITY_BINS", "detection_curve", "evaluate", "evaluate_pairs", "false_alarms", "spun_with_density",
+           "transfer_report"]

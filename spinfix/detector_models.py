@@ -8,9 +8,10 @@ spin likelihood. Training fits them; scoring reads their compiled form
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -79,13 +80,18 @@ class ContextModel(BaseEstimator, ClassifierMixin):
     calibrated.
     """
 
-    def __init__(self, max_iter: int = 150, max_depth: int = 3):
+    estimator = None  # context models saved before it was a parameter load with the default
+
+    def __init__(self, estimator=None, max_iter: int = 150, max_depth: int = 3):
+        self.estimator = estimator
         self.max_iter = max_iter
         self.max_depth = max_depth
 
     def fit(self, X, y):
-        booster = HistGradientBoostingClassifier(max_iter=self.max_iter, max_depth=self.max_depth,
-                                                 learning_rate=0.05, random_state=0)
+        """Calibrate ``estimator`` (default: shallow gradient boosting of ``max_iter`` trees of
+        depth ``max_depth``) on the context rows."""
+        booster = clone(self.estimator) if self.estimator is not None else HistGradientBoostingClassifier(
+            max_iter=self.max_iter, max_depth=self.max_depth, learning_rate=0.05, random_state=0)
         self.model_ = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(np.asarray(X), np.asarray(y))
         self.classes_ = self.model_.classes_
         return self
@@ -94,4 +100,13 @@ class ContextModel(BaseEstimator, ClassifierMixin):
         return self.model_.predict_proba(np.asarray(X))
 
 
-__all__ = ["ContextModel", "DocumentModel", "make_sentence_model"]
+def char_ngram_baseline() -> Pipeline:
+    """The classical baseline: character 2-5-gram TF-IDF with logistic regression."""
+    return Pipeline([
+        ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True,
+                                  max_features=400_000)),
+        ("classifier", LogisticRegression(C=4.0, max_iter=2000)),
+    ])
+
+
+__all__ = ["ContextModel", "DocumentModel", "char_ngram_baseline", "make_sentence_model"]

@@ -21,7 +21,7 @@ from .spinner_tables import TableShape, build_table
 from .spinning import Spinner, Swap
 from .word_lists import function_words_only
 from .tokenizing import tokenize
-from .training import names_in
+from .labelling import names_in
 
 
 @dataclass

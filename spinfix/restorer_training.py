@@ -26,7 +26,7 @@ from .restoring import TARGET_PRECISION, Candidate, Knowledge, Restorer, find_ca
 from .spinner_tables import TableShape, build_table, shapes
 from .spinning import Spinner, Swap
 from .thesaurus import default_thesaurus
-from .training import names_in
+from .labelling import names_in
 
 SCENARIOS = (0, 1, 3, 10)  # spun/clean pairs of the spinner at hand that the user aligned first
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TextIO
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -102,6 +102,7 @@ PSEUDO_COUNT = {0: 0.0, 1: 0.5, 2: 0.1}  # what reaching an original through the
 OBSERVED_WEIGHT = 5.0  # one observed pair weighs like this many prior ones in the channel
 CURATED_WEIGHT = 100.0  # a curated pair weighs like this many prior ones
 NOT_LISTED = 12  # rank given to a synonym a thesaurus entry does not list
+DEFAULT_BOOSTER = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.06, random_state=0)
 
 
 @dataclass(frozen=True)
@@ -424,7 +425,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
 class Restorer(BaseEstimator, ClassifierMixin):
     """Decides, per candidate, whether it is the original the spinner replaced.
 
-    Calibrated gradient boosting over the candidate rows (:data:`ROW_NAMES`): the language
+    Calibrated gradient boosting (``estimator``, calibrated isotonically) over the candidate rows (:data:`ROW_NAMES`): the language
     model's preference in context, the counts of each dictionary source, how the thesaurus
     reaches the original, how common the words are, and the detector's view of the sentence
     and the document. A change is made from probability ``threshold``, or ``observed_threshold``
@@ -438,15 +439,21 @@ class Restorer(BaseEstimator, ClassifierMixin):
     how it was trained.
     """
 
-    def __init__(self, threshold: float = 0.5, observed_threshold: float = 0.5, min_likelihood: float = 0.5,
-                 min_sentence: float = 0.5):
+    estimator = None  # restorers saved before it was a parameter load with the default
+
+    def __init__(self, estimator=None, threshold: float = 0.5, observed_threshold: float = 0.5,
+                 min_likelihood: float = 0.5, min_sentence: float = 0.5):
+        self.estimator = estimator
         self.threshold = threshold
         self.observed_threshold = observed_threshold
         self.min_likelihood = min_likelihood
         self.min_sentence = min_sentence
 
     def fit(self, X, y):
-        booster = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.06, random_state=0)
+        """Calibrate ``estimator`` (default: :data:`DEFAULT_BOOSTER`) on candidate rows; the
+        thresholds are set on other spinners afterwards
+        (:func:`spinfix.restorer_training.tune_restorer`)."""
+        booster = clone(self.estimator if self.estimator is not None else DEFAULT_BOOSTER)
         self.model_ = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(np.asarray(X), np.asarray(y))
         self.classes_ = self.model_.classes_
         return self

@@ -118,7 +118,7 @@ def test_train_pairs_directory_errors_name_the_file(tmp_path, problem, needle):
 @pytest.mark.slow
 def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
     from spinfix.corpora import split_documents, training_documents
-    from spinfix.training import write_example_pairs
+    from spinfix.labelling import write_example_pairs
 
     pairs = tmp_path / "pairs"
     write_example_pairs(pairs, split_documents(training_documents())["test"][:10], seed=3)

@@ -17,7 +17,7 @@ from spinfix.restoring import (Knowledge, TrustingRestorer, default_dictionary, 
                                restore_with_dictionary)
 from spinfix.spinner_tables import shapes
 from spinfix.thesaurus import default_thesaurus
-from spinfix.training import names_in
+from spinfix.labelling import names_in
 
 
 @pytest.fixture(scope="module")
