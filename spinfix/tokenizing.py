@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import NamedTuple
 
 from punkt import PunktSentenceTokenizer, load_model
 
-TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+TOKEN_RE = re.compile(r"(\w+(?:[-'’]\w+)*)|[^\w\s]")  # group 1: a word (see is_word), else a mark
 WORD_RE = re.compile(r"\w")
 LINE_RE = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 1000  # longer "sentences" are cut at spaces (see split_sentences)
@@ -95,8 +96,9 @@ def match_case(template: str, word: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def norm_token(text: str) -> str:
-    """The form two tokens are compared by: normalized and case-folded (memoized)."""
-    return normalize(text).casefold()
+    """The form two tokens are compared by: normalized and case-folded (memoized, and interned,
+    so that a word's every occurrence shares one string even after the memo forgot it)."""
+    return sys.intern(normalize(text).casefold())
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
