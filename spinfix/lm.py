@@ -31,6 +31,7 @@ class LanguageModel:
         self._vocab: dict[str, bool] = {}
         self._memo: dict[tuple[str, ...], float] = {}
         self._unigrams: dict[str, float] = {}
+        self._phrases: dict[tuple[str, ...], float | None] = {}
 
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` (lowercase) in its vocabulary."""
@@ -56,6 +57,17 @@ class LanguageModel:
             value = self._unigrams[word] = self.logprob(word) if self.known(word) else -99.0
         return value
 
+    def phrase_unigram(self, words: tuple[str, ...]) -> float | None:
+        """The sum of the unigram log10 P of ``words``, or None when the model lacks one of them
+        (memoized: a restore asks it of the same proposed originals over and over)."""
+        value = self._phrases.get(words, False)
+        if value is False:
+            if len(self._phrases) > MEMO_LIMIT:
+                self._phrases.clear()
+            known = all(self.known(w) for w in words)
+            value = self._phrases[words] = sum(self.unigram(w) for w in words) if known else None
+        return value
+
 
 @lru_cache(maxsize=1)
 def default_lm() -> LanguageModel:
@@ -63,7 +75,8 @@ def default_lm() -> LanguageModel:
     return LanguageModel()
 
 
-def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]], right: list[str]) -> list[float | None]:
+def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]] | list[tuple[str, ...]],
+                right: list[str]) -> list[float | None]:
     """How well each of ``phrases`` fits between ``left`` and ``right``: log10 P of the phrase
     and of the two words after it, less the phrase's unigram log10 P (pointwise mutual
     information, so a frequent word does not win every context). None for a phrase with a
@@ -73,12 +86,13 @@ def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]], ri
     tail = [w for w in right[:2] if lm.known(w)]
     fits: list[float | None] = []
     for phrase in phrases:
-        if not phrase or not all(lm.known(w) for w in phrase):
+        unigram = lm.phrase_unigram(tuple(phrase)) if phrase else None
+        if unigram is None:
             fits.append(None)
             continue
-        words = head + phrase + tail
+        words = [*head, *phrase, *tail]
         score = 0.0
         for i in range(len(head), len(words)):
             score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
-        fits.append(score - sum(lm.unigram(w) for w in phrase))
+        fits.append(score - unigram)
     return fits

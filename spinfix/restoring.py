@@ -121,6 +121,10 @@ class Option:
     step: int = 0
     forward_rank: int = NOT_LISTED
     backward_rank: int = NOT_LISTED
+    words: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the original's, split once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.original.split()))
 
     @property
     def listed(self) -> int:
@@ -300,17 +304,16 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     lm = default_lm()
     words = [t.norm for t in tokens]
     left, spun, right = words[:i], words[i:j], words[j:]
-    own = phrase_fits(lm, left, [spun], right)[0]
+    own, *fits = phrase_fits(lm, left, [spun, *(o.words for o in options)], right)
     if own is None:
         return []
-    fits = phrase_fits(lm, left, [o.original.split() for o in options], right)
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
         return []
     best = max(g for _, g in kept)
     observed_total = sum(o.observed for o, _ in kept) + ctx.kept[0]
     prior_total = sum(o.prior for o, _ in kept) + ctx.kept[1]
-    own_unigram = sum(lm.unigram(w) for w in spun) / len(spun)
+    own_unigram = lm.phrase_unigram(tuple(spun)) / len(spun)
     function = float(function_words_only(spun))
     weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
     posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
@@ -320,14 +323,14 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     keep_share = 1.0 - sum(with_keep)
     out = []
     for rank, ((option, gain), post) in enumerate(zip(kept, posteriors)):
-        words_o = option.original.split()
+        words_o = option.words
         row = [gain, gain - best, float(gain == best), len(kept), rank,
                math.log1p(option.observed), math.log1p(option.observed_docs),
                option.observed / observed_total if observed_total else 0.0, math.log1p(ctx.kept[0]),
                math.log1p(option.prior), option.prior / prior_total if prior_total else 0.0,
                math.log1p(ctx.kept[1]), float(option.curated > 0),
                option.step, option.forward_rank, option.backward_rank,
-               own_unigram, sum(lm.unigram(w) for w in words_o) / len(words_o), len(spun), len(words_o), function,
+               own_unigram, lm.phrase_unigram(words_o) / len(words_o), len(spun), len(words_o), function,
                ctx.probability, ctx.likelihood, ctx.evidence,
                post, post - (runner_up if rank == top else posteriors[top]), keep_share, with_keep[rank],
                math.log1p(ctx.phrase_counts[option.original]), math.log1p(ctx.phrase_counts[spun_key] - 1),
