@@ -304,16 +304,17 @@ def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx:
     lm = default_lm()
     words = [t.norm for t in tokens]
     left, spun, right = words[:i], words[i:j], words[j:]
-    own, *fits = phrase_fits(lm, left, [spun, *(o.words for o in options)], right)
-    if own is None:
+    spun_unigram = lm.phrase_unigram(tuple(spun))
+    if spun_unigram is None:  # a word the model lacks: no fit for it, so none for its options either
         return []
+    own, *fits = phrase_fits(lm, left, [spun, *(o.words for o in options)], right)
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
         return []
     best = max(g for _, g in kept)
     observed_total = sum(o.observed for o, _ in kept) + ctx.kept[0]
     prior_total = sum(o.prior for o, _ in kept) + ctx.kept[1]
-    own_unigram = lm.phrase_unigram(tuple(spun)) / len(spun)
+    own_unigram = spun_unigram / len(spun)
     function = float(function_words_only(spun))
     weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
     posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
