@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import bisect
 import difflib
-from array import array
 import gc
 import heapq
 import math
 from collections import Counter, defaultdict
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -27,7 +27,7 @@ from typing import NamedTuple, TextIO
 
 from .errors import SpinfixError
 from .textio import write_json_object
-from .tokenizing import TOKEN_RE, Sentence, Token, norm_token, normalize, sentence_tokens, split_sentences
+from .tokenizing import Sentence, Token, normalize, sentence_tokens, split_sentences, token_offsets
 
 MIN_CONTAINMENT = 0.4  # share of a spun sentence's word weight found in its source sentence(s)
 MAX_ANCHOR_DF = 25  # a word in more source sentences than this is no anchor
@@ -113,28 +113,21 @@ class _Span(NamedTuple):
 
 
 class _Text:
-    """A text's sentences as aligning needs them, held compactly: each sentence's key (its
-    words' matching forms (interned by :func:`~spinfix.tokenizing.norm_token`; equal keys are the
-    same sentence) and the offsets of its
-    tokens. A :class:`Token` costs about 200 bytes, and both texts' tokens were most of an
-    alignment's memory (78 of 93 MB for a megabyte of text); offsets cost 16 bytes a token. The
-    few lines that need their tokens again (the gaps between aligned blocks) are tokenized again.
+    """A text's sentences as aligning needs them, held compactly: each sentence's key (the
+    matching forms of its words, interned, so that equal keys are the same sentence) and its
+    tokens' offsets (:func:`~spinfix.tokenizing.token_offsets`). A :class:`Token` costs about
+    200 bytes, and both texts' tokens were most of an alignment's memory (78 of 93 MB for a
+    megabyte of text); offsets cost 16 bytes a token. The few lines that need their tokens
+    again (the gaps between aligned blocks) are tokenized again.
     """
 
     def __init__(self, text: str):
-        self.text = text
         self.sentences = split_sentences(text)
         self.keys: list[tuple[str, ...]] = []
         self.spans: list[_Span] = []
         for sentence in self.sentences:
-            starts, ends, key, offset = array("l"), array("l"), [], sentence.start
-            for m in TOKEN_RE.finditer(sentence.text):
-                start, end = m.span()
-                starts.append(start + offset)
-                ends.append(end + offset)
-                if m.lastindex:  # a word, not a mark (the group of TOKEN_RE)
-                    key.append(norm_token(m.group()))
-            self.keys.append(tuple(key))
+            starts, ends, words = token_offsets(sentence.text, sentence.start)
+            self.keys.append(tuple(words))
             self.spans.append(_Span(starts, ends))
 
     def __len__(self) -> int:

@@ -115,6 +115,7 @@ def labelled_user_pairs(pairs: list[Pair]) -> list[LabelledDocument]:
 
 
 def flatten(docs: list[LabelledDocument]) -> tuple[list[str], np.ndarray]:
+    """All the sentences of ``docs`` and their labels, in order."""
     return [s for d in docs for s in d.sentences], np.array([y for d in docs for y in d.labels])
 
 

@@ -14,6 +14,7 @@ import importlib.metadata
 import re
 import sys
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from punkt import PunktSentenceTokenizer, load_model
 
-TOKEN_RE = re.compile(r"(\w+(?:[-'’]\w+)*)|[^\w\s]")  # group 1: a word (see is_word), else a mark
+TOKEN_RE = re.compile(r"(\w+(?:[-'’]\w+)*)|[^\w\s]")  # group 1: a word (Token.is_word), else a mark
 WORD_RE = re.compile(r"\w")
 LINE_RE = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 1000  # longer "sentences" are cut at spaces (see split_sentences)
@@ -46,13 +47,8 @@ class Token(NamedTuple):
     @property
     def is_word(self) -> bool:
         """True for tokens with a letter or digit in them (not bare punctuation)."""
-        return is_word(self.text)
-
-
-def is_word(text: str) -> bool:
-    """Whether a token's text has a letter or digit in it (is not bare punctuation)."""
-    first = text[:1]
-    return first.isalnum() or first == "_" or bool(WORD_RE.search(text))
+        first = self.text[:1]
+        return first.isalnum() or first == "_" or bool(WORD_RE.search(self.text))
 
 
 @dataclass(frozen=True)
@@ -112,6 +108,20 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         word, (start, end) = m.group(), m.span()
         tokens.append(Token(word, start + offset, end + offset, norm_token(word)))
     return tokens
+
+
+def token_offsets(text: str, offset: int = 0) -> tuple[array, array, list[str]]:
+    """:func:`tokenize` without token objects: the start and end of every token (shifted by
+    ``offset``) and the matching forms of the words among them, for a whole document's worth of
+    tokens held at 16 bytes each instead of about 200 (:mod:`spinfix.aligning`)."""
+    starts, ends, words = array("l"), array("l"), []
+    for m in TOKEN_RE.finditer(text):
+        start, end = m.span()
+        starts.append(start + offset)
+        ends.append(end + offset)
+        if m.lastindex:  # TOKEN_RE's word group: what Token.is_word says
+            words.append(norm_token(m.group()))
+    return starts, ends, words
 
 
 def splitter_name() -> str:

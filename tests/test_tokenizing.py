@@ -22,3 +22,15 @@ def test_tokens_point_back_into_the_text():
 
 def test_normalize_is_for_matching_only():
     assert normalize("‘dirty’ — “bomb”") == "'dirty' - \"bomb\""
+
+
+def test_token_offsets_are_tokenize_without_token_objects(spun_seed):
+    """Aligning reads offsets and words from token_offsets; they must be tokenize's, for any
+    script (its word test is TOKEN_RE's group, tokenize's is Token.is_word)."""
+    from spinfix.tokenizing import token_offsets
+
+    for text in (spun_seed, "İstanbul’s ﬁne café — naïve ₂ x\u0301y _id 3.5% «quoted» 東京 مرحبا 👍🏽 don't"):
+        tokens = tokenize(text, 7)
+        starts, ends, words = token_offsets(text, 7)
+        assert list(starts) == [t.start for t in tokens] and list(ends) == [t.end for t in tokens]
+        assert words == [t.norm for t in tokens if t.is_word]
