@@ -18,7 +18,7 @@ from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from .detecting import DocumentScore
+from .detecting import Detector, DocumentScore
 from .errors import SpinfixError
 from .streaming import STREAM_CHARS, StreamedScore, score_streamed
 from .textio import STDIN, read_text
@@ -68,11 +68,21 @@ def discover(paths: list[str], glob: str = DEFAULT_GLOB) -> list[InputFile]:
     return out
 
 
-def _score_chunk(files: list[InputFile], model: str | None, threshold: float | None,
-                 stdin_text: str | None, max_bytes: int | None) -> list[dict | FileError]:
-    """Score a chunk of files in one worker and one pass of the models."""
+def _detector(model: str | None, phrases: str | None) -> Detector:
+    """The detector at ``model`` (default: shipped), counting the phrase list of the
+    dictionary file ``phrases`` as evidence when one is given (:mod:`spinfix.phrase_lists`)."""
     from .detecting import load_detector
 
+    if phrases is None:
+        return load_detector(model)
+    from .phrase_lists import load_phrase_list
+
+    return load_detector(model).with_phrases(load_phrase_list(phrases))
+
+
+def _score_chunk(files: list[InputFile], model: str | None, threshold: float | None,
+                 stdin_text: str | None, max_bytes: int | None, phrases: str | None = None) -> list[dict | FileError]:
+    """Score a chunk of files in one worker and one pass of the models."""
     texts: dict[int, str] = {}
     results: list[dict | FileError] = []
     for k, f in enumerate(files):
@@ -82,7 +92,7 @@ def _score_chunk(files: list[InputFile], model: str | None, threshold: float | N
         except SpinfixError as exc:
             results.append(FileError(f.path, str(exc), f.named))
     names = ["<stdin>" if files[k].path == STDIN else files[k].path for k in texts]
-    for k, score in zip(texts, load_detector(model).score_texts(list(texts.values()), names, threshold)):
+    for k, score in zip(texts, _detector(model, phrases).score_texts(list(texts.values()), names, threshold)):
         results[k] = score.to_dict()
     return results
 
@@ -98,46 +108,46 @@ def _is_large(f: InputFile, stdin_text: str | None) -> bool:
 
 
 def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin_text: str | None,
-                 max_bytes: int | None) -> StreamedScore | FileError:
-    from .detecting import load_detector
-
+                 max_bytes: int | None, phrases: str | None) -> StreamedScore | FileError:
     try:
         text = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)
     except SpinfixError as exc:
         return FileError(f.path, str(exc), f.named)
-    return score_streamed(load_detector(model), text, "<stdin>" if f.path == STDIN else f.path, threshold)
+    return score_streamed(_detector(model, phrases), text, "<stdin>" if f.path == STDIN else f.path, threshold)
 
 
 def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
-                jobs: int = -1, max_bytes: int | None = None) -> Iterator[DocumentScore | StreamedScore | FileError]:
+                jobs: int = -1, max_bytes: int | None = None,
+                phrases: str | None = None) -> Iterator[DocumentScore | StreamedScore | FileError]:
     """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
     reading at most ``max_bytes`` of each (default :data:`spinfix.textio.MAX_BYTES`). A file
     over :data:`~spinfix.streaming.STREAM_CHARS` is scored alone in this process and comes back
-    as a :class:`~spinfix.streaming.StreamedScore`, whose sentences are computed as it is written."""
-    from .detecting import load_detector
-
-    load_detector(model)  # a bad model fails once, up front
+    as a :class:`~spinfix.streaming.StreamedScore`, whose sentences are computed as it is written.
+    ``phrases``: a dictionary file whose listed phrases count as evidence (``score --dictionary``)."""
+    _detector(model, phrases)  # a bad model or dictionary fails once, up front
     stdin_text = read_text(STDIN, max_bytes) if any(f.path == STDIN for f in files) else None
     small: list[InputFile] = []
     for f in files:
         if _is_large(f, stdin_text):
-            yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes)
+            yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases)
             small = []
-            yield _score_large(f, model, threshold, stdin_text, max_bytes)
+            yield _score_large(f, model, threshold, stdin_text, max_bytes, phrases)
         else:
             small.append(f)
-    yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes)
+    yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases)
 
 
 def _score_small(files: list[InputFile], model: str | None, threshold: float | None, jobs: int,
-                 stdin_text: str | None, max_bytes: int | None) -> Iterator[DocumentScore | FileError]:
+                 stdin_text: str | None, max_bytes: int | None,
+                 phrases: str | None) -> Iterator[DocumentScore | FileError]:
     chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
-    work = partial(_score_chunk, model=model, threshold=threshold, stdin_text=stdin_text, max_bytes=max_bytes)
+    work = partial(_score_chunk, model=model, threshold=threshold, stdin_text=stdin_text, max_bytes=max_bytes,
+                   phrases=phrases)
     n_jobs = 1 if len(chunks) < 2 else _effective_jobs(jobs)
     if n_jobs == 1:
         yield from _unpack(map(work, chunks))
         return
-    pool = ProcessPoolExecutor(min(n_jobs, len(chunks)), mp_context=_worker_context(model))
+    pool = ProcessPoolExecutor(min(n_jobs, len(chunks)), mp_context=_worker_context(model, phrases))
     try:
         yield from _unpack(pool.map(work, chunks))
     finally:
@@ -157,7 +167,7 @@ def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[Documen
             yield result if isinstance(result, FileError) else DocumentScore.from_dict(result)
 
 
-def _worker_context(model: str | None) -> BaseContext:
+def _worker_context(model: str | None, phrases: str | None) -> BaseContext:
     """How worker processes start. Forked after the models are loaded here, they share them
     copy-on-write instead of each loading its own (a worker adds about 30 MB instead of 185 MB,
     and starts at once); ``gc.freeze`` keeps the collector from
@@ -165,12 +175,10 @@ def _worker_context(model: str | None) -> BaseContext:
     started threads, so with more than one OpenMP thread (or off Linux) workers are spawned."""
     from threadpoolctl import threadpool_info
 
-    from .detecting import load_detector
-
     threads = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"]
     if not sys.platform.startswith("linux") or any(n > 1 for n in threads):
         return multiprocessing.get_context("spawn")
-    load_detector(model).score_text("A sentence that loads the language model and the word lists.")
+    _detector(model, phrases).score_text("A sentence that loads the language model and the word lists.")
     gc.collect()
     gc.freeze()
     return multiprocessing.get_context("fork")

@@ -143,7 +143,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("\t".join(SUMMARY_HEADER))
     failed = spun = False
     scored = []
-    for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes):
+    for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes, args.dictionary):
         bar.update()
         if isinstance(result, FileError):
             failed |= result.named
@@ -349,6 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=jobs, default=-1, metavar="N", help="parallel workers for many files (default: all cores)")
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
+    p.add_argument("--dictionary", metavar="LIST",
+                   help="count the curated phrases of this dictionary (`spinfix dict import`) as evidence")
     p.add_argument("--html", metavar="OUT", help="also write an HTML report of the scored files (see `spinfix report`)")
     p.set_defaults(func=cmd_score)
 
@@ -357,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the page")
     p.add_argument("--reference", metavar="REF", help="also restore the (one) file against its source, shown as a diff")
     p.add_argument("--restore", action="store_true", help="also restore each file without a reference, shown as a diff")
-    p.add_argument("--dictionary", metavar="FILE", help="with --restore: your dictionary, beside the shipped knowledge")
+    p.add_argument("--dictionary", metavar="FILE", help="phrases counted as evidence (as `score --dictionary`); with --restore, also restored from, beside the shipped knowledge")
     p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
     p.set_defaults(func=cmd_report)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
     from .detector_models import ContextModel, DocumentModel
+    from .phrase_lists import PhraseList
 
 MODEL_FORMAT = FORMAT
 DEFAULT_MODEL = "detector.joblib"
@@ -293,8 +294,21 @@ class Detector:
         the language model, the thesaurus and the threshold actually used, so that two runs
         with any different setting never print the same signature."""
         threshold = self.threshold if threshold is None else threshold
+        phrases = self.__dict__.get("_phrases")
         return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
-                f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}")
+                f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}"
+                + (f"|{phrases.signature()}" if phrases is not None else ""))
+
+    def with_phrases(self, phrases: PhraseList | None) -> Detector:
+        """This detector, also counting the listed phrases of ``phrases`` as evidence
+        (:mod:`spinfix.phrase_lists`); the same detector when there are none (None, or a list
+        that counts no pair). The models are shared, not copied, and this detector is left as
+        it was."""
+        if phrases is None or not len(phrases):
+            return self
+        out = Detector.__new__(Detector)
+        out.__dict__.update(self.__dict__, _phrases=phrases)
+        return out
 
     def compile(self) -> None:
         """Compile the fitted models for scoring (:class:`CompiledDetector`): the same
@@ -359,6 +373,9 @@ class Detector:
         if not sentences:
             return np.zeros(0), []
         rows, evidence = first.transform_with_evidence(sentences)
+        phrases = self.__dict__.get("_phrases")
+        if phrases is not None:
+            return phrases.apply(sentences, self._models[0](rows), evidence)
         return self._models[0](rows), evidence
 
     def analyse(self, documents: list[list[str]]) -> list[Analysis]:

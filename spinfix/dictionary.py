@@ -223,7 +223,12 @@ class SubstitutionDictionary:
         """The dictionary in its file format, entries sorted so that diffs stay small, with a
         checksum of everything below it so that damage is found on loading."""
         body = self._body()
-        return f"{MAGIC}\n{CHECKSUM}{hashlib.sha256(body.encode('utf-8', 'surrogateescape')).hexdigest()}\n{body}"
+        return f"{MAGIC}\n{CHECKSUM}{_sha256(body)}\n{body}"
+
+    def content_hash(self) -> str:
+        """The sha256 of the dictionary's rows and documents (its file's checksum line): the
+        same for the same content, whatever the file is called."""
+        return _sha256(self._body())
 
     def _body(self) -> str:
         out = io.StringIO()
@@ -247,7 +252,7 @@ class SubstitutionDictionary:
             raise SpinfixError(f"{name}: not a spinfix dictionary (first line should be '{MAGIC}')")
         if len(lines) > 1 and lines[1].startswith(CHECKSUM):
             body = text.split("\n", 2)[2] if text.count("\n") >= 2 else ""
-            if hashlib.sha256(body.encode("utf-8", "surrogateescape")).hexdigest() != lines[1][len(CHECKSUM):].strip():
+            if _sha256(body) != lines[1][len(CHECKSUM):].strip():
                 raise SpinfixError(f"{name}: checksum mismatch: the file is damaged (or was edited by hand: "
                                    "then delete its line 2 to accept the edit)")
         header = HEADER if first == MAGIC else HEADER[:4]
@@ -287,6 +292,10 @@ class SubstitutionDictionary:
             if key in table:
                 raise SpinfixError(f"{name}: line {lineno}: duplicate entry {spun!r} -> {original!r} ({source})")
             table[key] = entry
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _check_source(source: str) -> None:

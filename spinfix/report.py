@@ -88,9 +88,11 @@ def report_documents(paths: list[str], reference: str | None = None, restore: bo
                      threshold: float | None = None) -> list[ReportDocument]:
     """Score the files (``-`` is standard input) and, with a ``reference`` (one file) or
     ``restore``, restore them (against the reference, or from ``dictionary`` and the shipped
-    knowledge), as ``spinfix report`` does."""
+    knowledge), as ``spinfix report`` does; the ``dictionary``'s phrases also count as evidence
+    in the scores, as with ``spinfix score --dictionary``."""
     from .detecting import load_detector
     from .dictionary import load_dictionary
+    from .phrase_lists import PhraseList
     from .restoring import restore_with_dictionary, restore_with_reference
     from .textio import read_text
 
@@ -100,7 +102,8 @@ def report_documents(paths: list[str], reference: str | None = None, restore: bo
     user = load_dictionary(dictionary) if dictionary else None
     ref_text = read_text(reference) if reference else None
     out = []
-    for score, text in zip(detector.score_texts(texts, names, threshold), texts):
+    scorer = detector.with_phrases(PhraseList(user) if user is not None else None)
+    for score, text in zip(scorer.score_texts(texts, names, threshold), texts):
         if ref_text is not None:
             out.append(ReportDocument(score, text, restore_with_reference(text, ref_text), "against the reference"))
         elif restore:

@@ -1,0 +1,75 @@
+"""Phrase lists as evidence in scoring (`spinfix score --dictionary LIST`)."""
+import json
+
+import pytest
+
+from spinfix.detecting import load_detector
+from spinfix.dictionary import SubstitutionDictionary, import_phrase_list, save_dictionary
+from spinfix.phrase_lists import PhraseList
+from spinfix.streaming import score_streamed
+from test_cli import assert_one_line_error, run
+
+TORTURED = ("spun,expected\ncounterfeit consciousness,artificial intelligence\nbosom peril,breast cancer\n"
+            "irregular woodland,random forest\nprofound learning,deep learning\n")
+PAPER = ("Recent advances in counterfeit consciousness have changed how clinicians screen for bosom peril. "
+         "We trained an irregular woodland on the records of 4,000 patients. "
+         "The profound learning model outperformed it on every measure. "
+         "Our results suggest that counterfeit consciousness can support early diagnosis. "
+         "The data were collected at three hospitals between 2015 and 2019. Patients gave written consent. "
+         "The study was approved by the ethics board.\n")
+
+
+@pytest.fixture(scope="module")
+def tortured() -> PhraseList:
+    return PhraseList(import_phrase_list(TORTURED, "tortured.csv"))
+
+
+def test_a_paper_of_tortured_phrases_is_flagged_only_with_the_list(tortured):
+    detector = load_detector()
+    plain = detector.score_text(PAPER)
+    listed = detector.with_phrases(tortured).score_text(PAPER)
+    assert plain.spin_likelihood < 0.5 and plain.flagged_count == 0
+    assert listed.spin_likelihood >= 0.8 and listed.flagged_count == 4
+    named = {(w.word, w.original, w.reason) for s in listed.flagged for w in s.suspects}
+    assert ("counterfeit consciousness", "artificial intelligence", "listed phrase (curated)") in named
+    assert ("bosom peril", "breast cancer", "listed phrase (curated)") in named
+    assert not listed.sentences[-1].flagged  # "The study was approved by the ethics board."
+    assert detector.score_text(PAPER).to_dict() == plain.to_dict()  # the shipped detector is left as it was
+
+
+def test_observed_pairs_count_only_when_asked_and_where_the_model_prefers_the_original():
+    d = SubstitutionDictionary()
+    d.add_pairs([("soiled", "dirty"), ("close", "shut"), ("in", "into")], "pair-1", "observed")
+    d.add_pairs([("month-to-month briefing", "monthly briefing")], "pair-2", "prior")
+    assert len(PhraseList(d)) == 0  # by default only curated rows count
+    assert load_detector().with_phrases(PhraseList(d)).signature() == load_detector().signature()
+    phrases = PhraseList(d, observed_gain=1.0)
+    assert set(phrases.originals) == {"soiled", "close"}  # no function words, no prior rows
+    [found] = phrases.evidence("Officials feared a soiled bomb in the capital.")
+    assert (found.word, found.neighbour, found.source) == ("soiled", "dirty", "observed")
+    assert phrases.evidence("He is a close U.S. ally of the president.") == []  # "a shut ally" fits worse
+    assert phrases.evidence("The month-to-month briefing was cancelled.") == []
+
+
+def test_signature_names_the_list_and_streamed_scoring_agrees(tortured):
+    detector = load_detector()
+    with_list = detector.with_phrases(tortured)
+    other = detector.with_phrases(PhraseList(import_phrase_list(TORTURED + "bosom peril,breast tumour\n", "b.csv")))
+    signatures = {detector.signature(), with_list.signature(), other.signature()}
+    assert len(signatures) == 3 and f"phrases:{tortured.sha256[:12]}" in with_list.signature()
+    streamed = score_streamed(with_list, PAPER * 3, block=2).materialize()
+    assert streamed.to_dict() == with_list.score_text(PAPER * 3).to_dict()
+
+
+def test_score_dictionary_from_the_command_line(tmp_path):
+    paper, listed = tmp_path / "paper.txt", tmp_path / "tortured.tsv"
+    paper.write_text(PAPER)
+    save_dictionary(import_phrase_list(TORTURED, "tortured.csv"), listed)
+    result = run("score", "--json", "--dictionary", str(listed), "--fail-over", "0.5", str(paper))
+    assert result.returncode == 1, result.stderr  # spun text found
+    data = json.loads(result.stdout)
+    assert data["spin_likelihood"] >= 0.8 and "|phrases:" in data["signature"]
+    assert_one_line_error(run("score", "--dictionary", str(tmp_path / "nope.tsv"), str(paper)), "no such file")
+    observed = tmp_path / "observed.tsv"
+    save_dictionary(import_phrase_list(TORTURED, "tortured.csv").relabel("observed"), observed)
+    assert_one_line_error(run("score", "--dictionary", str(observed), str(paper)), "no curated phrases")
