@@ -2,7 +2,7 @@
 
 A user's dictionary of ``observed`` pairs (k spun/clean pairs of one spinner aligned, as
 ``spinfix align --dictionary`` does) is counted as evidence where the language model prefers
-the original by a gain (log10) of at least a bar (``PhraseList(dictionary, observed_gain=bar)``;
+the original by a gain (log10) of at least a bar (``PhraseList(dictionary, {"observed": bar})``;
 ``score --dictionary`` counts curated rows only, because of what this measures). For each bar: the share of clean documents at spin
 likelihood >= 0.5 and of clean sentences flagged (held-out documents of the training sources,
 and out-of-domain clean sources, never trained on), and the share of that spinner's spun
@@ -60,7 +60,7 @@ def main() -> None:
                                 **{name: rates(detector, texts) for name, texts in clean.items()}}}
             for bar in args.bars:
                 for k in (1, 10):
-                    listed = detector.with_phrases(PhraseList(users[k], observed_gain=bar))
+                    listed = detector.with_phrases(PhraseList(users[k], {"observed": bar}))
                     rows[f"bar={bar:g} k={k}"] = {"spun_at_0.5": rates(listed, spun)["documents_at_0.5"],
                                                   **{name: rates(listed, texts) for name, texts in clean.items()}}
                     print(role, spec.name, f"bar={bar:g} k={k}", rows[f"bar={bar:g} k={k}"], flush=True)

@@ -291,13 +291,16 @@ class Detector:
 
     def signature(self, threshold: float | None = None) -> str:
         """sacrebleu-style, built from the run: the version, the model's name and content hash,
-        the language model, the thesaurus and the threshold actually used, so that two runs
-        with any different setting never print the same signature."""
+        the language model, the thesaurus, the shipped dictionary whose known pairs name suspects
+        (its content hash), the threshold actually used and any phrase list counted as evidence,
+        so that two runs with any different setting never print the same signature."""
+        from .dictionary import default_dictionary_hash
+
         threshold = self.threshold if threshold is None else threshold
         phrases = self.__dict__.get("_phrases")
         return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
-                f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|threshold:{threshold:g}"
-                + (f"|{phrases.signature()}" if phrases is not None else ""))
+                f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|pairs:{default_dictionary_hash()[:12]}"
+                f"|threshold:{threshold:g}" + (f"|{phrases.signature()}" if phrases is not None else ""))
 
     def with_phrases(self, phrases: PhraseList | None) -> Detector:
         """This detector, also counting the listed phrases of ``phrases`` as evidence
@@ -442,8 +445,17 @@ class Detector:
 
 
 def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[SuspectWord]:
-    """The words of a sentence named as suspects, most suspect first, each with its reason."""
-    ranked = sorted((e for e in evidence if e.reason), key=lambda e: -e.score)[:MAX_SUSPECTS]
+    """The words of a flagged sentence named as suspects, most suspect first, each with its
+    reason: its word evidence, with the shipped dictionary's known pairs that the language model
+    prefers there (:func:`spinfix.phrase_lists.known_pairs`) in place of the evidence they
+    overlap, since a pair spinners were seen to make proposes a likelier original than a
+    thesaurus neighbour does (and is what a reference-free restore draws on)."""
+    from .phrase_lists import ListedEvidence, known_pairs, overlaid
+
+    listed = [e for e in evidence if isinstance(e, ListedEvidence)]
+    known = [k for k in known_pairs().evidence(sentence.text)
+             if not any(k.start < x.end and x.start < k.end for x in listed)]
+    ranked = sorted((e for e in overlaid(evidence, known) if e.reason), key=lambda e: -e.score)[:MAX_SUSPECTS]
     return [SuspectWord(sentence.text[e.start:e.end], sentence.start + e.start, sentence.start + e.end,
                         e.neighbour if e.gain >= 1.0 else None, round(e.score, 2), e.reason) for e in ranked]
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import hashlib
+import importlib.resources
 import io
 import os
 import re
@@ -34,6 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .aligning import Alignment
@@ -49,6 +51,7 @@ CHECKSUM = "# sha256 "
 DOC_RE = re.compile(r"[0-9a-f]{16}")
 csv.field_size_limit(2 ** 31 - 1)  # a long phrase is a row error to report, never a crash
 MAX_PHRASE_WORDS = 5
+DEFAULT_DICTIONARY = "dictionary.tsv"  # the shipped prior, in spinfix/models
 
 
 def phrase_key(text: str) -> str:
@@ -321,6 +324,26 @@ def _sum_entries(a: dict, b: dict) -> dict:
 def load_dictionary(path: str | os.PathLike[str]) -> SubstitutionDictionary:
     """Read a dictionary file (see the module docstring for the format)."""
     return SubstitutionDictionary.from_tsv(read_text(path), str(path))
+
+
+def default_dictionary_path() -> str:
+    """Where the shipped dictionary lives (inside the installed package)."""
+    return str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY))
+
+
+@lru_cache(maxsize=1)
+def default_dictionary_hash() -> str:
+    """The shipped dictionary's content hash (:meth:`SubstitutionDictionary.content_hash`), read
+    from its checksum line: what a score signature names without loading it."""
+    with open(default_dictionary_path(), encoding="utf-8") as f:
+        f.readline()
+        line = f.readline()
+    return line[len(CHECKSUM):].strip() if line.startswith(CHECKSUM) else default_dictionary().content_hash()
+
+
+def default_dictionary() -> SubstitutionDictionary:
+    """The dictionary shipped in ``models/``: ``prior`` rows learned from synthetic spinners."""
+    return load_dictionary(default_dictionary_path())
 
 
 def load_or_new(path: str | os.PathLike[str]) -> SubstitutionDictionary:

@@ -1,31 +1,35 @@
-"""Known spun phrases as evidence in scoring (``spinfix score --dictionary LIST``).
+"""Known spun phrases in scoring: a curated list as evidence, the shipped pairs as names.
 
 The detector's evidence is the language model's, and where that model has no opinion a list
 that names the phrase still knows: a paper full of "counterfeit consciousness" (artificial
-intelligence) reads well enough to a 1990s trigram model. The ``curated`` rows of a dictionary
-(``spinfix dict import`` of a published tortured-phrase list) count wherever they match: they
-are trusted as listed. ``prior`` rows never count (the shipped synthetic dictionary is what the
-detector was trained on already), and ``observed`` rows (a user's aligned copies) only when
-asked for, with ``observed_gain``: where the spun side is not function words alone and the
-language model prefers the original by that much (log10) in that very context. Not by default,
-because a spun form is often common clean English too: measured on the ``tune`` spinner shapes
-(``benchmarks/phrase_evidence.py``), one aligned pair's observed rows at a gain of 1 took the
-share of out-of-domain clean documents (State of the Union addresses of 1790-1900) at
-likelihood 0.5 from 2.5 % to 17.5 %, and ten pairs' to 45 %.
+intelligence) reads well enough to a 1990s trigram model. A :class:`PhraseList` holds the rows
+of a dictionary that count, each source with its own bar (``gains``): ``None``, wherever the
+phrase matches; a number, only where the spun side is not function words alone and the language
+model prefers the original by that much (log10) in that very context.
 
-A counted match is a suspect with its original, named as listed; its sentence is at least
-:data:`LISTED_PROBABILITY` probable before the sentence is read in its document's context, and
-it counts in the document's evidence as the strongest band of word evidence, so a document's
-likelihood grows with the density of listed phrases, not with their number.
+- **Evidence** (``spinfix score --dictionary LIST``, :meth:`PhraseList.apply`): the ``curated``
+  rows (``spinfix dict import`` of a published tortured-phrase list), trusted as listed. A match
+  is a suspect with its original; its sentence is at least :data:`LISTED_PROBABILITY` probable
+  before it is read in its document's context, and it counts in the document's evidence as the
+  strongest band of word evidence, so a document's likelihood grows with the density of listed
+  phrases, not with their number. Not ``observed`` rows: a spun form is often common clean
+  English too, and on the ``tune`` spinner shapes (``benchmarks/phrase_evidence.py``) one
+  aligned pair's observed rows at a gain of 1 took the share of out-of-domain clean documents
+  (State of the Union addresses of 1790-1900) at likelihood 0.5 from 2.5 % to 17.5 %, ten
+  pairs' to 45 %.
+- **Names** (:func:`known_pairs`): in a sentence the detector flagged anyway, the shipped prior
+  dictionary's pairs where the model prefers the original by :data:`KNOWN_GAIN`, so that
+  ``score`` names what a reference-free restore draws on. They never change a probability or
+  a flag.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
-from .dictionary import SubstitutionDictionary, load_dictionary, match_phrases
+from .dictionary import SubstitutionDictionary, default_dictionary, load_dictionary, match_phrases
 from .errors import SpinfixError
 from .features import WordEvidence
 from .lm import default_lm, phrase_fits
@@ -34,53 +38,64 @@ from .word_lists import function_words_only
 
 LISTED_PROBABILITY = 0.95  # a sentence with a listed phrase is at least this probable on its own
 LISTED_GAIN = 4.0  # the evidence band a listed phrase counts in (GAIN_EDGES' strongest)
+KNOWN_GAIN = 1.0  # a shipped pair is named where the original fits this much better (the features' bar)
+CURATED = {"curated": None}
+REASONS = {"curated": "listed phrase (curated)", "observed": "listed phrase (observed)",
+           "prior": "known spinner pair"}
 
 
 @dataclass(frozen=True)
 class ListedEvidence(WordEvidence):
-    """A match of a listed phrase: a suspect whatever the language model says."""
+    """A match of a listed phrase: a suspect with its reason, whatever the features found."""
 
     source: str = "curated"
 
     @property
     def reason(self) -> str:
-        return f"listed phrase ({self.source})"
+        return REASONS[self.source]
 
 
 class PhraseList:
-    """The pairs of a dictionary that scoring counts as evidence (see the module's docstring):
-    for each spun phrase its most frequent original, curated rows before observed ones
-    (observed rows only with ``observed_gain``)."""
+    """The rows of a dictionary that count, by source (``gains``: source -> the language
+    model's required preference for the original, or None for none): for each spun phrase its
+    most frequent original, rows counted without a bar first. (Weighing the four most frequent
+    by the model's preference instead named fewer right originals on the ``tune`` shapes.)"""
 
-    def __init__(self, dictionary: SubstitutionDictionary, observed_gain: float | None = None):
-        self.observed_gain = observed_gain
-        counted = {"curated"} if observed_gain is None else {"curated", "observed"}
-        ranked = sorted((source != "curated", -entry.count, spun, original, source)
+    def __init__(self, dictionary: SubstitutionDictionary, gains: dict[str, float | None] | None = None):
+        self.gains = dict(CURATED if gains is None else gains)
+        ranked = sorted((self.gains[source] is not None, -entry.count, spun, original, source)
                         for (spun, original, source), entry in dictionary.entries.items()
-                        if source in counted and (source == "curated" or not function_words_only(spun.split())))
+                        if source in self.gains
+                        and (self.gains[source] is None or not function_words_only(spun.split())))
         self.originals: dict[str, tuple[str, str]] = {}
         for _, _, spun, original, source in ranked:
             self.originals.setdefault(spun, (original, source))
-        self.sha256 = dictionary.content_hash()
+        self._dictionary = dictionary
+
+    @cached_property
+    def sha256(self) -> str:
+        """The dictionary's content hash (computed when a signature asks for it)."""
+        return self._dictionary.content_hash()
 
     def __len__(self) -> int:
         return len(self.originals)
 
     def signature(self) -> str:
         """What the score signature names: the dictionary's content hash and what it counts."""
-        observed = "" if self.observed_gain is None else f"+observed{self.observed_gain:g}"
-        return f"phrases:{self.sha256[:12]}+{len(self)}{observed}"
+        bars = "".join(f"+{source}{'' if gain is None else f'{gain:g}'}" for source, gain in sorted(self.gains.items()))
+        return f"phrases:{self.sha256[:12]}+{len(self)}{bars}"
 
     def evidence(self, sentence: str) -> list[ListedEvidence]:
-        """The listed phrases that count as evidence in one sentence (spans in the sentence)."""
+        """The listed phrases that count in one sentence (spans in the sentence)."""
         tokens = tokenize(sentence)
         found = []
         for i, j, key in match_phrases(tokens, self.originals):
             original, source = self.originals[key]
-            if source == "observed" and not _prefers(tokens, i, j, original, self.observed_gain):
-                continue
-            found.append(ListedEvidence(sentence[tokens[i].start:tokens[j - 1].end], tokens[i].start,
-                                        tokens[j - 1].end, LISTED_GAIN, 0.0, original, source))
+            bar = self.gains[source]
+            gain = LISTED_GAIN if bar is None else _gain(tokens, i, j, original)
+            if gain is not None and (bar is None or gain >= bar):
+                found.append(ListedEvidence(sentence[tokens[i].start:tokens[j - 1].end], tokens[i].start,
+                                            tokens[j - 1].end, gain, 0.0, original, source))
         return found
 
     def apply(self, sentences: list[str], probabilities: np.ndarray,
@@ -93,23 +108,29 @@ class PhraseList:
             listed = self.evidence(sentence)
             if listed:
                 probabilities[k] = max(probabilities[k], LISTED_PROBABILITY)
-                found = [e for e in found if not any(e.start < x.end and x.start < e.end for x in listed)] + listed
+                found = overlaid(found, listed)
             out.append(found)
         return probabilities, out
 
 
-def _prefers(tokens, i: int, j: int, original: str, gain: float) -> bool:
-    """Whether the language model finds ``original`` a better fit than ``tokens[i:j]`` there,
-    by ``gain`` (log10) at least."""
+def overlaid(evidence: list[WordEvidence], listed: list[ListedEvidence]) -> list[WordEvidence]:
+    """``evidence`` with ``listed`` in place of the words they overlap."""
+    return [e for e in evidence if not any(e.start < x.end and x.start < e.end for x in listed)] + listed
+
+
+def _gain(tokens, i: int, j: int, original: str) -> float | None:
+    """How much better (log10) ``original`` fits than ``tokens[i:j]`` there; None when the
+    language model lacks a word of either."""
     words = [t.norm for t in tokens]
     own, fit = phrase_fits(default_lm(), words[:i], [words[i:j], original.split()], words[j:])
-    return own is not None and fit is not None and fit - own >= gain
+    return None if own is None or fit is None else fit - own
 
 
 @lru_cache(maxsize=4)
 def load_phrase_list(path: str) -> PhraseList:
-    """The phrase list of the dictionary file at ``path`` (read once per process); a file with
-    no row to count raises :class:`SpinfixError`, since scoring with it would change nothing."""
+    """The curated phrase list of the dictionary file at ``path`` (read once per process); a
+    file with no curated row raises :class:`SpinfixError`, since scoring with it would change
+    nothing."""
     phrases = PhraseList(load_dictionary(path))
     if not len(phrases):
         raise SpinfixError(f"{path}: no curated phrases to count as evidence (scoring counts the rows of "
@@ -117,4 +138,12 @@ def load_phrase_list(path: str) -> PhraseList:
     return phrases
 
 
-__all__ = ["LISTED_PROBABILITY", "ListedEvidence", "PhraseList", "load_phrase_list"]
+@lru_cache(maxsize=1)
+def known_pairs() -> PhraseList:
+    """The shipped prior dictionary's pairs, named in flagged sentences where the language
+    model prefers the original by :data:`KNOWN_GAIN` (loaded on first use, once per process)."""
+    return PhraseList(default_dictionary(), {"prior": KNOWN_GAIN})
+
+
+__all__ = ["KNOWN_GAIN", "LISTED_PROBABILITY", "ListedEvidence", "PhraseList", "known_pairs", "load_phrase_list",
+           "overlaid"]

@@ -25,7 +25,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .detecting import Detector
-from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, load_dictionary, match_phrases
+from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
 from .model_files import load_model, save_model
 from .lm import default_lm, phrase_fits
@@ -34,7 +34,6 @@ from .textio import write_json_object
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
 
-DEFAULT_DICTIONARY = "dictionary.tsv"
 DEFAULT_RESTORER = "restorer.joblib"
 MAX_OPTIONS = 8  # listed originals considered per spun phrase, most frequent first
 TARGET_PRECISION = 0.9
@@ -77,11 +76,6 @@ def restore_with_reference(spun_text: str, ref_text: str) -> Restoration:
     """Put every aligned spun phrase back to its original; sentences with no source stay as written."""
     alignment = align(spun_text, ref_text)
     return Restoration(apply_substitutions(spun_text, alignment.substitutions), alignment.substitutions, alignment)
-
-
-def default_dictionary() -> SubstitutionDictionary:
-    """The dictionary shipped in ``models/``: ``prior`` rows learned from synthetic spinners."""
-    return load_dictionary(str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_DICTIONARY)))
 
 
 ROW_NAMES = [

@@ -20,7 +20,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .detecting import MAX_SUSPECTS, Detector, DocumentScore, EvidenceSummary, SentenceScore, name_suspects
+from .detecting import Detector, DocumentScore, EvidenceSummary, SentenceScore, name_suspects
 from .features import WordEvidence
 from .tokenizing import Sentence, iter_sentences
 
@@ -47,13 +47,22 @@ class StreamedScore:
     signature: str
     sentence_count: int
     flagged_count: int
-    suspects_per_100_words: float
+    words: int
     text: str
     detector: Detector
     probabilities: np.ndarray
     flags: np.ndarray
     block: int = BLOCK_SENTENCES
     evidence: list[list[WordEvidence]] | None = None  # every sentence's, kept for a text of few sentences
+    _named: int | None = None  # suspects named in the flagged sentences, once counted
+
+    @property
+    def suspects_per_100_words(self) -> float:
+        """As :attr:`DocumentScore.suspects_per_100_words`; counting the named suspects takes a
+        pass over the flagged sentences, unless :meth:`write` made it already."""
+        if self._named is None:
+            self._named = sum(len(s.suspects) for s in self.sentences() if s.flagged)
+        return round(100 * self._named / max(self.words, 1), 2)
 
     def blocks(self, flagged_only: bool = False) -> Iterator[tuple[list[Sentence], np.ndarray,
                                                                    list[list[WordEvidence]] | None]]:
@@ -88,8 +97,11 @@ class StreamedScore:
         if is_json:
             head = json.dumps({"file": self.file, "spin_likelihood": self.spin_likelihood}, ensure_ascii=False)
             out.write(head[:-1] + ', "sentences": [')
+            named = 0
             for k, s in enumerate(self.sentences()):
+                named += len(s.suspects)
                 out.write((", " if k else "") + json.dumps(asdict(s), ensure_ascii=False))
+            self._named = named
             tail = json.dumps({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words},
                               ensure_ascii=False)
             out.write("], " + tail[1:] + "\n")
@@ -110,7 +122,7 @@ def score_streamed(detector: Detector, text: str, name: str = "-", threshold: fl
     """Score ``text`` as :meth:`Detector.score_text` does, in bounded memory per sentence: the
     first pass over its sentences happens here, the second when the result is written."""
     threshold = detector.threshold if threshold is None else threshold
-    own, lengths, summaries, named, kept = [], [], [], [], []
+    own, lengths, summaries, kept = [], [], [], []
     for sentences in _blocks(text, block):
         texts = [s.text for s in sentences]
         p, evidence = detector.sentence_evidence(texts)
@@ -122,7 +134,6 @@ def score_streamed(detector: Detector, text: str, name: str = "-", threshold: fl
         lengths.append(np.array([len(t.split()) for t in texts]))
         if evidence is not None:
             summaries.append(EvidenceSummary.of(evidence))
-            named.append(np.array([min(sum(1 for e in found if e.reason), MAX_SUSPECTS) for found in evidence]))
     probabilities = np.concatenate(own) if own else np.zeros(0)
     lengths_all = np.concatenate(lengths) if lengths else np.zeros(0)
     summary = EvidenceSummary.join(summaries) if summaries else None
@@ -132,11 +143,8 @@ def score_streamed(detector: Detector, text: str, name: str = "-", threshold: fl
         revised, likelihood = probabilities, 0.0
     explained = summary.suspects > 0 if summary is not None else np.ones(revised.size, bool)
     flags = (revised >= threshold) & explained
-    named_all = np.concatenate(named) if named else np.zeros(revised.size)
-    words = float(lengths_all.sum())
     return StreamedScore(name, round(likelihood, 4), likelihood, detector.signature(threshold), int(revised.size),
-                         int(flags.sum()), round(100 * float(named_all[flags].sum()) / max(words, 1), 2),
-                         text, detector, revised, flags, block, kept)
+                         int(flags.sum()), int(lengths_all.sum()), text, detector, revised, flags, block, kept)
 
 
 __all__ = ["BLOCK_SENTENCES", "KEEP_EVIDENCE", "STREAM_CHARS", "StreamedScore", "score_streamed"]

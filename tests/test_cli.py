@@ -158,7 +158,7 @@ def _shipped_hashes() -> dict:
 
 def test_nothing_shipped_is_overwritten(tmp_path, monkeypatch):
     from spinfix.detecting import default_model_path
-    from spinfix.restoring import DEFAULT_DICTIONARY
+    from spinfix.dictionary import DEFAULT_DICTIONARY
 
     before = _shipped_hashes()
     monkeypatch.setenv("SPINFIX_HOME", str(tmp_path / "home"))

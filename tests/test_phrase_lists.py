@@ -1,5 +1,6 @@
 """Phrase lists as evidence in scoring (`spinfix score --dictionary LIST`)."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -37,13 +38,13 @@ def test_a_paper_of_tortured_phrases_is_flagged_only_with_the_list(tortured):
     assert detector.score_text(PAPER).to_dict() == plain.to_dict()  # the shipped detector is left as it was
 
 
-def test_observed_pairs_count_only_when_asked_and_where_the_model_prefers_the_original():
+def test_gated_pairs_count_only_when_asked_and_where_the_model_prefers_the_original():
     d = SubstitutionDictionary()
     d.add_pairs([("soiled", "dirty"), ("close", "shut"), ("in", "into")], "pair-1", "observed")
     d.add_pairs([("month-to-month briefing", "monthly briefing")], "pair-2", "prior")
     assert len(PhraseList(d)) == 0  # by default only curated rows count
     assert load_detector().with_phrases(PhraseList(d)).signature() == load_detector().signature()
-    phrases = PhraseList(d, observed_gain=1.0)
+    phrases = PhraseList(d, {"observed": 1.0})
     assert set(phrases.originals) == {"soiled", "close"}  # no function words, no prior rows
     [found] = phrases.evidence("Officials feared a soiled bomb in the capital.")
     assert (found.word, found.neighbour, found.source) == ("soiled", "dirty", "observed")
@@ -73,3 +74,26 @@ def test_score_dictionary_from_the_command_line(tmp_path):
     observed = tmp_path / "observed.tsv"
     save_dictionary(import_phrase_list(TORTURED, "tortured.csv").relabel("observed"), observed)
     assert_one_line_error(run("score", "--dictionary", str(observed), str(paper)), "no curated phrases")
+
+
+def test_known_pairs_name_suspects_in_flagged_sentences_only():
+    """The shipped dictionary's pairs name suspects (with their originals) where the detector
+    flags a sentence anyway; the likelihood and the flags are the word evidence's alone."""
+    import spinfix.phrase_lists as phrase_lists
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "example_spun.txt").read_text(encoding="utf-8")
+    detector = load_detector()
+    score = detector.score_text(text)
+    known = [w for s in score.flagged for w in s.suspects if w.reason == "known spinner pair"]
+    assert known and all(w.original and w.original != w.word for w in known)
+    assert all(s.suspects == [] for s in score.sentences if not s.flagged)
+    assert "|pairs:" in score.signature
+    none = PhraseList(SubstitutionDictionary(), {"prior": 1.0})
+    original, phrase_lists.known_pairs = phrase_lists.known_pairs, lambda: none
+    try:
+        without = detector.score_text(text)
+    finally:
+        phrase_lists.known_pairs = original
+    assert [(s.probability, s.flagged) for s in without.sentences] == [(s.probability, s.flagged) for s in score.sentences]
+    assert without.spin_likelihood == score.spin_likelihood
+    assert not any(w.reason == "known spinner pair" for s in without.sentences for w in s.suspects)

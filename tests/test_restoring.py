@@ -92,6 +92,20 @@ def test_seed_pair_dictionary_restores_the_seed(detector, spun_seed, source_seed
         assert 0.0 <= change.confidence <= 1.0
 
 
+@pytest.mark.parametrize("text", ["seed 000", "example"])
+def test_every_default_restore_change_is_among_score_suspects(detector, spun_seed, text):
+    """One opinion per word: what `spinfix restore` changes (no source, shipped defaults) is
+    what `spinfix score` names, on the spun seed and on the shipped example."""
+    from pathlib import Path
+
+    text = spun_seed if text == "seed 000" else (Path(__file__).resolve().parents[1] / "data" / "example_spun.txt").read_text()
+    suspects = [w for s in detector.score_text(text).flagged for w in s.suspects]
+    changes = restore_with_dictionary(text, None, detector).substitutions
+    assert len(changes) >= (5 if text == spun_seed else 0)
+    for change in changes:
+        assert any(w.start < change.end and change.start < w.end for w in suspects), change
+
+
 def test_imported_phrase_list_restores_tortured_phrases(detector):
     dictionary = import_phrase_list(
         "tortured phrase,expected phrase\ncounterfeit consciousness,artificial intelligence\n"
