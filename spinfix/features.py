@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .spinning import us_spelling
-from .lm import BOS, LanguageModel, default_lm
+from .lm import BOS, LOG10_BASE, default_tables
+from .lm_tables import LMTables
 from .tokenizing import lower_in_place, normalize_chars
 from .word_lists import modern_words
 
@@ -107,27 +108,39 @@ def proper_nouns(texts: list[str], min_count: int = 3) -> frozenset[str]:
     return frozenset(w for w, n in capital.items() if n >= min_count and n > 2 * lower[w])
 
 
-class _Slot:
-    """Scores candidates for one position of a sentence: how well each fits there, as log10 P
-    of it and of the two words after it, less its unigram log10 P (a pointwise mutual
-    information). Without that correction any frequent word ("like", "has") would beat any
-    rarer one in any context, and every clean sentence would look spun."""
+def swap_gains(tables: LMTables, slots: list[tuple[list[int], int, list[int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """For each slot ``(segment, i, option ids)`` (a sentence's word ids, one position, the
+    neighbours proposed for it), the best gain of an option over the word itself and which
+    option gives it (the first of the best; -1 where none gains): all slots of a batch in one
+    pass of array operations over :class:`spinfix.lm_tables.LMTables`.
 
-    __slots__ = ("lm", "before", "after")
-
-    def __init__(self, lm: LanguageModel, words: list[str], i: int):
-        self.lm = lm
-        self.before = tuple(words[max(0, i - 2):i])
-        self.after = words[i + 1:i + 3]
-
-    def fit(self, candidate: str) -> float:
-        lm, after = self.lm, self.after
-        score = lm.logprob(candidate, self.before) - lm.unigram(candidate)
-        if after:
-            score += lm.logprob(after[0], (*self.before[-1:], candidate))
-            if len(after) > 1:
-                score += lm.logprob(after[1], (candidate, after[0]))
-        return score
+    An option's fit at a position is log10 P of it and of the two words after it, less its
+    unigram log10 P (a pointwise mutual information). Without that correction any frequent word
+    ("like", "has") would beat any rarer one in any context, and every clean sentence would
+    look spun. The arithmetic is the per-n-gram one's, in the same order, so the gains are the
+    same numbers to the last bit."""
+    cand, window, sizes = [], [], []
+    for segment, i, options in slots:
+        cand.append(segment[i])
+        cand.extend(options)
+        n = len(segment)
+        window.append((segment[i - 1] if i >= 1 else -1, segment[i - 2] if i >= 2 else -1,
+                       segment[i + 1] if i + 1 < n else -1, segment[i + 2] if i + 2 < n else -1))
+        sizes.append(len(options) + 1)
+    c = np.array(cand, dtype=np.int64)
+    v, u, a0, a1 = np.repeat(np.array(window, dtype=np.int64), sizes, axis=0).T
+    none = np.full(len(c), -1)
+    fit = tables.scores(c, v, u) * LOG10_BASE - tables.scores(c, none, none) * LOG10_BASE
+    has1, has2 = a0 >= 0, a1 >= 0
+    fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v) * LOG10_BASE, fit)
+    fit = np.where(has2, fit + tables.scores(np.maximum(a1, 0), np.maximum(a0, 0), c) * LOG10_BASE, fit)
+    starts = np.cumsum([0] + sizes[:-1])
+    gains = fit - np.repeat(fit[starts], sizes)
+    gains[starts] = -np.inf  # the word itself is no option
+    best = np.maximum.reduceat(gains, starts)
+    position = np.where(gains == np.repeat(best, sizes), np.arange(len(gains)), len(gains))
+    first = np.minimum.reduceat(position, starts) - starts - 1
+    return best, np.where(best > 0, first, -1)
 
 
 class FeatureTransform:
@@ -146,32 +159,35 @@ class FeatureTransform:
 
     def evidence(self, sentence: str) -> list[WordEvidence]:
         """The evidence at each word of one sentence that has any."""
-        return self._evidence(lm_words(sentence, self.names_))
+        return self._evidence_many([lm_words(sentence, self.names_)])[0]
 
-    def _evidence(self, words: list[tuple[str, int, int, bool]]) -> list[WordEvidence]:
-        lm, new = default_lm(), modern_words()
-        segment = [w if lm.known(w) and w not in new else BOS for w, _, _, _ in words]
-        evidence = []
-        for i, (word, start, end, is_name) in enumerate(words):
-            if is_name or segment[i] == BOS:
-                continue  # spinners leave names alone, and an unknown or new word is no evidence
-            gain, best = 0.0, None
-            options = self.neighbours_.get(word)
-            if options:
-                slot = _Slot(lm, segment, i)
-                own = slot.fit(word)
-                for option in options:
-                    g = slot.fit(option) - own
-                    if g > gain:
-                        gain, best = g, option
+    def _evidence_many(self, sentences: list[list[tuple[str, int, int, bool]]]) -> list[list[WordEvidence]]:
+        """The evidence of several sentences' words (:func:`lm_words`), their swap gains
+        computed in one batch (:func:`swap_gains`)."""
+        tables, new = default_tables(), modern_words()
+        ids, bos = tables.ids, tables.ids[BOS]
+        slots, seen = [], []
+        for k, words in enumerate(sentences):
+            segment = [bos if w in new else ids.get(w, bos) for w, _, _, _ in words]
+            for i, (word, start, end, is_name) in enumerate(words):
+                if is_name or segment[i] == bos:
+                    continue  # spinners leave names alone, and an unknown or new word is no evidence
+                options = self.neighbours_.get(word)
+                if options:
+                    slots.append((segment, i, [ids[o] for o in options]))
+                seen.append((k, word, start, end, len(slots) - 1 if options else -1))
+        gains, picks = swap_gains(tables, slots) if slots else (np.zeros(0), np.zeros(0, int))
+        out: list[list[WordEvidence]] = [[] for _ in sentences]
+        for k, word, start, end, slot in seen:
+            gain, best = (float(gains[slot]), self.neighbours_[word][picks[slot]]) if slot >= 0 and picks[slot] >= 0 \
+                else (0.0, None)
             vocab = self.vocabulary_.get(word, 0.0)
             if gain > 0 or vocab:
-                evidence.append(WordEvidence(word, start, end, gain, vocab, best))
-        return evidence
+                out[k].append(WordEvidence(word, start, end, gain, vocab, best))
+        return out
 
-    def _row(self, sentence: str) -> tuple[list[float], list[WordEvidence]]:
-        words = lm_words(sentence, self.names_)
-        evidence = self._evidence(words)
+    def _row(self, words: list[tuple[str, int, int, bool]], evidence: list[WordEvidence]) -> list[float]:
+        """A sentence's feature row from its words and their evidence."""
         n_words = max(len(words), 1)
         gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
         vocab = [e.vocab for e in evidence] + [0.0]
@@ -185,16 +201,14 @@ class FeatureTransform:
             max(vocab), sum(v for v in vocab if v > 0), min(vocab), sum(v > 1 for v in vocab), max(pairs),
             max(joint), sum(j > 2 for j in joint),
         ]
-        return row, evidence
+        return row
 
     def transform_with_evidence(self, X) -> tuple[np.ndarray, list[list[WordEvidence]]]:
-        """:meth:`transform`, plus each sentence's word evidence (what its suspects are named from)."""
-        rows, evidence = [], []
-        for sentence in X:
-            row, found = self._row(sentence)
-            rows.append(row)
-            evidence.append(found)
-        rows = np.array(rows, dtype=float).reshape(-1, len(FEATURE_NAMES))
+        """:meth:`transform`, plus each sentence's word evidence (what its suspects are named
+        from), the swap gains of a whole batch of sentences computed at once."""
+        words = [lm_words(sentence, self.names_) for sentence in X]
+        evidence = self._evidence_many(words)
+        rows = np.array([self._row(w, e) for w, e in zip(words, evidence)], dtype=float).reshape(-1, len(FEATURE_NAMES))
         return (rows if self.use_vocabulary else rows[:, :len(LM_FEATURES)]), evidence
 
     def transform(self, X) -> np.ndarray:

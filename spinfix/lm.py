@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .errors import SpinfixError
+
+if TYPE_CHECKING:
+    from .lm_tables import LMTables
 
 LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
 UNKNOWN = -536870912
@@ -67,6 +71,13 @@ class LanguageModel:
             known = all(self.known(w) for w in words)
             value = self._phrases[words] = sum(self.unigram(w) for w in words) if known else None
         return value
+
+
+def default_tables() -> LMTables:
+    """The default model as arrays, for batched queries (:mod:`spinfix.lm_tables`)."""
+    from .lm_tables import load_tables
+
+    return load_tables(default_lm().path)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,223 @@
+"""The trigram language model as numpy arrays, for queries by the hundred thousand at once.
+
+:class:`spinfix.lm.LanguageModel` asks pocketsphinx one n-gram at a time; scoring asks about
+200 per sentence (each word's thesaurus neighbours in its three-word window), and each call
+costs a Python round trip. Here the model's binary trie file (``en-us.lm.bin``, pocketsphinx's
+"Trie Language Model" format: unigrams with their probability, backoff and first bigram; bigram
+and trigram entries bit-packed with 16-bit quantized values) is read into arrays once, and a
+whole batch of queries is answered with array operations, with exactly the integer scores
+pocketsphinx gives (the same backoff arithmetic in 32-bit floats, truncated alike; a test
+compares them on random and real n-grams). The n-grams are found through open-addressing hash
+tables (one probe for most), which are much faster than a binary search over two million keys.
+
+Building the arrays takes a few seconds, so they are cached as ``.npy`` files under the user's
+cache directory (``$XDG_CACHE_HOME/spinfix`` or ``~/.cache/spinfix``), named by the model file's
+size and modification time, and memory-mapped: a process opens them in milliseconds, and worker
+processes share their pages. Where nothing can be written, they are built in memory.
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import shutil
+import struct
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+HEADER = b"Trie Language Model"
+QUANT_BITS = 16  # pocketsphinx quantizes bigram and trigram probabilities and backoffs to 16 bits
+HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier
+ARRAYS = ("ug_prob", "ug_bo", "bi_table", "bi_slot", "bi_prob", "bi_bo", "tri_table", "tri_slot", "tri_prob")
+
+
+def _bits(value: int) -> int:
+    """Bits needed to hold ``value`` (pocketsphinx's ``bitarr_required_bits``)."""
+    return max(int(value).bit_length(), 1) if value else 0
+
+
+def _read_bits(buf: np.ndarray, offsets: np.ndarray, length: int) -> np.ndarray:
+    """``length`` bits (at most 57) at each bit offset of a little-endian bit array."""
+    first = offsets >> 3
+    window = np.zeros(len(offsets), np.uint64)
+    for k in range(8):
+        window |= buf[first + k].astype(np.uint64) << np.uint64(8 * k)
+    return (window >> (offsets & 7).astype(np.uint64)) & np.uint64((1 << length) - 1)
+
+
+def _hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An open-addressing table (linear probing, load under one half) of distinct ``keys``:
+    ``table`` holds the keys (-1 for empty slots) and ``slot`` each one's index in ``keys``."""
+    bits = max(int(len(keys) * 2).bit_length(), 4)
+    table = np.full(1 << bits, -1, dtype=np.int64)
+    slot = np.zeros(1 << bits, dtype=np.int32)
+    home = _home(keys, bits)
+    todo, step = np.arange(len(keys)), 0
+    while len(todo):
+        at = (home[todo] + step) & ((1 << bits) - 1)
+        free = table[at] == -1
+        _, first = np.unique(at[free], return_index=True)
+        put, where = todo[free][first], at[free][first]
+        table[where], slot[where] = keys[put], put
+        placed = np.zeros(len(keys), bool)
+        placed[put] = True
+        todo, step = todo[~placed[todo]], step + 1
+    return table, slot
+
+
+def _home(keys: np.ndarray, bits: int) -> np.ndarray:
+    return ((keys.astype(np.uint64) * HASH) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _find(table: np.ndarray, slot: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The index of each key in the table's key array, or -1 where it is absent."""
+    bits = len(table).bit_length() - 1
+    at = _home(keys, bits)
+    out = np.full(len(keys), -1, dtype=np.int64)
+    todo = np.arange(len(keys))
+    while len(todo):
+        found = table[at[todo]]
+        hit = found == keys[todo]
+        out[todo[hit]] = slot[at[todo[hit]]]
+        todo = todo[~hit & (found != -1)]
+        at[todo] = (at[todo] + 1) & (len(table) - 1)
+    return out
+
+
+def build_arrays(path: str) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The arrays of a trigram model's binary trie file, and its words (index = word id).
+
+    Bigram ``v w`` lives under unigram ``w`` as an entry of word ``v``; trigram ``u v w`` under
+    that entry as one of word ``u`` (the trie is keyed newest context word first). Keys: a
+    bigram entry is ``w * V + v``, a trigram entry ``bigram entry * V + u``."""
+    raw = np.fromfile(path, dtype=np.uint8)
+    if raw[:len(HEADER)].tobytes() != HEADER or raw[len(HEADER)] != 3:
+        raise ValueError(f"{path}: not a trigram model in pocketsphinx's trie format")
+    pos = len(HEADER) + 1
+    n1, n2, n3 = struct.unpack("<3I", raw[pos:pos + 12].tobytes())
+    pos += 12 + 4  # the counts, then a quantizer type nobody reads
+    bins = np.frombuffer(raw[pos:pos + 3 * 4 * (1 << QUANT_BITS)].tobytes(), "<f4")
+    bi_prob_bins, bi_bo_bins, tri_prob_bins = np.split(bins, 3)
+    pos += bins.nbytes
+    unigrams = np.frombuffer(raw[pos:pos + 12 * (n1 + 1)].tobytes(), np.dtype([("p", "<f4"), ("b", "<f4"), ("n", "<u4")]))
+    pos += unigrams.nbytes
+    word_bits, next_bits = _bits(n1), _bits(n3)
+    middle_bits, longest_bits = word_bits + 2 * QUANT_BITS + next_bits, word_bits + QUANT_BITS
+    middle = raw[pos:]
+    pos += ((1 + n2) * middle_bits + 7) // 8 + 8
+    longest = raw[pos:]
+    pos += ((1 + n3) * longest_bits + 7) // 8 + 8
+    (size,) = struct.unpack("<i", raw[pos:pos + 4].tobytes())
+    words = raw[pos + 4:pos + 4 + size].tobytes().decode("utf-8").split("\0")[:-1]
+
+    first_bigram = unigrams["n"].astype(np.int64)
+    bigrams = int(first_bigram[-1])  # entries a unigram reaches (the count includes a few unused)
+    at = np.arange(bigrams + 1, dtype=np.int64) * middle_bits
+    bi_word = _read_bits(middle, at[:-1], word_bits).astype(np.int64)
+    bi_bo = bi_bo_bins[_read_bits(middle, at[:-1] + word_bits, QUANT_BITS).astype(np.int64)]
+    bi_prob = bi_prob_bins[_read_bits(middle, at[:-1] + word_bits + QUANT_BITS, QUANT_BITS).astype(np.int64)]
+    first_trigram = _read_bits(middle, at + word_bits + 2 * QUANT_BITS, next_bits).astype(np.int64)
+    trigrams = int(first_trigram[-1])
+    at3 = np.arange(trigrams, dtype=np.int64) * longest_bits
+    tri_word = _read_bits(longest, at3, word_bits).astype(np.int64)
+    tri_prob = tri_prob_bins[_read_bits(longest, at3 + word_bits, QUANT_BITS).astype(np.int64)]
+    bi_key = np.repeat(np.arange(n1, dtype=np.int64), np.diff(first_bigram[:n1 + 1])) * n1 + bi_word
+    tri_key = np.repeat(np.arange(bigrams, dtype=np.int64), np.diff(first_trigram)) * n1 + tri_word
+    bi_table, bi_slot = _hash_table(bi_key)
+    tri_table, tri_slot = _hash_table(tri_key)
+    arrays = {"ug_prob": unigrams["p"].copy(), "ug_bo": unigrams["b"].copy(), "bi_table": bi_table,
+              "bi_slot": bi_slot, "bi_prob": bi_prob, "bi_bo": bi_bo, "tri_table": tri_table,
+              "tri_slot": tri_slot, "tri_prob": tri_prob}
+    return arrays, words
+
+
+class LMTables:
+    """Batched n-gram scores of a trigram model (see the module's docstring)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], words: list[str]):
+        for name in ARRAYS:
+            setattr(self, name, arrays[name])
+        self.words = words
+        self.ids = {w: k for k, w in enumerate(words)}
+        self.size = len(words)
+
+    def scores(self, w: np.ndarray, v: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """pocketsphinx's integer score (log base 1.0001) of word ``w`` after ``u v`` (``v`` the
+        newest; -1: no such context word, and none older either), for arrays of word ids."""
+        has_v = v >= 0
+        has_u = has_v & (u >= 0)
+        v0, u0 = np.maximum(v, 0), np.maximum(u, 0)
+        own = self.ug_prob[w]
+        bigram = _find(self.bi_table, self.bi_slot, w * self.size + v0)
+        found = has_v & (bigram >= 0)
+        bigram0 = np.maximum(bigram, 0)
+        context = _find(self.bi_table, self.bi_slot, v0 * self.size + u0)
+        bo_v = np.where(has_v, self.ug_bo[v0], np.float32(0))
+        bo_uv = np.where(has_u & (context >= 0), self.bi_bo[np.maximum(context, 0)], np.float32(0))
+        trigram = np.where(found & has_u, _find(self.tri_table, self.tri_slot, bigram0 * self.size + u0), -1)
+        bi_prob = self.bi_prob[bigram0]
+        one = np.where(found, bi_prob, own + bo_v)
+        two = np.where(found, np.where(trigram >= 0, self.tri_prob[np.maximum(trigram, 0)], bi_prob + bo_uv),
+                       (own + bo_v) + bo_uv)
+        return np.where(has_u, two, np.where(has_v, one, own)).astype(np.int32)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "spinfix"
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """A cached array, memory-mapped for random reads: the kernel reads only the pages a
+    query touches (a hash probe lands anywhere), not the neighbours it would read ahead."""
+    array = np.load(path, mmap_mode="r")
+    if hasattr(mmap, "MADV_RANDOM"):
+        array._mmap.madvise(mmap.MADV_RANDOM)
+    return np.asarray(array)
+
+
+def _load_cached(directory: Path) -> LMTables | None:
+    try:
+        arrays = {name: _mapped(directory / f"{name}.npy") for name in ARRAYS}
+        words = (directory / "words.txt").read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError):
+        return None
+    return LMTables(arrays, words)
+
+
+def _save(directory: Path, arrays: dict[str, np.ndarray], words: list[str]) -> None:
+    """Write the arrays into a fresh directory beside ``directory``, then rename it into place
+    (a concurrent or killed build never leaves a half-written cache)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=directory.name + ".", dir=directory.parent))
+    for name, array in arrays.items():
+        np.save(staging / f"{name}.npy", array)
+    (staging / "words.txt").write_text("\n".join(words), encoding="utf-8")
+    try:
+        os.rename(staging, directory)
+    except OSError:  # another process got there first
+        for f in staging.iterdir():
+            f.unlink()
+        staging.rmdir()
+
+
+@lru_cache(maxsize=2)
+def load_tables(path: str) -> LMTables:
+    """The tables of the model file at ``path``, from the cache (built and cached on first use)."""
+    stat = os.stat(path)
+    directory = _cache_dir() / f"lm-{Path(path).stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    cached = _load_cached(directory)
+    if cached is not None:
+        return cached
+    arrays, words = build_arrays(path)
+    try:
+        shutil.rmtree(directory, ignore_errors=True)  # a damaged cache is built again
+        _save(directory, arrays, words)
+    except OSError:
+        pass  # nowhere to cache: these arrays serve this process
+    return LMTables(arrays, words)
+
+
+__all__ = ["LMTables", "build_arrays", "load_tables"]
