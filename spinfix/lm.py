@@ -26,9 +26,9 @@ class LanguageModel:
     """Trigram log10 probabilities with a memo, since sentences repeat the same n-grams."""
 
     def __init__(self, path: str | None = None):
-        from pocketsphinx import NGramModel, get_model_path
+        from pocketsphinx import NGramModel
 
-        self.path = path or os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
+        self.path = path or default_lm_path()
         if not os.path.exists(self.path):
             raise SpinfixError(f"language model not found at {self.path}; reinstall pocketsphinx")
         self._model = NGramModel.readfile(self.path)
@@ -73,11 +73,22 @@ class LanguageModel:
         return value
 
 
+def default_lm_path() -> str:
+    """Where pocketsphinx keeps its general English trigram model."""
+    from pocketsphinx import get_model_path
+
+    return os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
+
+
 def default_tables() -> LMTables:
-    """The default model as arrays, for batched queries (:mod:`spinfix.lm_tables`)."""
+    """The default model as arrays, for batched queries (:mod:`spinfix.lm_tables`), without
+    loading pocketsphinx's own copy of it."""
     from .lm_tables import load_tables
 
-    return load_tables(default_lm().path)
+    path = default_lm_path()
+    if not os.path.exists(path):
+        raise SpinfixError(f"language model not found at {path}; reinstall pocketsphinx")
+    return load_tables(path)
 
 
 @lru_cache(maxsize=1)

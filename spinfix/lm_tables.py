@@ -27,10 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .paths import user_cache_dir
+
 HEADER = b"Trie Language Model"
 QUANT_BITS = 16  # pocketsphinx quantizes bigram and trigram probabilities and backoffs to 16 bits
 HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier
-ARRAYS = ("ug_prob", "ug_bo", "bi_table", "bi_slot", "bi_prob", "bi_bo", "tri_table", "tri_slot", "tri_prob")
+PROBES = 8  # slots a lookup reads from a key's home; keys placed farther go to a small sorted overflow
+FORMAT = 2  # of the cached arrays (part of the cache's name)
+ARRAYS = ("ug_prob", "ug_bo", "bi_table", "bi_slot", "bi_over", "bi_over_slot", "bi_prob", "bi_bo",
+          "tri_table", "tri_slot", "tri_over", "tri_over_slot", "tri_prob")
 
 
 def _bits(value: int) -> int:
@@ -47,15 +52,18 @@ def _read_bits(buf: np.ndarray, offsets: np.ndarray, length: int) -> np.ndarray:
     return (window >> (offsets & 7).astype(np.uint64)) & np.uint64((1 << length) - 1)
 
 
-def _hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """An open-addressing table (linear probing, load under one half) of distinct ``keys``:
-    ``table`` holds the keys (-1 for empty slots) and ``slot`` each one's index in ``keys``."""
+    ``table`` holds the keys (-1 for empty slots) and ``slot`` each one's index in ``keys``. A
+    key not placed within :data:`PROBES` slots of its home goes to the overflow instead
+    (``overflow`` sorted, ``overflow_slot`` their indices; about 1 % of them), so that a lookup
+    reads a fixed number of slots."""
     bits = max(int(len(keys) * 2).bit_length(), 4)
     table = np.full(1 << bits, -1, dtype=np.int64)
     slot = np.zeros(1 << bits, dtype=np.int32)
     home = _home(keys, bits)
-    todo, step = np.arange(len(keys)), 0
-    while len(todo):
+    todo = np.arange(len(keys))
+    for step in range(PROBES):
         at = (home[todo] + step) & ((1 << bits) - 1)
         free = table[at] == -1
         _, first = np.unique(at[free], return_index=True)
@@ -63,26 +71,29 @@ def _hash_table(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         table[where], slot[where] = keys[put], put
         placed = np.zeros(len(keys), bool)
         placed[put] = True
-        todo, step = todo[~placed[todo]], step + 1
-    return table, slot
+        todo = todo[~placed[todo]]
+    order = np.argsort(keys[todo])
+    return table, slot, keys[todo][order], todo[order].astype(np.int32)
 
 
 def _home(keys: np.ndarray, bits: int) -> np.ndarray:
     return ((keys.astype(np.uint64) * HASH) >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _find(table: np.ndarray, slot: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The index of each key in the table's key array, or -1 where it is absent."""
-    bits = len(table).bit_length() - 1
-    at = _home(keys, bits)
-    out = np.full(len(keys), -1, dtype=np.int64)
-    todo = np.arange(len(keys))
-    while len(todo):
-        found = table[at[todo]]
-        hit = found == keys[todo]
-        out[todo[hit]] = slot[at[todo[hit]]]
-        todo = todo[~hit & (found != -1)]
-        at[todo] = (at[todo] + 1) & (len(table) - 1)
+def _find(table: np.ndarray, slot: np.ndarray, overflow: np.ndarray, overflow_slot: np.ndarray,
+          keys: np.ndarray) -> np.ndarray:
+    """The index of each key in the table's key array, or -1 where it is absent: the
+    :data:`PROBES` slots from its home read at once, then the overflow."""
+    size = len(table)
+    at = (_home(keys, size.bit_length() - 1)[:, None] + np.arange(PROBES)) & (size - 1)
+    hit = table[at] == keys[:, None]
+    found = hit.any(axis=1)
+    out = np.where(found, slot[at[np.arange(len(keys)), hit.argmax(axis=1)]], -1).astype(np.int64)
+    if len(overflow):
+        rest = np.flatnonzero(~found)
+        i = np.minimum(np.searchsorted(overflow, keys[rest]), len(overflow) - 1)
+        match = overflow[i] == keys[rest]
+        out[rest[match]] = overflow_slot[i[match]]
     return out
 
 
@@ -125,11 +136,10 @@ def build_arrays(path: str) -> tuple[dict[str, np.ndarray], list[str]]:
     tri_prob = tri_prob_bins[_read_bits(longest, at3 + word_bits, QUANT_BITS).astype(np.int64)]
     bi_key = np.repeat(np.arange(n1, dtype=np.int64), np.diff(first_bigram[:n1 + 1])) * n1 + bi_word
     tri_key = np.repeat(np.arange(bigrams, dtype=np.int64), np.diff(first_trigram)) * n1 + tri_word
-    bi_table, bi_slot = _hash_table(bi_key)
-    tri_table, tri_slot = _hash_table(tri_key)
-    arrays = {"ug_prob": unigrams["p"].copy(), "ug_bo": unigrams["b"].copy(), "bi_table": bi_table,
-              "bi_slot": bi_slot, "bi_prob": bi_prob, "bi_bo": bi_bo, "tri_table": tri_table,
-              "tri_slot": tri_slot, "tri_prob": tri_prob}
+    bi = dict(zip(("bi_table", "bi_slot", "bi_over", "bi_over_slot"), _hash_table(bi_key)))
+    tri = dict(zip(("tri_table", "tri_slot", "tri_over", "tri_over_slot"), _hash_table(tri_key)))
+    arrays = {"ug_prob": unigrams["p"].copy(), "ug_bo": unigrams["b"].copy(), **bi, **tri,
+              "bi_prob": bi_prob, "bi_bo": bi_bo, "tri_prob": tri_prob}
     return arrays, words
 
 
@@ -143,6 +153,9 @@ class LMTables:
         self.ids = {w: k for k, w in enumerate(words)}
         self.size = len(words)
 
+    def _bigram(self, keys: np.ndarray) -> np.ndarray:
+        return _find(self.bi_table, self.bi_slot, self.bi_over, self.bi_over_slot, keys)
+
     def scores(self, w: np.ndarray, v: np.ndarray, u: np.ndarray) -> np.ndarray:
         """pocketsphinx's integer score (log base 1.0001) of word ``w`` after ``u v`` (``v`` the
         newest; -1: no such context word, and none older either), for arrays of word ids."""
@@ -150,23 +163,19 @@ class LMTables:
         has_u = has_v & (u >= 0)
         v0, u0 = np.maximum(v, 0), np.maximum(u, 0)
         own = self.ug_prob[w]
-        bigram = _find(self.bi_table, self.bi_slot, w * self.size + v0)
+        bigram = self._bigram(w * self.size + v0)
         found = has_v & (bigram >= 0)
         bigram0 = np.maximum(bigram, 0)
-        context = _find(self.bi_table, self.bi_slot, v0 * self.size + u0)
+        context = self._bigram(v0 * self.size + u0)
         bo_v = np.where(has_v, self.ug_bo[v0], np.float32(0))
         bo_uv = np.where(has_u & (context >= 0), self.bi_bo[np.maximum(context, 0)], np.float32(0))
-        trigram = np.where(found & has_u, _find(self.tri_table, self.tri_slot, bigram0 * self.size + u0), -1)
+        trigram = np.where(found & has_u, _find(self.tri_table, self.tri_slot, self.tri_over, self.tri_over_slot,
+                                                bigram0 * self.size + u0), -1)
         bi_prob = self.bi_prob[bigram0]
         one = np.where(found, bi_prob, own + bo_v)
         two = np.where(found, np.where(trigram >= 0, self.tri_prob[np.maximum(trigram, 0)], bi_prob + bo_uv),
                        (own + bo_v) + bo_uv)
         return np.where(has_u, two, np.where(has_v, one, own)).astype(np.int32)
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "spinfix"
 
 
 def _mapped(path: Path) -> np.ndarray:
@@ -207,13 +216,15 @@ def _save(directory: Path, arrays: dict[str, np.ndarray], words: list[str]) -> N
 def load_tables(path: str) -> LMTables:
     """The tables of the model file at ``path``, from the cache (built and cached on first use)."""
     stat = os.stat(path)
-    directory = _cache_dir() / f"lm-{Path(path).stem}-{stat.st_size}-{stat.st_mtime_ns}"
+    directory = user_cache_dir() / f"lm-{Path(path).stem}-{stat.st_size}-{stat.st_mtime_ns}-v{FORMAT}"
     cached = _load_cached(directory)
     if cached is not None:
         return cached
     arrays, words = build_arrays(path)
     try:
-        shutil.rmtree(directory, ignore_errors=True)  # a damaged cache is built again
+        for stale in directory.parent.glob(f"lm-{Path(path).stem}-*"):  # damaged, or of another model file or format
+            if stale.is_dir() and "." not in stale.name.removeprefix(f"lm-{Path(path).stem}"):
+                shutil.rmtree(stale, ignore_errors=True)
         _save(directory, arrays, words)
     except OSError:
         pass  # nowhere to cache: these arrays serve this process

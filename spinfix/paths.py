@@ -28,6 +28,13 @@ def user_data_dir() -> Path:
     return base
 
 
+def user_cache_dir() -> Path:
+    """Where spinfix caches what it derives from installed files (rebuilt when missing):
+    ``$XDG_CACHE_HOME/spinfix``, else ``~/.cache/spinfix``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "spinfix"
+
+
 def user_path(name: str) -> str:
     """``name`` inside :func:`user_data_dir`."""
     return str(user_data_dir() / name)

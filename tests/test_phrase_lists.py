@@ -97,3 +97,21 @@ def test_known_pairs_name_suspects_in_flagged_sentences_only():
     assert [(s.probability, s.flagged) for s in without.sentences] == [(s.probability, s.flagged) for s in score.sentences]
     assert without.spin_likelihood == score.spin_likelihood
     assert not any(w.reason == "known spinner pair" for s in without.sentences for w in s.suspects)
+
+
+def test_known_pairs_are_cached_and_a_damaged_cache_is_read_again(tmp_path, monkeypatch):
+    import spinfix.phrase_lists as phrase_lists
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    phrase_lists.known_pairs.cache_clear()
+    try:
+        built = phrase_lists.known_pairs()
+        [cached] = (tmp_path / "spinfix").glob("known-pairs-*.pkl")
+        phrase_lists.known_pairs.cache_clear()
+        assert phrase_lists.known_pairs().originals == built.originals
+        cached.write_bytes(b"damaged")
+        phrase_lists.known_pairs.cache_clear()
+        assert phrase_lists.known_pairs().originals == built.originals
+        assert len(built) > 10_000 and built.sha256 == phrase_lists.default_dictionary_hash()
+    finally:
+        phrase_lists.known_pairs.cache_clear()
