@@ -129,8 +129,7 @@ def swap_gains(tables: LMTables, slots: list[tuple[list[int], int, list[int]]]) 
         sizes.append(len(options) + 1)
     c = np.array(cand, dtype=np.int64)
     v, u, a0, a1 = np.repeat(np.array(window, dtype=np.int64), sizes, axis=0).T
-    none = np.full(len(c), -1)
-    fit = tables.scores(c, v, u) * LOG10_BASE - tables.scores(c, none, none) * LOG10_BASE
+    fit = tables.scores(c, v, u) * LOG10_BASE - tables.unigram_scores(c) * LOG10_BASE
     has1, has2 = a0 >= 0, a1 >= 0
     fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v) * LOG10_BASE, fit)
     fit = np.where(has2, fit + tables.scores(np.maximum(a1, 0), np.maximum(a0, 0), c) * LOG10_BASE, fit)

@@ -156,26 +156,40 @@ class LMTables:
     def _bigram(self, keys: np.ndarray) -> np.ndarray:
         return _find(self.bi_table, self.bi_slot, self.bi_over, self.bi_over_slot, keys)
 
+    def unigram_scores(self, w: np.ndarray) -> np.ndarray:
+        """pocketsphinx's integer score of each word of ``w`` without context."""
+        return self.ug_prob[w].astype(np.int32)
+
     def scores(self, w: np.ndarray, v: np.ndarray, u: np.ndarray) -> np.ndarray:
         """pocketsphinx's integer score (log base 1.0001) of word ``w`` after ``u v`` (``v`` the
-        newest; -1: no such context word, and none older either), for arrays of word ids."""
-        has_v = v >= 0
-        has_u = has_v & (u >= 0)
-        v0, u0 = np.maximum(v, 0), np.maximum(u, 0)
-        own = self.ug_prob[w]
-        bigram = self._bigram(w * self.size + v0)
-        found = has_v & (bigram >= 0)
-        bigram0 = np.maximum(bigram, 0)
-        context = self._bigram(v0 * self.size + u0)
-        bo_v = np.where(has_v, self.ug_bo[v0], np.float32(0))
-        bo_uv = np.where(has_u & (context >= 0), self.bi_bo[np.maximum(context, 0)], np.float32(0))
-        trigram = np.where(found & has_u, _find(self.tri_table, self.tri_slot, self.tri_over, self.tri_over_slot,
-                                                bigram0 * self.size + u0), -1)
-        bi_prob = self.bi_prob[bigram0]
-        one = np.where(found, bi_prob, own + bo_v)
-        two = np.where(found, np.where(trigram >= 0, self.tri_prob[np.maximum(trigram, 0)], bi_prob + bo_uv),
-                       (own + bo_v) + bo_uv)
-        return np.where(has_u, two, np.where(has_v, one, own)).astype(np.int32)
+        newest; -1: no such context word, and none older either), for arrays of word ids. Each
+        n-gram is looked up only where the answer needs it, in the order pocketsphinx backs off:
+        the bigram ``v w``; then the trigram ``u v w`` under it, or else the backoff of ``u v``."""
+        one = np.flatnonzero(v >= 0)
+        if not one.size:
+            return self.unigram_scores(w)
+        out = self.ug_prob[w]
+        w1, v1, u1 = w[one], v[one], u[one]
+        bigram = self._bigram(w1 * self.size + v1)
+        found = bigram >= 0
+        backed = out[one] + self.ug_bo[v1]  # P(w) + bo(v)
+        result = np.where(found, self.bi_prob[np.maximum(bigram, 0)], backed)
+        two = np.flatnonzero(u1 >= 0)
+        if two.size:
+            trigram = np.full(two.size, -1, dtype=np.int64)
+            under = np.flatnonzero(found[two])
+            trigram[under] = _find(self.tri_table, self.tri_slot, self.tri_over, self.tri_over_slot,
+                                   bigram[two[under]] * self.size + u1[two[under]])
+            missing = np.flatnonzero(trigram < 0)
+            context = self._bigram(v1[two[missing]] * self.size + u1[two[missing]])
+            bo_uv = np.where(context >= 0, self.bi_bo[np.maximum(context, 0)], np.float32(0))
+            at = two[missing]
+            fallback = np.where(found[at], result[at] + bo_uv, backed[at] + bo_uv)  # P(w|v) + bo(uv), or P(w) + bo(v) + bo(uv)
+            result[at] = fallback
+            hit = np.flatnonzero(trigram >= 0)
+            result[two[hit]] = self.tri_prob[trigram[hit]]
+        out[one] = result
+        return out.astype(np.int32)
 
 
 def _mapped(path: Path) -> np.ndarray:
