@@ -215,15 +215,14 @@ def _save(directory: Path, arrays: dict[str, np.ndarray], words: list[str]) -> N
     (a concurrent or killed build never leaves a half-written cache)."""
     directory.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=directory.name + ".", dir=directory.parent))
-    for name, array in arrays.items():
-        np.save(staging / f"{name}.npy", array)
-    (staging / "words.txt").write_text("\n".join(words), encoding="utf-8")
     try:
+        for name, array in arrays.items():
+            np.save(staging / f"{name}.npy", array)
+        (staging / "words.txt").write_text("\n".join(words), encoding="utf-8")
         os.rename(staging, directory)
-    except OSError:  # another process got there first
-        for f in staging.iterdir():
-            f.unlink()
-        staging.rmdir()
+    except OSError:  # a full disk, or another process got there first
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 @lru_cache(maxsize=2)

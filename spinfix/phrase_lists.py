@@ -24,7 +24,7 @@ model prefers the original by that much (log10) in that very context.
 """
 from __future__ import annotations
 
-import pickle
+import json
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -85,7 +85,7 @@ class PhraseList:
     def from_originals(cls, originals: dict[str, tuple[str, str]], gains: dict[str, float | None],
                        sha256: str) -> PhraseList:
         """A phrase list from its table (what :func:`known_pairs` caches)."""
-        if not isinstance(originals, dict):
+        if not all(isinstance(v, tuple) and len(v) == 2 and v[1] in gains for v in originals.values()):
             raise TypeError("not a phrase table")
         phrases = cls.__new__(cls)
         phrases.gains, phrases.originals = dict(gains), originals
@@ -161,16 +161,16 @@ def known_pairs() -> PhraseList:
     cached (:func:`spinfix.paths.user_cache_dir`), named by the dictionary's content hash."""
     gains = {"prior": KNOWN_GAIN}
     sha256 = default_dictionary_hash()
-    path = user_cache_dir() / f"known-pairs-{sha256[:16]}-{KNOWN_GAIN:g}.pkl"
+    path = user_cache_dir() / f"known-pairs-{sha256[:16]}-{KNOWN_GAIN:g}.json"
     try:
-        with open(path, "rb") as f:
-            return PhraseList.from_originals(pickle.load(f), gains, sha256)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        table = json.loads(path.read_text(encoding="utf-8"))
+        return PhraseList.from_originals({spun: tuple(pair) for spun, pair in table.items()}, gains, sha256)
+    except (OSError, ValueError, TypeError, AttributeError):
         pass
     phrases = PhraseList(default_dictionary(), gains)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, pickle.dumps(phrases.originals, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(path, json.dumps(phrases.originals, ensure_ascii=False))
     except (OSError, SpinfixError):
         pass  # nowhere to cache: read again next time
     return phrases

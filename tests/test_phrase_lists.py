@@ -106,10 +106,13 @@ def test_known_pairs_are_cached_and_a_damaged_cache_is_read_again(tmp_path, monk
     phrase_lists.known_pairs.cache_clear()
     try:
         built = phrase_lists.known_pairs()
-        [cached] = (tmp_path / "spinfix").glob("known-pairs-*.pkl")
+        [cached] = (tmp_path / "spinfix").glob("known-pairs-*.json")
         phrase_lists.known_pairs.cache_clear()
         assert phrase_lists.known_pairs().originals == built.originals
         cached.write_bytes(b"damaged")
+        phrase_lists.known_pairs.cache_clear()
+        assert phrase_lists.known_pairs().originals == built.originals
+        cached.write_text('{"stated": ["said", "observed"]}')  # not a table of prior pairs
         phrase_lists.known_pairs.cache_clear()
         assert phrase_lists.known_pairs().originals == built.originals
         assert len(built) > 10_000 and built.sha256 == phrase_lists.default_dictionary_hash()
