@@ -11,6 +11,8 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .errors import SpinfixError
 
 if TYPE_CHECKING:
@@ -118,3 +120,37 @@ def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]] | l
             score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
         fits.append(score - unigram)
     return fits
+
+
+
+def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
+    """:func:`phrase_fits` of the default model for many ``(left, phrases, right)`` at once:
+    the same numbers, every n-gram of every request scored in one batch of array lookups
+    (:mod:`spinfix.lm_tables`), each phrase's log-probabilities added up in the same order."""
+    lm, tables = default_lm(), default_tables()
+    ids, bos = tables.ids, tables.ids[BOS]
+    w, v, u, phrase_of, unigrams, plan = [], [], [], [], [], []
+    for left, phrases, right in requests:
+        head = [ids.get(x, bos) for x in left[-2:]]
+        tail = [ids[x] for x in right[:2] if x in ids]
+        entry = []
+        for phrase in phrases:
+            unigram = lm.phrase_unigram(tuple(phrase)) if phrase else None
+            if unigram is None:
+                entry.append(-1)
+                continue
+            words = [*head, *(ids[x] for x in phrase), *tail]
+            for k in range(len(head), len(words)):
+                w.append(words[k])
+                v.append(words[k - 1] if k >= 1 else -1)
+                u.append(words[k - 2] if k >= 2 else -1)
+                phrase_of.append(len(unigrams))
+            entry.append(len(unigrams))
+            unigrams.append(unigram)
+        plan.append(entry)
+    sums = np.zeros(len(unigrams))
+    if w:
+        scores = tables.scores(np.array(w, dtype=np.int64), np.array(v, dtype=np.int64), np.array(u, dtype=np.int64))
+        np.add.at(sums, np.array(phrase_of), scores * LOG10_BASE)  # in order, as the loop adds them
+    fits = (sums - np.array(unigrams)).tolist()
+    return [[None if k < 0 else fits[k] for k in entry] for entry in plan]

@@ -28,7 +28,7 @@ from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
 from .model_files import load_model, save_model
-from .lm import default_lm, phrase_fits
+from .lm import default_lm, phrase_fits_many
 from .word_lists import function_words, function_words_only
 from .textio import write_json_object
 from .thesaurus import Thesaurus, default_thesaurus
@@ -289,19 +289,35 @@ class MatchContext:
     document_spun_share: float
 
 
-def _candidates(tokens: list[Token], i: int, j: int, options: list[Option], ctx: MatchContext) -> list[Candidate]:
-    """Feature rows (:data:`ROW_NAMES`) for every original proposed for ``tokens[i:j]``.
+@dataclass
+class _Match:
+    """A match of a known spun phrase, waiting for its language-model fits: its sentence's
+    tokens and words, its span, the originals proposed, and its context."""
+
+    tokens: list[Token]
+    words: list[str]
+    i: int
+    j: int
+    options: list[Option]
+    ctx: MatchContext
+
+    def request(self) -> tuple[list[str], list, list[str]]:
+        """What :func:`spinfix.lm.phrase_fits_many` scores: the spun phrase, then each option."""
+        return self.words[:self.i], [self.words[self.i:self.j], *(o.words for o in self.options)], self.words[self.j:]
+
+
+def _candidates(match: _Match, fits: list[float | None]) -> list[Candidate]:
+    """Feature rows (:data:`ROW_NAMES`) for every original proposed for a match, from the
+    language model's fits of its spun phrase and of each option (:func:`spinfix.lm.phrase_fits`).
 
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
     """
     lm = default_lm()
-    words = [t.norm for t in tokens]
-    left, spun, right = words[:i], words[i:j], words[j:]
+    tokens, i, j, options, ctx = match.tokens, match.i, match.j, match.options, match.ctx
+    spun = match.words[i:j]
     spun_unigram = lm.phrase_unigram(tuple(spun))
-    if spun_unigram is None:  # a word the model lacks: no fit for it, so none for its options either
-        return []
-    own, *fits = phrase_fits(lm, left, [spun, *(o.words for o in options)], right)
+    own, *fits = fits
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
         return []
@@ -401,8 +417,9 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
     if acts_on is not None and not acts_on(likelihood, 1.0):
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
+    lm = default_lm()
     for sentences, probabilities, evidence_of in blocks:
-        found = []
+        waiting = []
         for k, sentence in enumerate(sentences):
             if acts_on is not None and not acts_on(likelihood, float(probabilities[k])):
                 continue
@@ -410,14 +427,16 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
             matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
                        if key in knowledge.listed or not _is_name(tokens, i, names)]
             suspicion = {sentence.start + e.start: e.score for e in (evidence_of[k] if evidence_of else [])}
+            words = [t.norm for t in tokens]
             for i, j, key in matches:
+                if lm.phrase_unigram(tuple(words[i:j])) is None:
+                    continue  # a word the model lacks: no fit for it, so none for its options either
                 evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
                 ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
                                    document_spun_share)
-                cands = _candidates(tokens, i, j, knowledge.options(key), ctx)
-                if cands:
-                    found.append(cands)
-        yield found
+                waiting.append(_Match(tokens, words, i, j, knowledge.options(key), ctx))
+        fits = phrase_fits_many([m.request() for m in waiting])
+        yield [cands for m, f in zip(waiting, fits) if (cands := _candidates(m, f))]
 
 
 class Restorer(BaseEstimator, ClassifierMixin):
