@@ -71,11 +71,10 @@ class _Forest:
             child = np.where(go_left, self.left[node], self.right[node])
             at[walking] = child
             walking = walking[~self.leaf[child]]
-        values = self.value[at].reshape(n, trees)
-        raw = np.zeros(n) + self.baseline
-        for t in range(trees):  # tree by tree, as scikit-learn adds them
-            raw += values[:, t]
-        return raw
+        terms = np.empty((n, trees + 1))
+        terms[:, 0] = self.baseline
+        terms[:, 1:] = self.value[at].reshape(n, trees)
+        return np.add.accumulate(terms, axis=1)[:, -1]  # tree by tree from the baseline, as scikit-learn adds them
 
 
 class _Linear:
