@@ -82,18 +82,27 @@ def _home(keys: np.ndarray, bits: int) -> np.ndarray:
 
 def _find(table: np.ndarray, slot: np.ndarray, overflow: np.ndarray, overflow_slot: np.ndarray,
           keys: np.ndarray) -> np.ndarray:
-    """The index of each key in the table's key array, or -1 where it is absent: the
-    :data:`PROBES` slots from its home read at once, then the overflow."""
+    """The index of each key in the table's key array, or -1 where it is absent. A key's home
+    slot settles most queries (the key is there, or the slot is empty: nothing is ever removed,
+    so an absent key's first probe is often empty); the rest read their :data:`PROBES` slots
+    at once, and only a key none of whose slots is empty can be in the overflow."""
     size = len(table)
-    at = (_home(keys, size.bit_length() - 1)[:, None] + np.arange(PROBES)) & (size - 1)
-    hit = table[at] == keys[:, None]
+    home = _home(keys, size.bit_length() - 1)
+    first = table[home]
+    out = np.where(first == keys, slot[home], -1).astype(np.int64)
+    rest = np.flatnonzero((first != keys) & (first != -1))
+    if not rest.size:
+        return out
+    at = (home[rest][:, None] + np.arange(1, PROBES)) & (size - 1)
+    seen = table[at]
+    hit = seen == keys[rest][:, None]
     found = hit.any(axis=1)
-    out = np.where(found, slot[at[np.arange(len(keys)), hit.argmax(axis=1)]], -1).astype(np.int64)
-    if len(overflow):
-        rest = np.flatnonzero(~found)
-        i = np.minimum(np.searchsorted(overflow, keys[rest]), len(overflow) - 1)
-        match = overflow[i] == keys[rest]
-        out[rest[match]] = overflow_slot[i[match]]
+    out[rest[found]] = slot[at[found, hit[found].argmax(axis=1)]]
+    full = rest[~found & (seen != -1).all(axis=1)]
+    if full.size and len(overflow):
+        i = np.minimum(np.searchsorted(overflow, keys[full]), len(overflow) - 1)
+        match = overflow[i] == keys[full]
+        out[full[match]] = overflow_slot[i[match]]
     return out
 
 
