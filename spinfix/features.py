@@ -86,12 +86,15 @@ def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[s
     text = normalize_chars(sentence)
     lower = lower_in_place(text)
     words = []
+    last, end = "", 0  # the last character before the word that is not a space, and where the last word ended
     for m in LM_WORD_RE.finditer(lower):
-        before = text[:m.start()].rstrip()
-        capital = text[m.start()].isupper()
-        opening = not before or before[-1] in SENTENCE_OPENERS
+        start = m.start()
+        gap = text[end:start].rstrip()
+        last = gap[-1] if gap else (text[end - 1] if end else "")
+        opening = not last or last in SENTENCE_OPENERS
         word = sys.intern(m.group())  # one object per word: the language model's memo keys share it
-        words.append((word, m.start(), m.end(), capital and (not opening or word in names)))
+        words.append((word, start, m.end(), text[start].isupper() and (not opening or word in names)))
+        end = m.end()
     return words
 
 
