@@ -99,34 +99,14 @@ def default_lm() -> LanguageModel:
     return LanguageModel()
 
 
-def phrase_fits(lm: LanguageModel, left: list[str], phrases: list[list[str]] | list[tuple[str, ...]],
-                right: list[str]) -> list[float | None]:
-    """How well each of ``phrases`` fits between ``left`` and ``right``: log10 P of the phrase
-    and of the two words after it, less the phrase's unigram log10 P (pointwise mutual
-    information, so a frequent word does not win every context). None for a phrase with a
-    word the model lacks. The phrases share one context, read once (a spun phrase and the
-    originals proposed for it)."""
-    head = [w if lm.known(w) else BOS for w in left[-2:]]
-    tail = [w for w in right[:2] if lm.known(w)]
-    fits: list[float | None] = []
-    for phrase in phrases:
-        unigram = lm.phrase_unigram(tuple(phrase)) if phrase else None
-        if unigram is None:
-            fits.append(None)
-            continue
-        words = [*head, *phrase, *tail]
-        score = 0.0
-        for i in range(len(head), len(words)):
-            score += lm.logprob(words[i], tuple(words[max(0, i - 2):i]))
-        fits.append(score - unigram)
-    return fits
-
-
-
 def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
-    """:func:`phrase_fits` of the default model for many ``(left, phrases, right)`` at once:
-    the same numbers, every n-gram of every request scored in one batch of array lookups
-    (:mod:`spinfix.lm_tables`), each phrase's log-probabilities added up in the same order."""
+    """For each ``(left, phrases, right)``, how well each of ``phrases`` fits between ``left``
+    and ``right``: log10 P of the phrase and of the two words after it, less the phrase's
+    unigram log10 P (pointwise mutual information, so a frequent word does not win every
+    context). None for a phrase with a word the model lacks. The phrases of a request share
+    its context (a spun phrase and the originals proposed for it), and every n-gram of every
+    request is scored in one batch of array lookups (:mod:`spinfix.lm_tables`), each phrase's
+    log-probabilities added up in order, as a loop over them would."""
     lm, tables = default_lm(), default_tables()
     ids, bos = tables.ids, tables.ids[BOS]
     w, v, u, phrase_of, unigrams, plan = [], [], [], [], [], []

@@ -34,7 +34,7 @@ from .dictionary import (SubstitutionDictionary, default_dictionary, default_dic
                          match_phrases)
 from .errors import SpinfixError
 from .features import WordEvidence
-from .lm import default_lm, phrase_fits
+from .lm import phrase_fits_many
 from .paths import user_cache_dir
 from .textio import atomic_write
 from .tokenizing import tokenize
@@ -103,11 +103,16 @@ class PhraseList:
     def evidence(self, sentence: str) -> list[ListedEvidence]:
         """The listed phrases that count in one sentence (spans in the sentence)."""
         tokens = tokenize(sentence)
+        matches = [(i, j, *self.originals[key]) for i, j, key in match_phrases(tokens, self.originals)]
+        gated = [m for m in matches if self.gains[m[3]] is not None]
+        words = [t.norm for t in tokens]
+        fits = phrase_fits_many([(words[:i], [words[i:j], original.split()], words[j:])
+                                 for i, j, original, _ in gated]) if gated else []
+        gains = {m[:2]: None if None in f else f[1] - f[0] for m, f in zip(gated, fits)}
         found = []
-        for i, j, key in match_phrases(tokens, self.originals):
-            original, source = self.originals[key]
+        for i, j, original, source in matches:
             bar = self.gains[source]
-            gain = LISTED_GAIN if bar is None else _gain(tokens, i, j, original)
+            gain = LISTED_GAIN if bar is None else gains[i, j]
             if gain is not None and (bar is None or gain >= bar):
                 found.append(ListedEvidence(sentence[tokens[i].start:tokens[j - 1].end], tokens[i].start,
                                             tokens[j - 1].end, gain, 0.0, original, source))
@@ -131,14 +136,6 @@ class PhraseList:
 def overlaid(evidence: list[WordEvidence], listed: list[ListedEvidence]) -> list[WordEvidence]:
     """``evidence`` with ``listed`` in place of the words they overlap."""
     return [e for e in evidence if not any(e.start < x.end and x.start < e.end for x in listed)] + listed
-
-
-def _gain(tokens, i: int, j: int, original: str) -> float | None:
-    """How much better (log10) ``original`` fits than ``tokens[i:j]`` there; None when the
-    language model lacks a word of either."""
-    words = [t.norm for t in tokens]
-    own, fit = phrase_fits(default_lm(), words[:i], [words[i:j], original.split()], words[j:])
-    return None if own is None or fit is None else fit - own
 
 
 @lru_cache(maxsize=4)

@@ -308,7 +308,7 @@ class _Match:
 
 def _candidates(match: _Match, fits: list[float | None]) -> list[Candidate]:
     """Feature rows (:data:`ROW_NAMES`) for every original proposed for a match, from the
-    language model's fits of its spun phrase and of each option (:func:`spinfix.lm.phrase_fits`).
+    language model's fits of its spun phrase and of each option (:func:`spinfix.lm.phrase_fits_many`).
 
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
