@@ -450,11 +450,10 @@ def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[Susp
     prefers there (:func:`spinfix.phrase_lists.known_pairs`) in place of the evidence they
     overlap, since a pair spinners were seen to make proposes a likelier original than a
     thesaurus neighbour does (and is what a reference-free restore draws on)."""
-    from .phrase_lists import ListedEvidence, known_pairs, overlaid
+    from .phrase_lists import ListedEvidence, known_pairs, overlaid, overlaps
 
     listed = [e for e in evidence if isinstance(e, ListedEvidence)]
-    known = [k for k in known_pairs().evidence(sentence.text)
-             if not any(k.start < x.end and x.start < k.end for x in listed)]
+    known = [k for k in known_pairs().evidence(sentence.text) if not overlaps(k, listed)]
     ranked = sorted((e for e in overlaid(evidence, known) if e.reason), key=lambda e: -e.score)[:MAX_SUSPECTS]
     return [SuspectWord(sentence.text[e.start:e.end], sentence.start + e.start, sentence.start + e.end,
                         e.neighbour if e.gain >= 1.0 else None, round(e.score, 2), e.reason) for e in ranked]

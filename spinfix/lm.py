@@ -30,9 +30,7 @@ class LanguageModel:
     def __init__(self, path: str | None = None):
         from pocketsphinx import NGramModel
 
-        self.path = path or default_lm_path()
-        if not os.path.exists(self.path):
-            raise SpinfixError(f"language model not found at {self.path}; reinstall pocketsphinx")
+        self.path = _existing(path or default_lm_path())
         self._model = NGramModel.readfile(self.path)
         self._vocab: dict[str, bool] = {}
         self._memo: dict[tuple[str, ...], float] = {}
@@ -87,10 +85,14 @@ def default_tables() -> LMTables:
     loading pocketsphinx's own copy of it."""
     from .lm_tables import load_tables
 
-    path = default_lm_path()
+    return load_tables(_existing(default_lm_path()))
+
+
+def _existing(path: str) -> str:
+    """``path``, or :class:`SpinfixError` when no model file is there."""
     if not os.path.exists(path):
         raise SpinfixError(f"language model not found at {path}; reinstall pocketsphinx")
-    return load_tables(path)
+    return path
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,6 @@ processes share their pages. Where nothing can be written, they are built in mem
 """
 from __future__ import annotations
 
-import mmap
 import os
 import shutil
 import struct
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import SpinfixError
 from .paths import user_cache_dir
 
 HEADER = b"Trie Language Model"
@@ -114,7 +114,7 @@ def build_arrays(path: str) -> tuple[dict[str, np.ndarray], list[str]]:
     bigram entry is ``w * V + v``, a trigram entry ``bigram entry * V + u``."""
     raw = np.fromfile(path, dtype=np.uint8)
     if raw[:len(HEADER)].tobytes() != HEADER or raw[len(HEADER)] != 3:
-        raise ValueError(f"{path}: not a trigram model in pocketsphinx's trie format")
+        raise SpinfixError(f"{path}: not a trigram model in pocketsphinx's trie format; reinstall pocketsphinx")
     pos = len(HEADER) + 1
     n1, n2, n3 = struct.unpack("<3I", raw[pos:pos + 12].tobytes())
     pos += 12 + 4  # the counts, then a quantizer type nobody reads
@@ -201,18 +201,9 @@ class LMTables:
         return out.astype(np.int32)
 
 
-def _mapped(path: Path) -> np.ndarray:
-    """A cached array, memory-mapped for random reads: the kernel reads only the pages a
-    query touches (a hash probe lands anywhere), not the neighbours it would read ahead."""
-    array = np.load(path, mmap_mode="r")
-    if hasattr(mmap, "MADV_RANDOM"):
-        array._mmap.madvise(mmap.MADV_RANDOM)
-    return np.asarray(array)
-
-
 def _load_cached(directory: Path) -> LMTables | None:
     try:
-        arrays = {name: _mapped(directory / f"{name}.npy") for name in ARRAYS}
+        arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r")) for name in ARRAYS}
         words = (directory / "words.txt").read_text(encoding="utf-8").split("\n")
     except (OSError, ValueError):
         return None

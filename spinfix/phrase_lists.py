@@ -133,9 +133,14 @@ class PhraseList:
         return probabilities, out
 
 
+def overlaps(item: WordEvidence, others: list[ListedEvidence]) -> bool:
+    """Whether ``item``'s span shares a character with any of ``others``'."""
+    return any(item.start < x.end and x.start < item.end for x in others)
+
+
 def overlaid(evidence: list[WordEvidence], listed: list[ListedEvidence]) -> list[WordEvidence]:
     """``evidence`` with ``listed`` in place of the words they overlap."""
-    return [e for e in evidence if not any(e.start < x.end and x.start < e.end for x in listed)] + listed
+    return [e for e in evidence if not overlaps(e, listed)] + listed
 
 
 @lru_cache(maxsize=4)
@@ -174,4 +179,4 @@ def known_pairs() -> PhraseList:
 
 
 __all__ = ["KNOWN_GAIN", "LISTED_PROBABILITY", "ListedEvidence", "PhraseList", "known_pairs", "load_phrase_list",
-           "overlaid"]
+           "overlaid", "overlaps"]

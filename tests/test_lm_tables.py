@@ -44,3 +44,14 @@ def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch):
         assert np.load(cache / "bi_table.npy").shape == first.bi_table.shape  # rewritten, not left damaged
     finally:
         lm_tables.load_tables.cache_clear()
+
+
+def test_a_file_that_is_no_trie_model_is_a_one_line_error(tmp_path):
+    import pytest
+
+    from spinfix.errors import SpinfixError
+
+    bogus = tmp_path / "en-us.lm.bin"
+    bogus.write_bytes(b"ARPA text, not a trie" * 10)
+    with pytest.raises(SpinfixError, match="not a trigram model"):
+        lm_tables.build_arrays(str(bogus))
