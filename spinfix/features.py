@@ -131,11 +131,15 @@ def swap_gains(tables: LMTables, slots: list[tuple[list[int], int, list[int]]]) 
                        segment[i + 1] if i + 1 < n else -1, segment[i + 2] if i + 2 < n else -1))
         sizes.append(len(options) + 1)
     c = np.array(cand, dtype=np.int64)
-    v, u, a0, a1 = np.repeat(np.array(window, dtype=np.int64), sizes, axis=0).T
-    fit = tables.scores(c, v, u) * LOG10_BASE - tables.unigram_scores(c) * LOG10_BASE
+    window = np.array(window, dtype=np.int64)
+    v, u, a0, a1 = window.T
+    uv, after = np.repeat(tables.bigrams(v, u), sizes), np.repeat(tables.bigrams(a1, a0), sizes)  # "u v", "a0 a1"
+    v, u, a0, a1 = np.repeat(window, sizes, axis=0).T
+    before, into = tables.bigrams(c, v), tables.bigrams(a0, c)  # each bigram serves two of the trigrams
+    fit = tables.scores(c, v, u, before, uv) * LOG10_BASE - tables.unigram_scores(c) * LOG10_BASE
     has1, has2 = a0 >= 0, a1 >= 0
-    fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v) * LOG10_BASE, fit)
-    fit = np.where(has2, fit + tables.scores(np.maximum(a1, 0), np.maximum(a0, 0), c) * LOG10_BASE, fit)
+    fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v, into, before) * LOG10_BASE, fit)
+    fit = np.where(has2, fit + tables.scores(np.maximum(a1, 0), np.maximum(a0, 0), c, after, into) * LOG10_BASE, fit)
     starts = np.cumsum([0] + sizes[:-1])
     gains = fit - np.repeat(fit[starts], sizes)
     gains[starts] = -np.inf  # the word itself is no option
@@ -166,17 +170,17 @@ class FeatureTransform:
     def _evidence_many(self, sentences: list[list[tuple[str, int, int, bool]]]) -> list[list[WordEvidence]]:
         """The evidence of several sentences' words (:func:`lm_words`), their swap gains
         computed in one batch (:func:`swap_gains`)."""
-        tables, new = default_tables(), modern_words()
-        ids, bos = tables.ids, tables.ids[BOS]
+        tables = default_tables()
+        bos, lookup = tables.ids[BOS], self._word_ids()
         slots, seen = [], []
         for k, words in enumerate(sentences):
-            segment = [bos if w in new else ids.get(w, bos) for w, _, _, _ in words]
-            for i, (word, start, end, is_name) in enumerate(words):
+            known = [lookup.get(w) or self._learn_ids(w, tables) for w, _, _, _ in words]
+            segment = [i for i, _ in known]
+            for i, ((word, start, end, is_name), (_, options)) in enumerate(zip(words, known)):
                 if is_name or segment[i] == bos:
                     continue  # spinners leave names alone, and an unknown or new word is no evidence
-                options = self.neighbours_.get(word)
                 if options:
-                    slots.append((segment, i, [ids[o] for o in options]))
+                    slots.append((segment, i, options))
                 seen.append((k, word, start, end, len(slots) - 1 if options else -1))
         gains, picks = swap_gains(tables, slots) if slots else (np.zeros(0), np.zeros(0, int))
         out: list[list[WordEvidence]] = [[] for _ in sentences]
@@ -187,6 +191,22 @@ class FeatureTransform:
             if gain > 0 or vocab:
                 out[k].append(WordEvidence(word, start, end, gain, vocab, best))
         return out
+
+    def _word_ids(self) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """Each word seen so far as the language model's id (that of ``<s>`` for an unknown or
+        new word: no evidence) and its neighbours' ids, memoized per word, as texts repeat
+        their words (not pickled: :meth:`__getstate__`)."""
+        return self.__dict__.setdefault("_ids", {})
+
+    def _learn_ids(self, word: str, tables: LMTables) -> tuple[int, tuple[int, ...]]:
+        ids, bos = tables.ids, tables.ids[BOS]
+        known = bos if word in modern_words() else ids.get(word, bos)
+        options = tuple(ids[o] for o in self.neighbours_.get(word, ())) if known != bos else ()
+        self._word_ids()[word] = (known, options)
+        return known, options
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_ids"}
 
     def _row(self, words: list[tuple[str, int, int, bool]], evidence: list[WordEvidence]) -> list[float]:
         """A sentence's feature row from its words and their evidence."""

@@ -165,21 +165,31 @@ class LMTables:
     def _bigram(self, keys: np.ndarray) -> np.ndarray:
         return _find(self.bi_table, self.bi_slot, self.bi_over, self.bi_over_slot, keys)
 
+    def bigrams(self, w: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The entry of bigram ``v w`` for arrays of word ids, -1 where it is absent or either id
+        is -1: what :meth:`scores` takes to skip a lookup another query already made."""
+        out = np.full(len(w), -1, dtype=np.int64)
+        both = np.flatnonzero((v >= 0) & (w >= 0))
+        out[both] = self._bigram(w[both] * self.size + v[both])
+        return out
+
     def unigram_scores(self, w: np.ndarray) -> np.ndarray:
         """pocketsphinx's integer score of each word of ``w`` without context."""
         return self.ug_prob[w].astype(np.int32)
 
-    def scores(self, w: np.ndarray, v: np.ndarray, u: np.ndarray) -> np.ndarray:
+    def scores(self, w: np.ndarray, v: np.ndarray, u: np.ndarray,
+               vw: np.ndarray | None = None, uv: np.ndarray | None = None) -> np.ndarray:
         """pocketsphinx's integer score (log base 1.0001) of word ``w`` after ``u v`` (``v`` the
         newest; -1: no such context word, and none older either), for arrays of word ids. Each
         n-gram is looked up only where the answer needs it, in the order pocketsphinx backs off:
-        the bigram ``v w``; then the trigram ``u v w`` under it, or else the backoff of ``u v``."""
+        the bigram ``v w``; then the trigram ``u v w`` under it, or else the backoff of ``u v``.
+        ``vw`` and ``uv``, where given, are the entries of those bigrams (:meth:`bigrams`)."""
         one = np.flatnonzero(v >= 0)
         if not one.size:
             return self.unigram_scores(w)
         out = self.ug_prob[w]
         w1, v1, u1 = w[one], v[one], u[one]
-        bigram = self._bigram(w1 * self.size + v1)
+        bigram = self._bigram(w1 * self.size + v1) if vw is None else vw[one]
         found = bigram >= 0
         backed = out[one] + self.ug_bo[v1]  # P(w) + bo(v)
         result = np.where(found, self.bi_prob[np.maximum(bigram, 0)], backed)
@@ -190,9 +200,9 @@ class LMTables:
             trigram[under] = _find(self.tri_table, self.tri_slot, self.tri_over, self.tri_over_slot,
                                    bigram[two[under]] * self.size + u1[two[under]])
             missing = np.flatnonzero(trigram < 0)
-            context = self._bigram(v1[two[missing]] * self.size + u1[two[missing]])
-            bo_uv = np.where(context >= 0, self.bi_bo[np.maximum(context, 0)], np.float32(0))
             at = two[missing]
+            context = self._bigram(v1[at] * self.size + u1[at]) if uv is None else uv[one[at]]
+            bo_uv = np.where(context >= 0, self.bi_bo[np.maximum(context, 0)], np.float32(0))
             fallback = np.where(found[at], result[at] + bo_uv, backed[at] + bo_uv)  # P(w|v) + bo(uv), or P(w) + bo(v) + bo(uv)
             result[at] = fallback
             hit = np.flatnonzero(trigram >= 0)

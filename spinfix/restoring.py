@@ -24,6 +24,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
+from .compiled import compile_classifier
 from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
@@ -473,10 +474,19 @@ class Restorer(BaseEstimator, ClassifierMixin):
         booster = clone(self.estimator if self.estimator is not None else DEFAULT_BOOSTER)
         self.model_ = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(np.asarray(X), np.asarray(y))
         self.classes_ = self.model_.classes_
+        self.compiled_ = compile_classifier(self.model_)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        return self.model_.predict_proba(np.asarray(X))
+        """scikit-learn's probabilities, from the model's compiled form where it has one
+        (:mod:`spinfix.compiled`: the same numbers, some 20 times faster on a document's rows);
+        a restorer saved before it kept one is compiled on first use."""
+        if "compiled_" not in self.__dict__:
+            self.compiled_ = compile_classifier(self.model_)
+        if self.compiled_ is None:
+            return self.model_.predict_proba(np.asarray(X))
+        p = self.compiled_(np.asarray(X, dtype=float))
+        return np.column_stack([1.0 - p, p])
 
     def scored(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         """The best candidate of each match where the detector finds the text spun, with its

@@ -5,6 +5,8 @@ import subprocess
 import sys
 
 import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -42,6 +44,23 @@ def test_compiled_models_give_scikit_learns_probabilities():
         np.testing.assert_allclose(fast(X), model.predict_proba(X)[:, 1], rtol=0, atol=1e-12)
 
 
+def test_deep_trees_and_missing_values_give_scikit_learns_probabilities_and_big_trees_stay_with_it():
+    """The leaf masks hold trees of up to 64 leaves, however deep, and a missing value takes
+    each node's learned side; a model with bigger trees is left to scikit-learn."""
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(3000, 6))
+    y = (X[:, 0] * X[:, 1] + np.sin(3 * X[:, 2]) > 0.2).astype(int)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    test = rng.normal(size=(700, 6))
+    test[rng.random(test.shape) < 0.2] = np.nan
+    for leaves in (3, 64):
+        model = CalibratedClassifierCV(HistGradientBoostingClassifier(max_leaf_nodes=leaves, max_iter=40), cv=3).fit(X, y)
+        fast = pickle.loads(pickle.dumps(compile_classifier(model)))  # as a model file stores it
+        np.testing.assert_allclose(fast(test), model.predict_proba(test)[:, 1], rtol=0, atol=1e-12)
+    big = CalibratedClassifierCV(HistGradientBoostingClassifier(max_leaf_nodes=200, min_samples_leaf=2, max_iter=5), cv=2).fit(X, y)
+    assert compile_classifier(big) is None
+
+
 def test_unknown_parts_stay_with_scikit_learn_and_a_used_detector_still_pickles():
     texts, labels = ["the soiled bomb", "the dirty bomb", "a shut ally", "a close ally"], [1, 0, 1, 0]
     model = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, labels)
@@ -74,3 +93,14 @@ def test_a_loaded_detector_scores_as_its_scikit_learn_models_do_and_loads_them_o
     del lazy.__dict__["_compiled"]  # score with scikit-learn's models
     assert [s.to_dict() for s in lazy.score_texts(texts)] == compiled
     assert [lazy.score_text(t).to_dict() for t in texts[:5]] == compiled[:5]
+
+
+def test_the_restorer_decides_through_its_compiled_model():
+    from spinfix.restoring import default_restorer, find_candidates, shipped_knowledge
+
+    restorer = default_restorer()
+    rows = np.array([c.row for g in find_candidates(seed("000"), shipped_knowledge(), load_detector()) for c in g])
+    assert len(rows) > 100
+    fast = restorer.predict_proba(rows)
+    assert restorer.compiled_ is not None
+    np.testing.assert_allclose(fast, restorer.model_.predict_proba(rows), rtol=0, atol=1e-12)

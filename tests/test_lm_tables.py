@@ -25,9 +25,11 @@ def test_scores_are_pocketsphinx_scores_on_real_and_random_ngrams():
     queries += [(rng.choice(words), rng.choice(words), rng.choice(words)) for _ in range(5000)]
     queries += [(rng.choice(vocabulary), rng.choice(vocabulary), None) for _ in range(2000)]
     ids = lambda ws: np.array([-1 if w is None else tables.ids[w] for w in ws])
-    got = tables.scores(ids([q[0] for q in queries]), ids([q[1] for q in queries]), ids([q[2] for q in queries]))
-    expected = [_reference([w for w in q if w is not None]) for q in queries]
-    assert got.tolist() == expected
+    w, v, u = (ids([q[k] for q in queries]) for k in range(3))
+    expected = [_reference([x for x in q if x is not None]) for q in queries]
+    assert tables.scores(w, v, u).tolist() == expected
+    # the same with the bigram entries looked up beforehand, as swap gains share them
+    assert tables.scores(w, v, u, tables.bigrams(w, v), tables.bigrams(v, u)).tolist() == expected
 
 
 def test_a_damaged_cache_is_built_again(tmp_path, monkeypatch):
