@@ -19,6 +19,7 @@ import math
 import re
 import sys
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,16 +86,17 @@ def lm_words(sentence: str, names: frozenset[str] = frozenset()) -> list[tuple[s
     Hyphenated words are split ("month-to-month" is unknown, its parts are not)."""
     text = normalize_chars(sentence)
     lower = lower_in_place(text)
-    words = []
-    last, end = "", 0  # the last character before the word that is not a space, and where the last word ended
+    words, end = [], 0  # where the last word ended
     for m in LM_WORD_RE.finditer(lower):
-        start = m.start()
-        gap = text[end:start].rstrip()
-        last = gap[-1] if gap else (text[end - 1] if end else "")
-        opening = not last or last in SENTENCE_OPENERS
+        start, stop = m.span()
         word = sys.intern(m.group())  # one object per word: the language model's memo keys share it
-        words.append((word, start, m.end(), text[start].isupper() and (not opening or word in names)))
-        end = m.end()
+        is_name = False
+        if text[start].isupper():
+            gap = text[end:start].rstrip()  # its last character opens a sentence, or the text does
+            opening = gap[-1] in SENTENCE_OPENERS if gap else end == 0
+            is_name = not opening or word in names
+        words.append((word, start, stop, is_name))
+        end = stop
     return words
 
 
@@ -111,27 +113,30 @@ def proper_nouns(texts: list[str], min_count: int = 3) -> frozenset[str]:
     return frozenset(w for w, n in capital.items() if n >= min_count and n > 2 * lower[w])
 
 
-def swap_gains(tables: LMTables, slots: list[tuple[list[int], int, list[int]]]) -> tuple[np.ndarray, np.ndarray]:
-    """For each slot ``(segment, i, option ids)`` (a sentence's word ids, one position, the
-    neighbours proposed for it), the best gain of an option over the word itself and which
-    option gives it (the first of the best; -1 where none gains): all slots of a batch in one
-    pass of array operations over :class:`spinfix.lm_tables.LMTables`.
+def swap_gains(tables: LMTables, ids: np.ndarray, bounds: np.ndarray, at: np.ndarray,
+               options: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """For each slot (a position ``at`` in ``ids``, a batch's sentences' word ids end to end,
+    with the neighbours ``options`` proposed there), the best gain of an option over the word
+    itself and which option gives it (the first of the best; -1 where none gains): all slots of
+    a batch in one pass of array operations over :class:`spinfix.lm_tables.LMTables`.
+    ``bounds`` holds, per word of ``ids``, where its sentence starts and ends.
 
     An option's fit at a position is log10 P of it and of the two words after it, less its
     unigram log10 P (a pointwise mutual information). Without that correction any frequent word
     ("like", "has") would beat any rarer one in any context, and every clean sentence would
     look spun. The arithmetic is the per-n-gram one's, in the same order, so the gains are the
     same numbers to the last bit."""
-    cand, window, sizes = [], [], []
-    for segment, i, options in slots:
-        cand.append(segment[i])
-        cand.extend(options)
-        n = len(segment)
-        window.append((segment[i - 1] if i >= 1 else -1, segment[i - 2] if i >= 2 else -1,
-                       segment[i + 1] if i + 1 < n else -1, segment[i + 2] if i + 2 < n else -1))
-        sizes.append(len(options) + 1)
-    c = np.array(cand, dtype=np.int64)
-    window = np.array(window, dtype=np.int64)
+    lo, hi = bounds[at].T
+    last = len(ids) - 1
+    window = np.stack([np.where(at + d >= lo, ids[np.maximum(at + d, 0)], -1) for d in (-1, -2)]
+                      + [np.where(at + d < hi, ids[np.minimum(at + d, last)], -1) for d in (1, 2)], axis=1)
+    sizes = np.fromiter(map(len, options), np.intp, len(options)) + 1
+    starts = np.cumsum(sizes) - sizes
+    c = np.empty(int(sizes.sum()), dtype=np.int64)
+    word = np.zeros(len(c), dtype=bool)
+    word[starts] = True
+    c[starts] = ids[at]
+    c[~word] = np.fromiter(chain.from_iterable(options), np.int64, len(c) - len(at))
     v, u, a0, a1 = window.T
     uv, after = np.repeat(tables.bigrams(v, u), sizes), np.repeat(tables.bigrams(a1, a0), sizes)  # "u v", "a0 a1"
     v, u, a0, a1 = np.repeat(window, sizes, axis=0).T
@@ -140,7 +145,6 @@ def swap_gains(tables: LMTables, slots: list[tuple[list[int], int, list[int]]]) 
     has1, has2 = a0 >= 0, a1 >= 0
     fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v, into, before) * LOG10_BASE, fit)
     fit = np.where(has2, fit + tables.scores(np.maximum(a1, 0), np.maximum(a0, 0), c, after, into) * LOG10_BASE, fit)
-    starts = np.cumsum([0] + sizes[:-1])
     gains = fit - np.repeat(fit[starts], sizes)
     gains[starts] = -np.inf  # the word itself is no option
     best = np.maximum.reduceat(gains, starts)
@@ -172,17 +176,21 @@ class FeatureTransform:
         computed in one batch (:func:`swap_gains`)."""
         tables = default_tables()
         bos, lookup = tables.ids[BOS], self._word_ids()
-        slots, seen = [], []
+        ids, bounds, at, options, seen = [], [], [], [], []
         for k, words in enumerate(sentences):
             known = [lookup.get(w) or self._learn_ids(w, tables) for w, _, _, _ in words]
-            segment = [i for i, _ in known]
-            for i, ((word, start, end, is_name), (_, options)) in enumerate(zip(words, known)):
-                if is_name or segment[i] == bos:
+            base = len(ids)
+            ids.extend(i for i, _ in known)
+            bounds.extend([(base, len(ids))] * len(words))
+            for i, ((word, start, end, is_name), (wid, opts)) in enumerate(zip(words, known), base):
+                if is_name or wid == bos:
                     continue  # spinners leave names alone, and an unknown or new word is no evidence
-                if options:
-                    slots.append((segment, i, options))
-                seen.append((k, word, start, end, len(slots) - 1 if options else -1))
-        gains, picks = swap_gains(tables, slots) if slots else (np.zeros(0), np.zeros(0, int))
+                if opts:
+                    at.append(i)
+                    options.append(opts)
+                seen.append((k, word, start, end, len(at) - 1 if opts else -1))
+        gains, picks = swap_gains(tables, np.array(ids, dtype=np.int64), np.array(bounds, dtype=np.intp).reshape(-1, 2),
+                                  np.array(at, dtype=np.intp), options) if at else (np.zeros(0), np.zeros(0, int))
         out: list[list[WordEvidence]] = [[] for _ in sentences]
         for k, word, start, end, slot in seen:
             gain, best = (float(gains[slot]), self.neighbours_[word][picks[slot]]) if slot >= 0 and picks[slot] >= 0 \
@@ -205,16 +213,28 @@ class FeatureTransform:
         self._word_ids()[word] = (known, options)
         return known, options
 
+    def _pair_ratios(self, words: list[tuple[str, int, int, bool]]) -> list[float]:
+        """The spinner-vocabulary ratios of a sentence's word pairs (:func:`spinner_terms`)
+        that the vocabulary holds; only pairs whose first term starts one are looked up."""
+        terms = spinner_terms(words, pairs=False)
+        firsts = self.__dict__.get("_firsts")
+        if firsts is None:
+            firsts = self._firsts = frozenset(t.split(" ", 1)[0] for t in self.vocabulary_ if " " in t)
+        ratio = self.vocabulary_.get
+        return [ratio(f"{a} {b}", 0.0) for a, b in zip(terms, terms[1:]) if a in firsts]
+
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "_ids"}
+        """What pickles (scikit-learn's state for an estimator), less the memos: rebuilt on use."""
+        parent = getattr(super(), "__getstate__", None)
+        state = dict(parent() if parent is not None else self.__dict__)
+        return {k: v for k, v in state.items() if k not in ("_ids", "_firsts")}
 
     def _row(self, words: list[tuple[str, int, int, bool]], evidence: list[WordEvidence]) -> list[float]:
         """A sentence's feature row from its words and their evidence."""
         n_words = max(len(words), 1)
         gains = sorted((e.gain for e in evidence), reverse=True) + [0.0, 0.0]
         vocab = [e.vocab for e in evidence] + [0.0]
-        terms = spinner_terms(words)
-        pairs = [self.vocabulary_.get(t, 0.0) for t in terms if " " in t] + [0.0]
+        pairs = self._pair_ratios(words) + [0.0]
         joint = [e.score for e in evidence] + [0.0]
         row = [
             math.log(n_words),
@@ -250,15 +270,15 @@ class FeatureTables(FeatureTransform):
         self.use_vocabulary = use_vocabulary
 
 
-def spinner_terms(words: list[tuple[str, int, int, bool]]) -> list[str]:
-    """Lowercase words and adjacent word pairs: the units of the spinner vocabulary.
+def spinner_terms(words: list[tuple[str, int, int, bool]], pairs: bool = True) -> list[str]:
+    """Lowercase words and adjacent word pairs (``pairs``): the units of the spinner vocabulary.
 
     Names are one term (``NAME``), as spinners leave them alone. US and UK spellings are one
     term: a spelling says where a text was written, not that it was spun, so "defense" must not
     count as spinner vocabulary because the training prose happens to be British."""
     spelling = us_spelling()
     terms = [NAME if is_name else spelling.get(w, w) for w, _, _, is_name in words]
-    return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])]
+    return terms + [f"{a} {b}" for a, b in zip(terms, terms[1:])] if pairs else terms
 
 
 def __getattr__(name: str):

@@ -84,25 +84,28 @@ def _find(table: np.ndarray, slot: np.ndarray, overflow: np.ndarray, overflow_sl
           keys: np.ndarray) -> np.ndarray:
     """The index of each key in the table's key array, or -1 where it is absent. A key's home
     slot settles most queries (the key is there, or the slot is empty: nothing is ever removed,
-    so an absent key's first probe is often empty); the rest read their :data:`PROBES` slots
-    at once, and only a key none of whose slots is empty can be in the overflow."""
-    size = len(table)
-    home = _home(keys, size.bit_length() - 1)
-    first = table[home]
-    out = np.where(first == keys, slot[home], -1).astype(np.int64)
-    rest = np.flatnonzero((first != keys) & (first != -1))
-    if not rest.size:
-        return out
-    at = (home[rest][:, None] + np.arange(1, PROBES)) & (size - 1)
+    so an absent key's first probe is often empty); the rest read the next slots, one step at a
+    time, until they find their key or an empty slot, and only a key none of whose
+    :data:`PROBES` slots is empty can be in the overflow."""
+    mask = len(table) - 1
+    at = _home(keys, mask.bit_length())
     seen = table[at]
-    hit = seen == keys[rest][:, None]
-    found = hit.any(axis=1)
-    out[rest[found]] = slot[at[found, hit[found].argmax(axis=1)]]
-    full = rest[~found & (seen != -1).all(axis=1)]
-    if full.size and len(overflow):
-        i = np.minimum(np.searchsorted(overflow, keys[full]), len(overflow) - 1)
-        match = overflow[i] == keys[full]
-        out[full[match]] = overflow_slot[i[match]]
+    out = np.where(seen == keys, slot[at], -1).astype(np.int64)
+    rest = np.flatnonzero((seen != keys) & (seen != -1))
+    at = at[rest]
+    for _ in range(1, PROBES):
+        if not rest.size:
+            return out
+        at = (at + 1) & mask
+        seen = table[at]
+        hit = seen == keys[rest]
+        out[rest[hit]] = slot[at[hit]]
+        going = ~hit & (seen != -1)
+        rest, at = rest[going], at[going]
+    if rest.size and len(overflow):
+        i = np.minimum(np.searchsorted(overflow, keys[rest]), len(overflow) - 1)
+        match = overflow[i] == keys[rest]
+        out[rest[match]] = overflow_slot[i[match]]
     return out
 
 
