@@ -207,11 +207,14 @@ class FeatureTransform:
         return self.__dict__.setdefault("_ids", {})
 
     def _learn_ids(self, word: str, tables: LMTables) -> tuple[int, tuple[int, ...]]:
+        """A word's entry in :meth:`_word_ids`, memoized only for words the model knows (the
+        memo stays within its vocabulary, whatever a text holds)."""
         ids, bos = tables.ids, tables.ids[BOS]
         known = bos if word in modern_words() else ids.get(word, bos)
-        options = tuple(ids[o] for o in self.neighbours_.get(word, ())) if known != bos else ()
-        self._word_ids()[word] = (known, options)
-        return known, options
+        if known == bos:
+            return bos, ()
+        entry = self._word_ids()[word] = (known, tuple(ids[o] for o in self.neighbours_.get(word, ())))
+        return entry
 
     def _pair_ratios(self, words: list[tuple[str, int, int, bool]]) -> list[float]:
         """The spinner-vocabulary ratios of a sentence's word pairs (:func:`spinner_terms`)
