@@ -39,7 +39,8 @@ class _Forest:
     each node's ``missing_go_to_left``, through a table row of its own.
 
     The model file keeps the node table (what :meth:`__init__` reads from the booster); the
-    masks are rebuilt from it on loading, in milliseconds."""
+    masks are rebuilt from it on loading, in milliseconds. :meth:`joined` makes one forest of
+    several (a calibrated model's folds), each with its own sum: one pass for all of them."""
 
     NODES = ("roots", "feature", "threshold", "missing_left", "left", "right", "leaf", "value", "baseline")
     MAX_LEAVES = 64  # leaves of a tree that its masks can hold
@@ -60,11 +61,26 @@ class _Forest:
         """Whether every tree of ``booster`` is small enough for the masks."""
         return max(p[0].get_n_leaf_nodes() for p in booster._predictors) <= cls.MAX_LEAVES
 
+    @classmethod
+    def joined(cls, forests: list[_Forest]) -> _Forest:
+        """One forest of the trees of ``forests``, whose :meth:`sums` are each one's decision."""
+        sizes = np.cumsum([0] + [len(f.leaf) for f in forests[:-1]])
+        stack = lambda name, shift=False: np.concatenate(
+            [getattr(f, name) + at if shift else getattr(f, name) for f, at in zip(forests, sizes)])
+        joined = cls.__new__(cls)
+        joined.__setstate__({
+            "roots": stack("roots", True), "feature": stack("feature"), "threshold": stack("threshold"),
+            "missing_left": stack("missing_left"), "left": stack("left", True), "right": stack("right", True),
+            "leaf": stack("leaf"), "value": stack("value"), "baseline": [f.baseline for f in forests],
+            "parts": [len(f.roots) for f in forests]})
+        return joined
+
     def __getstate__(self) -> dict:
         return {name: getattr(self, name) for name in self.NODES}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update({name: state[name] for name in self.NODES})
+        self.parts = state.get("parts", [len(self.roots)])  # trees per summed forest
         self._build()
 
     def _levels(self) -> list[np.ndarray]:
@@ -121,8 +137,12 @@ class _Forest:
         self.row_of_tree = np.arange(trees) * width
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
+        return self.sums(X)[0]
+
+    def sums(self, X: np.ndarray) -> np.ndarray:
+        """Each joined forest's decision (one row per forest, one column per row of ``X``)."""
         X = np.ascontiguousarray(X, dtype=np.float64)
-        return np.concatenate([self._raw(X[k:k + CHUNK_ROWS]) for k in range(0, len(X), CHUNK_ROWS)]) \
+        return np.concatenate([self._raw(X[k:k + CHUNK_ROWS]) for k in range(0, len(X), CHUNK_ROWS)], axis=1) \
             if len(X) > CHUNK_ROWS else self._raw(X)
 
     def _raw(self, X: np.ndarray) -> np.ndarray:
@@ -138,10 +158,15 @@ class _Forest:
         for f in self.used[1:]:
             open_ &= self.table[rows[:, f]]
         leftmost = np.log2((open_ & (~open_ + open_.dtype.type(1))).astype(np.float64)).astype(np.intp)
-        terms = np.empty((n, len(self.roots) + 1))
-        terms[:, 0] = self.baseline
-        terms[:, 1:] = self.values.ravel()[self.row_of_tree + leftmost]
-        return np.add.accumulate(terms, axis=1)[:, -1]  # tree by tree from the baseline, as scikit-learn adds them
+        values = self.values.ravel()[self.row_of_tree + leftmost]
+        out, first = np.empty((len(self.parts), n)), 0
+        for k, (trees, baseline) in enumerate(zip(self.parts, np.atleast_1d(self.baseline))):
+            terms = np.empty((n, trees + 1))
+            terms[:, 0] = baseline
+            terms[:, 1:] = values[:, first:first + trees]
+            out[k] = np.add.accumulate(terms, axis=1)[:, -1]  # tree by tree from the baseline, as scikit-learn adds them
+            first += trees
+        return out
 
 
 class _Linear:
@@ -211,10 +236,20 @@ class _Calibrated:
             folds.append((decision, calibrate))
         return cls(folds)
 
+    def __getstate__(self) -> dict:
+        return {"folds": self.folds}
+
+    def _decisions(self, X: np.ndarray) -> list[np.ndarray] | np.ndarray:
+        """Each fold's decision; the trees of boosted folds all in one pass (:meth:`_Forest.joined`)."""
+        if "joined" not in self.__dict__:
+            forests = [d for d, _ in self.folds]
+            self.joined = _Forest.joined(forests) if all(isinstance(d, _Forest) for d in forests) else None
+        return self.joined.sums(X) if self.joined is not None else [d(X) for d, _ in self.folds]
+
     def __call__(self, X: np.ndarray) -> np.ndarray:
         total = np.zeros(len(X))
-        for decision, calibrate in self.folds:
-            p = calibrate(decision(X))
+        for decision, (_, calibrate) in zip(self._decisions(X), self.folds):
+            p = calibrate(decision)
             p[(1.0 < p) & (p <= 1.0 + 1e-5)] = 1.0
             total += p
         return total / len(self.folds)

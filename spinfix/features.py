@@ -137,10 +137,12 @@ def swap_gains(tables: LMTables, ids: np.ndarray, bounds: np.ndarray, at: np.nda
     word[starts] = True
     c[starts] = ids[at]
     c[~word] = np.fromiter(chain.from_iterable(options), np.int64, len(c) - len(at))
-    v, u, a0, a1 = window.T
-    uv, after = np.repeat(tables.bigrams(v, u), sizes), np.repeat(tables.bigrams(a1, a0), sizes)  # "u v", "a0 a1"
     v, u, a0, a1 = np.repeat(window, sizes, axis=0).T
-    before, into = tables.bigrams(c, v), tables.bigrams(a0, c)  # each bigram serves two of the trigrams
+    s, n = len(at), len(c)
+    pairs = tables.bigrams(np.concatenate([window[:, 0], window[:, 3], c, a0]),
+                           np.concatenate([window[:, 1], window[:, 2], v, c]))  # all in one lookup
+    uv, after = np.repeat(pairs[:s], sizes), np.repeat(pairs[s:2 * s], sizes)  # "u v", "a0 a1": one per slot
+    before, into = pairs[2 * s:2 * s + n], pairs[2 * s + n:]  # "v c", "c a0": each serves two of the trigrams
     fit = tables.scores(c, v, u, before, uv) * LOG10_BASE - tables.unigram_scores(c) * LOG10_BASE
     has1, has2 = a0 >= 0, a1 >= 0
     fit = np.where(has1, fit + tables.scores(np.maximum(a0, 0), c, v, into, before) * LOG10_BASE, fit)
