@@ -80,9 +80,11 @@ def default_lm_path() -> str:
     return os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
 
 
+@lru_cache(maxsize=1)
 def default_tables() -> LMTables:
     """The default model as arrays, for batched queries (:mod:`spinfix.lm_tables`), without
-    loading pocketsphinx's own copy of it."""
+    loading pocketsphinx's own copy of it (once per process: finding the file costs more than
+    scoring a short sentence)."""
     from .lm_tables import load_tables
 
     return load_tables(_existing(default_lm_path()))
