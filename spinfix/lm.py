@@ -113,7 +113,7 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
     log-probabilities added up in order, as a loop over them would."""
     lm, tables = default_lm(), default_tables()
     ids, bos = tables.ids, tables.ids[BOS]
-    w, v, u, phrase_of, unigrams, plan = [], [], [], [], [], []
+    flat, first, scored, unigrams, plan = [], [], [], [], []  # word ids end to end; per phrase: start, first scored
     for left, phrases, right in requests:
         head = [ids.get(x, bos) for x in left[-2:]]
         tail = [ids[x] for x in right[:2] if x in ids]
@@ -123,18 +123,25 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
             if unigram is None:
                 entry.append(-1)
                 continue
-            words = [*head, *(ids[x] for x in phrase), *tail]
-            for k in range(len(head), len(words)):
-                w.append(words[k])
-                v.append(words[k - 1] if k >= 1 else -1)
-                u.append(words[k - 2] if k >= 2 else -1)
-                phrase_of.append(len(unigrams))
             entry.append(len(unigrams))
             unigrams.append(unigram)
+            first.append(len(flat))
+            flat += head
+            scored.append(len(flat))
+            flat += [ids[x] for x in phrase]
+            flat += tail
         plan.append(entry)
     sums = np.zeros(len(unigrams))
-    if w:
-        scores = tables.scores(np.array(w, dtype=np.int64), np.array(v, dtype=np.int64), np.array(u, dtype=np.int64))
-        np.add.at(sums, np.array(phrase_of), scores * LOG10_BASE)  # in order, as the loop adds them
+    if unigrams:
+        words = np.array(flat, dtype=np.int64)
+        ends = np.array(first[1:] + [len(flat)])
+        counts = ends - np.array(scored)
+        phrase_of = np.repeat(np.arange(len(unigrams)), counts)
+        at = np.arange(int(counts.sum())) + np.repeat(np.array(scored) - (np.cumsum(counts) - counts), counts)
+        lo = np.array(first)[phrase_of]
+        v = np.where(at - 1 >= lo, words[at - 1], -1)
+        u = np.where(at - 2 >= lo, words[np.maximum(at - 2, 0)], -1)
+        scores = tables.scores(words[at], v, u)
+        np.add.at(sums, phrase_of, scores * LOG10_BASE)  # in order, as the loop adds them
     fits = (sums - np.array(unigrams)).tolist()
     return [[None if k < 0 else fits[k] for k in entry] for entry in plan]
