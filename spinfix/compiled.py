@@ -39,7 +39,7 @@ class _Forest:
     each node's ``missing_go_to_left``, through a table row of its own.
 
     The model file keeps the node table (what :meth:`__init__` reads from the booster); the
-    masks are rebuilt from it on loading, in milliseconds. :meth:`joined` makes one forest of
+    masks are built from it on first use, in milliseconds. :meth:`joined` makes one forest of
     several (a calibrated model's folds), each with its own sum: one pass for all of them."""
 
     NODES = ("roots", "feature", "threshold", "missing_left", "left", "right", "leaf", "value", "baseline")
@@ -81,7 +81,6 @@ class _Forest:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update({name: state[name] for name in self.NODES})
         self.parts = state.get("parts", [len(self.roots)])  # trees per summed forest
-        self._build()
 
     def _levels(self) -> list[np.ndarray]:
         """The nodes of all trees, level by level from the roots."""
@@ -141,6 +140,8 @@ class _Forest:
 
     def sums(self, X: np.ndarray) -> np.ndarray:
         """Each joined forest's decision (one row per forest, one column per row of ``X``)."""
+        if "table" not in self.__dict__:
+            self._build()  # on first use: a fold scored through its joined forest never needs its own
         X = np.ascontiguousarray(X, dtype=np.float64)
         return np.concatenate([self._raw(X[k:k + CHUNK_ROWS]) for k in range(0, len(X), CHUNK_ROWS)], axis=1) \
             if len(X) > CHUNK_ROWS else self._raw(X)
