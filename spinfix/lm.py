@@ -35,7 +35,6 @@ class LanguageModel:
         self._vocab: dict[str, bool] = {}
         self._memo: dict[tuple[str, ...], float] = {}
         self._unigrams: dict[str, float] = {}
-        self._phrases: dict[tuple[str, ...], float | None] = {}
 
     def known(self, word: str) -> bool:
         """Whether the model has ``word`` (lowercase) in its vocabulary."""
@@ -61,16 +60,6 @@ class LanguageModel:
             value = self._unigrams[word] = self.logprob(word) if self.known(word) else -99.0
         return value
 
-    def phrase_unigram(self, words: tuple[str, ...]) -> float | None:
-        """The sum of the unigram log10 P of ``words``, or None when the model lacks one of them
-        (memoized: a restore asks it of the same proposed originals over and over)."""
-        value = self._phrases.get(words, False)
-        if value is False:
-            if len(self._phrases) > MEMO_LIMIT:
-                self._phrases.clear()
-            known = all(self.known(w) for w in words)
-            value = self._phrases[words] = sum(self.unigram(w) for w in words) if known else None
-        return value
 
 
 def default_lm_path() -> str:
@@ -103,6 +92,17 @@ def default_lm() -> LanguageModel:
     return LanguageModel()
 
 
+@lru_cache(maxsize=1 << 18)
+def phrase_unigram(words: tuple[str, ...]) -> float | None:
+    """The sum of the unigram log10 P of ``words``, or None when the model lacks one of them,
+    from the model's arrays (:func:`default_tables`: pocketsphinx's own copy, 48 MB, is never
+    loaded to score or restore). Memoized: a restore asks it of the same proposed originals
+    over and over."""
+    tables = default_tables()
+    ids = [tables.ids.get(w) for w in words]
+    return None if None in ids else sum(int(tables.ug_prob[i]) * LOG10_BASE for i in ids)
+
+
 def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
     """For each ``(left, phrases, right)``, how well each of ``phrases`` fits between ``left``
     and ``right``: log10 P of the phrase and of the two words after it, less the phrase's
@@ -111,7 +111,7 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
     its context (a spun phrase and the originals proposed for it), and every n-gram of every
     request is scored in one batch of array lookups (:mod:`spinfix.lm_tables`), each phrase's
     log-probabilities added up in order, as a loop over them would."""
-    lm, tables = default_lm(), default_tables()
+    tables = default_tables()
     ids, bos = tables.ids, tables.ids[BOS]
     flat, first, scored, unigrams, plan = [], [], [], [], []  # word ids end to end; per phrase: start, first scored
     for left, phrases, right in requests:
@@ -119,7 +119,7 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
         tail = [ids[x] for x in right[:2] if x in ids]
         entry = []
         for phrase in phrases:
-            unigram = lm.phrase_unigram(tuple(phrase)) if phrase else None
+            unigram = phrase_unigram(tuple(phrase)) if phrase else None
             if unigram is None:
                 entry.append(-1)
                 continue

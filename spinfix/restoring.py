@@ -29,7 +29,7 @@ from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
 from .model_files import load_model, save_model
-from .lm import default_lm, phrase_fits_many
+from .lm import phrase_fits_many, phrase_unigram
 from .word_lists import function_words, function_words_only
 from .textio import write_json_object
 from .thesaurus import Thesaurus, default_thesaurus
@@ -314,10 +314,9 @@ def _candidates(match: _Match, fits: list[float | None]) -> list[Candidate]:
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
     """
-    lm = default_lm()
     tokens, i, j, options, ctx = match.tokens, match.i, match.j, match.options, match.ctx
     spun = match.words[i:j]
-    spun_unigram = lm.phrase_unigram(tuple(spun))
+    spun_unigram = phrase_unigram(tuple(spun))
     own, *fits = fits
     kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
     if not kept:
@@ -342,7 +341,7 @@ def _candidates(match: _Match, fits: list[float | None]) -> list[Candidate]:
                math.log1p(option.prior), option.prior / prior_total if prior_total else 0.0,
                math.log1p(ctx.kept[1]), float(option.curated > 0),
                option.step, option.forward_rank, option.backward_rank,
-               own_unigram, lm.phrase_unigram(words_o) / len(words_o), len(spun), len(words_o), function,
+               own_unigram, phrase_unigram(words_o) / len(words_o), len(spun), len(words_o), function,
                ctx.probability, ctx.likelihood, ctx.evidence,
                post, post - (runner_up if rank == top else posteriors[top]), keep_share, with_keep[rank],
                math.log1p(ctx.phrase_counts[option.original]), math.log1p(ctx.phrase_counts[spun_key] - 1),
@@ -418,7 +417,6 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
     if acts_on is not None and not acts_on(likelihood, 1.0):
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
-    lm = default_lm()
     for sentences, probabilities, evidence_of in blocks:
         waiting = []
         for k, sentence in enumerate(sentences):
@@ -430,7 +428,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
             suspicion = {sentence.start + e.start: e.score for e in (evidence_of[k] if evidence_of else [])}
             words = [t.norm for t in tokens]
             for i, j, key in matches:
-                if lm.phrase_unigram(tuple(words[i:j])) is None:
+                if phrase_unigram(tuple(words[i:j])) is None:
                     continue  # a word the model lacks: no fit for it, so none for its options either
                 evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
                 ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,

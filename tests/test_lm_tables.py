@@ -57,3 +57,15 @@ def test_a_file_that_is_no_trie_model_is_a_one_line_error(tmp_path):
     bogus.write_bytes(b"ARPA text, not a trie" * 10)
     with pytest.raises(SpinfixError, match="not a trigram model"):
         lm_tables.build_arrays(str(bogus))
+
+
+def test_phrase_unigrams_from_the_arrays_are_pocketsphinxs():
+    from spinfix.lm import phrase_unigram
+
+    lm = default_lm()
+    rng = random.Random(11)
+    phrases = [tuple(rng.choice(default_tables().words) for _ in range(rng.randint(1, 3))) for _ in range(2000)]
+    phrases += [("dirty", "bomb"), ("monthly",), ("qwxzzy",), ("close", "qwxzzy")]
+    for words in phrases:
+        expected = sum(lm.unigram(w) for w in words) if all(lm.known(w) for w in words) else None
+        assert phrase_unigram(words) == expected

@@ -171,3 +171,15 @@ def test_restore_works_block_by_block_with_the_same_changes(detector, held_out, 
     everything, counted = restoring.phrase_counts(tokens), restoring.phrase_counts(tokens, knowledge.is_phrase)
     assert len(counted) < len(everything)
     assert all(counted[p] == n for p, n in everything.items() if " " not in p or knowledge.is_phrase(p))
+
+
+def test_restore_and_score_never_load_pocketsphinxs_own_copy_of_the_model():
+    """Restoring and scoring read the language model's arrays alone: pocketsphinx's own copy
+    (48 MB, about 0.1 s to load) serves training only."""
+    code = ("import sys; from spinfix.lm import default_lm; from spinfix.restoring import restore_with_dictionary; "
+            "from spinfix.detecting import load_detector; text = sys.stdin.read(); "
+            "r = restore_with_dictionary(text); load_detector().score_text(text); "
+            "print(len(r.substitutions), default_lm.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], input=seed("000"), capture_output=True, text=True, check=True)
+    changes, loaded = map(int, out.stdout.split())
+    assert changes > 0 and loaded == 0
