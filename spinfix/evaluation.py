@@ -15,7 +15,8 @@ import numpy as np
 from .corpora import Document
 from .detecting import Detector
 from .dictionary import SubstitutionDictionary, phrase_key
-from .restoring import (Change, Knowledge, Restorer, TrustingRestorer, find_candidates, restore_with_reference)
+from .restoring import (Change, Knowledge, RestorerDecisions, TrustingRestorer, find_candidates,
+                        restore_with_reference)
 from .restorer_training import Labelled, is_right, swap_truth
 from .spinner_tables import TableShape, build_table
 from .spinning import Spinner, Swap
@@ -58,20 +59,20 @@ def held_by(swaps: list[Swap], dictionary: SubstitutionDictionary | None) -> lis
     return [w for w in swaps if dictionary.count(phrase_key(w.spun), phrase_key(w.original))]
 
 
-def decisions(labelled: Labelled, restorer: Restorer) -> list[list[tuple[Change, float]]]:
+def decisions(labelled: Labelled, restorer: RestorerDecisions) -> list[list[tuple[Change, float]]]:
     """Per document, every change the restorer would make at any threshold, with its probability."""
     return [[(Change("", c.original, c.start, c.end, p), p) for c, p in restorer.scored(doc)]
             for doc in labelled.groups]
 
 
 def clean_changes(docs: list[Document], knowledge: Knowledge, detector: Detector | None,
-                  restorer: Restorer | TrustingRestorer) -> float:
+                  restorer: RestorerDecisions | TrustingRestorer) -> float:
     """Changes the restorer makes to the clean originals, per 1,000 words."""
     made = sum(len(restorer.decide(find_candidates(d.text, knowledge, detector, restorer.acts_on))) for d in docs)
     return 1000 * made / max(sum(len(d.text.split()) for d in docs), 1)
 
 
-def score_restoration(labelled: Labelled, restorer: Restorer | TrustingRestorer, clean_rate: float,
+def score_restoration(labelled: Labelled, restorer: RestorerDecisions | TrustingRestorer, clean_rate: float,
                       dictionary: SubstitutionDictionary | None = None) -> RestorationScore:
     """Score the changes the restorer makes, at its own thresholds, on spun documents whose
     truth ``labelled`` holds."""
@@ -96,7 +97,7 @@ def _score(labelled: Labelled, made: list[list[Change]], clean_rate: float,
                             content_correct / max(content, 1), changes, correct, swaps, held, content, clean_rate)
 
 
-def precision_recall_curve(labelled: Labelled, restorer: Restorer, points: int = 21) -> list[dict]:
+def precision_recall_curve(labelled: Labelled, restorer: RestorerDecisions, points: int = 21) -> list[dict]:
     """Precision and recall at a range of thresholds (the probabilities' quantiles), one
     threshold for every candidate."""
     made = decisions(labelled, restorer)

@@ -7,10 +7,11 @@ A model file is a header line, a JSON record and the payload::
      "sha256": "...", "bytes": 3921402, "parts": [1927144, 1994258], "info": {...training record...}}
     <payload bytes: the parts, one after the other>
 
-The first part is the model itself (scikit-learn objects). A detector file has a second part,
-its scoring form: the same fitted numbers as numpy arrays and plain Python
+The first part is the model itself (scikit-learn objects). A detector or restorer file has a
+second part, its scoring form: the same fitted numbers as numpy arrays and plain Python
 (:mod:`spinfix.compiled`), which unpickles without importing scikit-learn, so that a one-file
-``spinfix score`` answers in about a quarter of a second. Format 2 files (one part, no ``parts``) still load.
+``spinfix score`` answers in about a quarter of a second and a restore needs no scikit-learn
+either. Format 2 files (one part, no ``parts``) and restorer files of one part still load.
 
 The payload is a zlib-compressed pickle (protocol 5), which Python's C unpickler reads ten times
 faster than joblib's pure-Python one (0.04 s against 0.5 s for the detector: most of a cold

@@ -22,7 +22,8 @@ from .aligning import align
 from .corpora import Document
 from .detecting import Detector
 from .dictionary import SubstitutionDictionary
-from .restoring import TARGET_PRECISION, Candidate, Knowledge, Restorer, find_candidates, is_observed
+from .restorer_model import Restorer
+from .restoring import TARGET_PRECISION, Candidate, Knowledge, find_candidates, is_observed
 from .spinner_tables import TableShape, build_table, shapes
 from .spinning import Spinner, Swap
 from .thesaurus import default_thesaurus

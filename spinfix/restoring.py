@@ -16,24 +16,24 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
-from .compiled import compile_classifier
+from .compiled import Predict, compile_classifier
 from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
-from .model_files import load_model, save_model
+from .model_files import read_model, save_model
 from .lm import phrase_fits_many, phrase_unigram
 from .word_lists import function_words, function_words_only
 from .textio import write_json_object
 from .thesaurus import Thesaurus, default_thesaurus
 from .tokenizing import Token, iter_sentences, match_case, sentence_tokens
+
+if TYPE_CHECKING:
+    from .restorer_model import Restorer
 
 DEFAULT_RESTORER = "restorer.joblib"
 MAX_OPTIONS = 8  # listed originals considered per spun phrase, most frequent first
@@ -97,7 +97,6 @@ PSEUDO_COUNT = {0: 0.0, 1: 0.5, 2: 0.1}  # what reaching an original through the
 OBSERVED_WEIGHT = 5.0  # one observed pair weighs like this many prior ones in the channel
 CURATED_WEIGHT = 100.0  # a curated pair weighs like this many prior ones
 NOT_LISTED = 12  # rank given to a synonym a thesaurus entry does not list
-DEFAULT_BOOSTER = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.06, random_state=0)
 
 
 @dataclass(frozen=True)
@@ -438,53 +437,25 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
         yield [cands for m, f in zip(waiting, fits) if (cands := _candidates(m, f))]
 
 
-class Restorer(BaseEstimator, ClassifierMixin):
-    """Decides, per candidate, whether it is the original the spinner replaced.
-
-    Calibrated gradient boosting (``estimator``, calibrated isotonically) over the candidate rows (:data:`ROW_NAMES`): the language
-    model's preference in context, the counts of each dictionary source, how the thesaurus
-    reaches the original, how common the words are, and the detector's view of the sentence
-    and the document. A change is made from probability ``threshold``, or ``observed_threshold``
-    for a content-word pair the user's own aligned pairs (or a curated list) hold
-    (:func:`is_observed`): such a pair is evidence about the spinner at hand, so it may act on
-    less context than a thesaurus guess. Training
-    sets both for :data:`TARGET_PRECISION` on spinners it never fit on. Nothing is changed in a
-    document whose spin likelihood is under ``min_likelihood``, nor in a sentence whose
+class RestorerDecisions:
+    """What a restore asks of a restorer: the best candidate of each match (:meth:`scored`), the
+    change it makes (:meth:`decide`) and where it may act (:meth:`acts_on`), from
+    :meth:`predict_proba` and the thresholds and gates. A change is made from probability
+    ``threshold``, or ``observed_threshold`` for a content-word pair the user's own aligned
+    pairs (or a curated list) hold (:func:`is_observed`): such a pair is evidence about the
+    spinner at hand, so it may act on less context than a thesaurus guess. Nothing is changed in
+    a document whose spin likelihood is under ``min_likelihood``, nor in a sentence whose
     probability is under ``min_sentence``: a text the detector finds clean keeps its words.
-    ``info_`` (set by :func:`spinfix.restorer_training.train_restorer`) records the version and
-    how it was trained.
-    """
+    :class:`spinfix.restorer_model.Restorer` learns them; :class:`CompiledRestorer` is what a
+    model file keeps to restore without scikit-learn."""
 
-    estimator = None  # restorers saved before it was a parameter load with the default
-
-    def __init__(self, estimator=None, threshold: float = 0.5, observed_threshold: float = 0.5,
-                 min_likelihood: float = 0.5, min_sentence: float = 0.5):
-        self.estimator = estimator
-        self.threshold = threshold
-        self.observed_threshold = observed_threshold
-        self.min_likelihood = min_likelihood
-        self.min_sentence = min_sentence
-
-    def fit(self, X, y):
-        """Calibrate ``estimator`` (default: :data:`DEFAULT_BOOSTER`) on candidate rows; the
-        thresholds are set on other spinners afterwards
-        (:func:`spinfix.restorer_training.tune_restorer`)."""
-        booster = clone(self.estimator if self.estimator is not None else DEFAULT_BOOSTER)
-        self.model_ = CalibratedClassifierCV(booster, method="isotonic", cv=3).fit(np.asarray(X), np.asarray(y))
-        self.classes_ = self.model_.classes_
-        self.compiled_ = compile_classifier(self.model_)
-        return self
+    threshold: float
+    observed_threshold: float
+    min_likelihood: float
+    min_sentence: float
 
     def predict_proba(self, X) -> np.ndarray:
-        """scikit-learn's probabilities, from the model's compiled form where it has one
-        (:mod:`spinfix.compiled`: the same numbers, some 20 times faster on a document's rows);
-        a restorer saved before it kept one is compiled on first use."""
-        if "compiled_" not in self.__dict__:
-            self.compiled_ = compile_classifier(self.model_)
-        if self.compiled_ is None:
-            return self.model_.predict_proba(np.asarray(X))
-        p = self.compiled_(np.asarray(X, dtype=float))
-        return np.column_stack([1.0 - p, p])
+        raise NotImplementedError
 
     def scored(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         """The best candidate of each match where the detector finds the text spun, with its
@@ -519,6 +490,38 @@ class Restorer(BaseEstimator, ClassifierMixin):
         return self.acts_on(row[COLUMN["document_likelihood"]], row[COLUMN["sentence_probability"]])
 
 
+class CompiledRestorer(RestorerDecisions):
+    """A fitted restorer's scoring form: its model compiled to numpy arrays
+    (:mod:`spinfix.compiled`, the same probabilities), its thresholds and gates, and how many
+    row columns it reads, with the restorer's training record ``info_``. A model file keeps it
+    beside the scikit-learn restorer, and a restore reads it without importing scikit-learn
+    (about 100 MB and most of a cold start)."""
+
+    def __init__(self, predict: Predict, threshold: float, observed_threshold: float, min_likelihood: float,
+                 min_sentence: float, n_features: int, info: dict | None = None):
+        self.predict = predict
+        self.threshold = threshold
+        self.observed_threshold = observed_threshold
+        self.min_likelihood = min_likelihood
+        self.min_sentence = min_sentence
+        self.n_features = n_features
+        self.info_ = info or {}
+
+    @classmethod
+    def of(cls, restorer) -> CompiledRestorer | None:
+        """The scoring form of a fitted restorer, or None when its model does not compile."""
+        predict = getattr(restorer, "compiled_", None) or compile_classifier(restorer.model_)
+        if predict is None:
+            return None
+        return cls(predict, restorer.threshold, restorer.observed_threshold, restorer.min_likelihood,
+                   restorer.min_sentence, int(getattr(restorer.model_, "n_features_in_", len(ROW_NAMES))),
+                   getattr(restorer, "info_", {}))
+
+    def predict_proba(self, X) -> np.ndarray:
+        p = self.predict(np.asarray(X, dtype=float))
+        return np.column_stack([1.0 - p, p])
+
+
 def is_observed(candidate: Candidate) -> bool:
     """Whether the user's own pairs (observed or curated) hold this candidate's pair and its
     spun side is not function words alone ("in", "so": common clean English that needs the
@@ -542,7 +545,7 @@ class TrustingRestorer:
 
 
 @lru_cache(maxsize=1)
-def default_restorer() -> Restorer:
+def default_restorer() -> RestorerDecisions:
     """The restorer shipped in ``models/``, trained with the shipped dictionary (loaded once
     per process: no command overwrites it)."""
     path = importlib.resources.files("spinfix.models").joinpath(DEFAULT_RESTORER)
@@ -550,22 +553,44 @@ def default_restorer() -> Restorer:
 
 
 def save_restorer(restorer: Restorer, path: str | os.PathLike[str]) -> None:
-    """Write a restorer atomically in the model-file envelope (:mod:`spinfix.model_files`)."""
-    save_model(restorer, "restorer", path, getattr(restorer, "info_", {}))
+    """Write a fitted restorer atomically in the model-file envelope (:mod:`spinfix.model_files`),
+    with its scoring form (:class:`CompiledRestorer`) as a second part."""
+    save_model(restorer, "restorer", path, getattr(restorer, "info_", {}), CompiledRestorer.of(restorer))
 
 
-def load_restorer(path: str) -> Restorer:
-    """Load a restorer; a missing, damaged or incompatible file raises :class:`SpinfixError`."""
-    restorer = load_model(path, "restorer", Restorer, "rebuild it with `spinfix dict learn`")
-    if getattr(restorer.model_, "n_features_in_", len(ROW_NAMES)) != len(ROW_NAMES):
-        raise SpinfixError(f"{path}: a restorer from another spinfix version ({restorer.model_.n_features_in_} "
-                           f"features, this one uses {len(ROW_NAMES)}); rebuild it with `spinfix dict learn`")
+def load_restorer(path: str, fitted: bool = False) -> RestorerDecisions:
+    """Load a restorer: its scoring form where the file has one (no scikit-learn), else (or
+    with ``fitted``) the scikit-learn restorer. A missing, damaged or incompatible file raises
+    :class:`SpinfixError`."""
+    rebuild = "rebuild it with `spinfix dict learn`"
+    model = read_model(path, "restorer", rebuild)
+    if len(model.parts) > 1 and not fitted:
+        restorer = model.unpickle(1, CompiledRestorer)
+        features = restorer.n_features
+    else:
+        from .restorer_model import Restorer
+
+        restorer = model.unpickle(0, Restorer)
+        features = getattr(restorer.model_, "n_features_in_", len(ROW_NAMES))
+    if features != len(ROW_NAMES):
+        raise SpinfixError(f"{path}: a restorer from another spinfix version ({features} features, this one uses "
+                           f"{len(ROW_NAMES)}); {rebuild}")
     return restorer
+
+
+def __getattr__(name: str):
+    """``Restorer`` and its default booster live in :mod:`spinfix.restorer_model` (they need
+    scikit-learn); model files written before it moved still name them here."""
+    if name in ("Restorer", "DEFAULT_BOOSTER"):
+        from . import restorer_model
+
+        return getattr(restorer_model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def restore_with_dictionary(spun_text: str, dictionary: SubstitutionDictionary | None = None,
                             detector: Detector | None = None,
-                            restorer: Restorer | TrustingRestorer | None = None,
+                            restorer: RestorerDecisions | TrustingRestorer | None = None,
                             only_dictionary: bool = False) -> Restoration:
     """Restore ``spun_text`` without its source.
 

@@ -1,5 +1,6 @@
 """The compiled models give scikit-learn's probabilities (spinfix.compiled), and a detector
 scores from its model file's compiled part without importing scikit-learn."""
+import importlib.resources
 import pickle
 import subprocess
 import sys
@@ -95,12 +96,21 @@ def test_a_loaded_detector_scores_as_its_scikit_learn_models_do_and_loads_them_o
     assert [lazy.score_text(t).to_dict() for t in texts[:5]] == compiled[:5]
 
 
-def test_the_restorer_decides_through_its_compiled_model():
-    from spinfix.restoring import default_restorer, find_candidates, shipped_knowledge
+def test_the_restorer_decides_through_its_compiled_model_without_scikit_learn():
+    """A restore reads the restorer file's compiled part: scikit-learn's probabilities, and
+    neither scikit-learn nor scipy imported (a fresh process)."""
+    from spinfix.restoring import CompiledRestorer, default_restorer, find_candidates, load_restorer, shipped_knowledge
 
     restorer = default_restorer()
+    assert isinstance(restorer, CompiledRestorer)
     rows = np.array([c.row for g in find_candidates(seed("000"), shipped_knowledge(), load_detector()) for c in g])
     assert len(rows) > 100
-    fast = restorer.predict_proba(rows)
-    assert restorer.compiled_ is not None
-    np.testing.assert_allclose(fast, restorer.model_.predict_proba(rows), rtol=0, atol=1e-12)
+    fitted = load_restorer(str(importlib.resources.files("spinfix.models").joinpath("restorer.joblib")), fitted=True)
+    assert (fitted.threshold, fitted.observed_threshold) == (restorer.threshold, restorer.observed_threshold)
+    np.testing.assert_allclose(restorer.predict_proba(rows), fitted.model_.predict_proba(rows), rtol=0, atol=1e-12)
+    code = ("import sys; from spinfix.restoring import restore_with_dictionary; "
+            "r = restore_with_dictionary(sys.stdin.read()); "
+            "print(len(r.substitutions), sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], input=seed("000"), capture_output=True, text=True, check=True)
+    changes, imported = out.stdout.split(" ", 1)
+    assert int(changes) > 0 and imported.strip() == "[]"

@@ -1,4 +1,5 @@
 """Reference-free restoration: transfer to spinners it never saw, user dictionaries, references."""
+import importlib.resources
 import json
 import subprocess
 import sys
@@ -183,3 +184,19 @@ def test_restore_and_score_never_load_pocketsphinxs_own_copy_of_the_model():
     out = subprocess.run([sys.executable, "-c", code], input=seed("000"), capture_output=True, text=True, check=True)
     changes, loaded = map(int, out.stdout.split())
     assert changes > 0 and loaded == 0
+
+
+def test_a_restorer_file_of_one_part_still_loads_and_restores_alike(tmp_path, detector):
+    """Files written before restorers kept a compiled part hold the scikit-learn restorer alone:
+    they load as it, and restore as the compiled part does."""
+    from spinfix.model_files import save_model
+    from spinfix.restoring import CompiledRestorer, load_restorer
+
+    shipped = str(importlib.resources.files("spinfix.models").joinpath("restorer.joblib"))
+    fitted = load_restorer(shipped, fitted=True)
+    save_model(fitted, "restorer", tmp_path / "old.joblib", fitted.info_)
+    old = load_restorer(str(tmp_path / "old.joblib"))
+    assert type(old).__name__ == "Restorer" and isinstance(load_restorer(shipped), CompiledRestorer)
+    text = seed("000")
+    restored = [restore_with_dictionary(text, None, detector, r).to_dict() for r in (old, load_restorer(shipped))]
+    assert restored[0] == restored[1] and restored[0]["substitutions"]
