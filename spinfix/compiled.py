@@ -132,7 +132,7 @@ class _Forest:
             tables.append(table)
         self.table = np.concatenate(tables) if tables else np.full((1, trees), np.iinfo(dtype).max, dtype)
         self.offsets = np.array(self.offsets or [0], dtype=np.intp)
-        self.used = [0] + [f for f, t in enumerate(self.thresholds) if len(t) and f]  # features some node tests
+        self.used = [f for f, t in enumerate(self.thresholds) if len(t)] or [0]  # features some node tests
         self.missing_rank = np.array([len(t) + 1 for t in self.thresholds] or [0], dtype=np.intp)
         self.row_of_tree = np.arange(trees) * width
 
@@ -156,7 +156,7 @@ class _Forest:
         if missing.any():
             rows[missing] = np.broadcast_to(self.missing_rank, rows.shape)[missing]
         rows += self.offsets
-        open_ = self.table[rows[:, 0]]  # per row and tree, the leaves no test ruled out, feature by feature
+        open_ = self.table[rows[:, self.used[0]]]  # per row and tree, the leaves no test ruled out, feature by feature
         for f in self.used[1:]:
             open_ &= self.table[rows[:, f]]
         leftmost = np.log2((open_ & (~open_ + open_.dtype.type(1))).astype(np.float64)).astype(np.intp)

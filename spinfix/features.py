@@ -26,7 +26,7 @@ import numpy as np
 
 from .spinning import us_spelling
 from .lm import BOS, LOG10_BASE, default_tables
-from .lm_tables import LMTables
+from .lm_tables import LMTables, word_at
 from .tokenizing import lower_in_place, normalize_chars
 from .word_lists import modern_words
 
@@ -127,9 +127,7 @@ def swap_gains(tables: LMTables, ids: np.ndarray, bounds: np.ndarray, at: np.nda
     look spun. The arithmetic is the per-n-gram one's, in the same order, so the gains are the
     same numbers to the last bit."""
     lo, hi = bounds[at].T
-    last = len(ids) - 1
-    window = np.stack([np.where(at + d >= lo, ids[np.maximum(at + d, 0)], -1) for d in (-1, -2)]
-                      + [np.where(at + d < hi, ids[np.minimum(at + d, last)], -1) for d in (1, 2)], axis=1)
+    window = np.stack([word_at(ids, at + d, lo, hi) for d in (-1, -2, 1, 2)], axis=1)  # v, u, a0, a1
     sizes = np.fromiter(map(len, options), np.intp, len(options)) + 1
     starts = np.cumsum(sizes) - sizes
     c = np.empty(int(sizes.sum()), dtype=np.int64)

@@ -61,7 +61,6 @@ class LanguageModel:
         return value
 
 
-
 def default_lm_path() -> str:
     """Where pocketsphinx keeps its general English trigram model."""
     from pocketsphinx import get_model_path
@@ -111,6 +110,8 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
     its context (a spun phrase and the originals proposed for it), and every n-gram of every
     request is scored in one batch of array lookups (:mod:`spinfix.lm_tables`), each phrase's
     log-probabilities added up in order, as a loop over them would."""
+    from .lm_tables import word_at
+
     tables = default_tables()
     ids, bos = tables.ids, tables.ids[BOS]
     flat, first, scored, unigrams, plan = [], [], [], [], []  # word ids end to end; per phrase: start, first scored
@@ -139,9 +140,7 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
         phrase_of = np.repeat(np.arange(len(unigrams)), counts)
         at = np.arange(int(counts.sum())) + np.repeat(np.array(scored) - (np.cumsum(counts) - counts), counts)
         lo = np.array(first)[phrase_of]
-        v = np.where(at - 1 >= lo, words[at - 1], -1)
-        u = np.where(at - 2 >= lo, words[np.maximum(at - 2, 0)], -1)
-        scores = tables.scores(words[at], v, u)
+        scores = tables.scores(words[at], word_at(words, at - 1, lo, len(words)), word_at(words, at - 2, lo, len(words)))
         np.add.at(sums, phrase_of, scores * LOG10_BASE)  # in order, as the loop adds them
     fits = (sums - np.array(unigrams)).tolist()
     return [[None if k < 0 else fits[k] for k in entry] for entry in plan]

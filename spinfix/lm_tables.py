@@ -214,6 +214,12 @@ class LMTables:
         return out.astype(np.int32)
 
 
+def word_at(ids: np.ndarray, at: np.ndarray, lo: np.ndarray, hi: np.ndarray | int) -> np.ndarray:
+    """``ids[at]`` where ``lo <= at < hi`` (within its sentence or phrase), else -1 (no such
+    context word): how the n-gram windows of a batch are read from its word ids end to end."""
+    return np.where((at >= lo) & (at < hi), ids[np.clip(at, 0, len(ids) - 1)], -1)
+
+
 def _load_cached(directory: Path) -> LMTables | None:
     try:
         arrays = {name: np.asarray(np.load(directory / f"{name}.npy", mmap_mode="r")) for name in ARRAYS}
@@ -257,4 +263,4 @@ def load_tables(path: str) -> LMTables:
     return LMTables(arrays, words)
 
 
-__all__ = ["LMTables", "build_arrays", "load_tables"]
+__all__ = ["LMTables", "build_arrays", "load_tables", "word_at"]

@@ -22,8 +22,9 @@ class Restorer(RestorerDecisions, BaseEstimator, ClassifierMixin):
     (:data:`spinfix.restoring.ROW_NAMES`): the language model's preference in context, the
     counts of each dictionary source, how the thesaurus reaches the original, how common the
     words are, and the detector's view of the sentence and the document. The thresholds and
-    gates are :class:`spinfix.restoring.RestorerDecisions`'; training sets both thresholds for
-    :data:`spinfix.restoring.TARGET_PRECISION` on spinners it never fit on. ``info_`` (set by :func:`spinfix.restorer_training.train_restorer`) records the version and
+    gates and how they decide are :class:`spinfix.restoring.RestorerDecisions`; training sets
+    both thresholds for :data:`spinfix.restoring.TARGET_PRECISION` on spinners it never fit on.
+    ``info_`` (set by :func:`spinfix.restorer_training.train_restorer`) records the version and
     how it was trained.
     """
 
@@ -49,7 +50,7 @@ class Restorer(RestorerDecisions, BaseEstimator, ClassifierMixin):
 
     def predict_proba(self, X) -> np.ndarray:
         """scikit-learn's probabilities, from the model's compiled form where it has one
-        (:mod:`spinfix.compiled`: the same numbers, some 20 times faster on a document's rows);
+        (:mod:`spinfix.compiled`: the same numbers, about 9 times faster on a document's rows);
         a restorer saved before it kept one is compiled on first use."""
         if "compiled_" not in self.__dict__:
             self.compiled_ = compile_classifier(self.model_)
