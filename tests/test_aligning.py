@@ -89,3 +89,21 @@ def test_json_is_written_as_one_dumps_would(spun_seed, source_seed):
     out = io.StringIO()
     result.write_json(out)
     assert out.getvalue() == json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def test_word_alignment_is_difflibs(spun_seed, source_seed):
+    """Words are aligned with cydifflib for speed; its opcodes must be difflib's own, on every
+    block of the seed pair and on a block of repeated words (where ties decide)."""
+    import cydifflib
+
+    from spinfix.tokenizing import normalize
+
+    alignment = align(spun_seed, source_seed)
+    lines = [([normalize(t.text) for s in alignment.spun_sentences[slice(*b.spun)] for t in tokenize(s.text)],
+              [normalize(t.text) for s in alignment.ref_sentences[slice(*b.ref)] for t in tokenize(s.text)])
+             for b in alignment.blocks]
+    lines.append(("the the a the b the".split(), "a the the b the the".split()))
+    assert len(lines) > 10
+    for a, b in lines:
+        ours = cydifflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        assert [tuple(op) for op in ours] == difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
