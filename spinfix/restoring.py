@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 DEFAULT_RESTORER = "restorer.joblib"
 MAX_OPTIONS = 8  # listed originals considered per spun phrase, most frequent first
 TARGET_PRECISION = 0.9
-RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, a kilobyte each)
+RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, 248 bytes each)
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,37 @@ class Listed:
             self.documents += entry.documents
 
 
+OPTION_COLUMNS = ["observed", "observed_docs", "prior", "curated", "thesaurus_step", "forward_rank",
+                  "backward_rank", "option_unigram", "option_words"]
+MATCH_COLUMNS = ["n_options", "observed_kept", "prior_kept", "own_unigram", "own_words", "function_word",
+                 "sentence_probability", "document_likelihood", "word_evidence", "keep_posterior",
+                 "spun_in_document", "document_spun_share"]
+
+
+@dataclass
+class _OptionTable:
+    """What the rows of a spun phrase's options share wherever the phrase occurs: their
+    :data:`OPTION_COLUMNS` (one row per option), their counts and channel weights, built once
+    per phrase so that a restore does not work them out for every match."""
+
+    options: list[Option]
+    columns: np.ndarray
+    observed: list[int]
+    prior: list[int]
+    weights: list[float]
+
+    @classmethod
+    def of(cls, options: list[Option]) -> _OptionTable:
+        columns = np.empty((len(options), len(OPTION_COLUMNS)))
+        for k, o in enumerate(options):
+            unigram = phrase_unigram(o.words)
+            columns[k] = (math.log1p(o.observed), math.log1p(o.observed_docs), math.log1p(o.prior), float(o.curated > 0),
+                          o.step, o.forward_rank, o.backward_rank,
+                          math.nan if unigram is None else unigram / len(o.words), len(o.words))
+        return cls(options, columns, [o.observed for o in options], [o.prior for o in options],
+                   [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o in options])
+
+
 class Knowledge:
     """Everything a reference-free restore proposes originals from, indexed once: the user's
     dictionaries (``observed`` and ``curated`` rows), the shipped ``prior`` and the thesaurus.
@@ -166,6 +197,7 @@ class Knowledge:
         thesaurus_keys, self.heads_of = _thesaurus_index(thesaurus) if thesaurus is not None else (frozenset(), {})
         self.keys = thesaurus_keys | self.listed.keys()
         self._options: dict[str, list[Option]] = {}
+        self._option_tables: dict[str, _OptionTable] = {}
         self._listed_phrases = {p for spun, options in self.listed.items() for p in (spun, *options) if " " in p}
 
     def is_phrase(self, words: str) -> bool:
@@ -184,6 +216,14 @@ class Knowledge:
         cached = self._options.get(spun)
         if cached is None:
             cached = self._options[spun] = self._build_options(spun)
+        return cached
+
+    def option_table(self, spun: str) -> _OptionTable:
+        """The row columns of the originals proposed for ``spun`` that are the same wherever it
+        occurs (:class:`_OptionTable`), built once per phrase."""
+        cached = self._option_tables.get(spun)
+        if cached is None:
+            cached = self._option_tables[spun] = _OptionTable.of(self.options(spun))
         return cached
 
     def _build_options(self, spun: str) -> list[Option]:
@@ -298,6 +338,7 @@ class _Match:
     words: list[str]
     i: int
     j: int
+    key: str
     options: list[Option]
     ctx: MatchContext
 
@@ -306,47 +347,104 @@ class _Match:
         return self.words[:self.i], [self.words[self.i:self.j], *(o.words for o in self.options)], self.words[self.j:]
 
 
-def _candidates(match: _Match, fits: list[float | None]) -> list[Candidate]:
-    """Feature rows (:data:`ROW_NAMES`) for every original proposed for a match, from the
-    language model's fits of its spun phrase and of each option (:func:`spinfix.lm.phrase_fits_many`).
+@dataclass
+class CandidateTable:
+    """A block's candidates as one matrix, so that the restorer scores them in one call and a
+    restore never makes an object per candidate: row k of ``rows`` (:data:`ROW_NAMES`)
+    proposes ``originals[k]`` (listed ``listed[k]`` times in a dictionary), and match g
+    (its span in the text ``spans[g]``) owns rows ``bounds[g]:bounds[g + 1]``."""
+
+    rows: np.ndarray
+    bounds: list[int]
+    spans: list[tuple[int, int]]
+    originals: list[str]
+    listed: list[int]
+
+    def candidate(self, k: int, group: int) -> Candidate:
+        """Row ``k``, of match ``group``, as a :class:`Candidate`."""
+        start, end = self.spans[group]
+        return Candidate(start, end, self.originals[k], self.rows[k].tolist(), self.listed[k])
+
+    def groups(self) -> list[list[Candidate]]:
+        """Every candidate, grouped by match."""
+        return [[self.candidate(k, g) for k in range(self.bounds[g], self.bounds[g + 1])] for g in range(len(self.spans))]
+
+    @classmethod
+    def of(cls, groups: CandidateTable | list[list[Candidate]]) -> CandidateTable:
+        """A table of candidates grouped by match (a table is returned as it is)."""
+        if isinstance(groups, CandidateTable):
+            return groups
+        rows = [c for g in groups for c in g]
+        return cls(np.array([c.row for c in rows], dtype=float).reshape(len(rows), len(ROW_NAMES)),
+                   np.cumsum([0] + [len(g) for g in groups]).tolist(), [(g[0].start, g[0].end) for g in groups],
+                   [c.original for c in rows], [c.listed for c in rows])
+
+
+def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Knowledge) -> CandidateTable:
+    """Feature rows (:data:`ROW_NAMES`) for every original proposed for each match, from the
+    language model's fits of its spun phrase and of each option (:func:`spinfix.lm.phrase_fits_many`),
+    built a column at a time: the options' own columns from their :class:`_OptionTable`, the
+    match's columns once per match, and the columns that compare a match's options with one
+    another (gains, shares, the noisy channel's posteriors) from short lists per match.
 
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
     """
-    tokens, i, j, options, ctx = match.tokens, match.i, match.j, match.options, match.ctx
-    spun = match.words[i:j]
-    spun_unigram = phrase_unigram(tuple(spun))
-    own, *fits = fits
-    kept = [(o, f - own) for o, f in zip(options, fits) if f is not None]
-    if not kept:
-        return []
-    best = max(g for _, g in kept)
-    observed_total = sum(o.observed for o, _ in kept) + ctx.kept[0]
-    prior_total = sum(o.prior for o, _ in kept) + ctx.kept[1]
-    own_unigram = spun_unigram / len(spun)
-    function = float(function_words_only(spun))
-    weights = [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o, _ in kept]
-    posteriors, with_keep = _channel(weights, [g for _, g in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
-    spun_key = " ".join(spun)
-    top = max(range(len(posteriors)), key=posteriors.__getitem__)
-    runner_up = max((q for k, q in enumerate(posteriors) if k != top), default=0.0)
-    keep_share = 1.0 - sum(with_keep)
-    out = []
-    for rank, ((option, gain), post) in enumerate(zip(kept, posteriors)):
-        words_o = option.words
-        row = [gain, gain - best, float(gain == best), len(kept), rank,
-               math.log1p(option.observed), math.log1p(option.observed_docs),
-               option.observed / observed_total if observed_total else 0.0, math.log1p(ctx.kept[0]),
-               math.log1p(option.prior), option.prior / prior_total if prior_total else 0.0,
-               math.log1p(ctx.kept[1]), float(option.curated > 0),
-               option.step, option.forward_rank, option.backward_rank,
-               own_unigram, phrase_unigram(words_o) / len(words_o), len(spun), len(words_o), function,
-               ctx.probability, ctx.likelihood, ctx.evidence,
-               post, post - (runner_up if rank == top else posteriors[top]), keep_share, with_keep[rank],
-               math.log1p(ctx.phrase_counts[option.original]), math.log1p(ctx.phrase_counts[spun_key] - 1),
-               ctx.document_spun_share]
-        out.append(Candidate(tokens[i].start, tokens[j - 1].end, option.original, row, option.listed))
-    return out
+    static, per_match, sizes, spans, originals, listed = [], [], [], [], [], []
+    best_of, observed, observed_total, prior, prior_total = [], [], [], [], []
+    gains, posteriors, margins, with_keeps, in_document = [], [], [], [], []
+    for match, (own, *fit) in zip(matches, fits):
+        kept = [k for k, f in enumerate(fit) if f is not None]
+        if not kept:
+            continue
+        ctx, table = match.ctx, knowledge.option_table(match.key)
+        spun = match.words[match.i:match.j]
+        gain = [fit[k] - own for k in kept]
+        posterior, with_keep = _channel([table.weights[k] for k in kept], gain, OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
+        top = max(range(len(posterior)), key=posterior.__getitem__)
+        runner_up = max((q for k, q in enumerate(posterior) if k != top), default=0.0)
+        margin = [q - posterior[top] for q in posterior]
+        margin[top] = posterior[top] - runner_up
+        counts = ctx.phrase_counts
+        kept_originals = [table.options[k].original for k in kept]
+        static.append(table.columns[kept])
+        per_match.append((len(kept), math.log1p(ctx.kept[0]), math.log1p(ctx.kept[1]),
+                          phrase_unigram(tuple(spun)) / len(spun), len(spun), float(function_words_only(spun)),
+                          ctx.probability, ctx.likelihood, ctx.evidence, 1.0 - sum(with_keep),
+                          math.log1p(counts[" ".join(spun)] - 1), ctx.document_spun_share))
+        sizes.append(len(kept))
+        spans.append((match.tokens[match.i].start, match.tokens[match.j - 1].end))
+        originals += kept_originals
+        listed += [table.options[k].listed for k in kept]
+        best_of.append(max(gain))
+        observed += [table.observed[k] for k in kept]
+        observed_total.append(sum(table.observed[k] for k in kept) + ctx.kept[0])
+        prior += [table.prior[k] for k in kept]
+        prior_total.append(sum(table.prior[k] for k in kept) + ctx.kept[1])
+        gains += gain
+        posteriors += posterior
+        margins += margin
+        with_keeps += with_keep
+        in_document += [math.log1p(counts.get(o, 0)) for o in kept_originals]
+    rows = np.empty((len(gains), len(ROW_NAMES)))
+    bounds = np.cumsum([0] + sizes)
+    if gains:
+        repeat = np.repeat(np.arange(len(sizes)), sizes)
+        rows[:, [COLUMN[c] for c in OPTION_COLUMNS]] = np.concatenate(static)
+        rows[:, [COLUMN[c] for c in MATCH_COLUMNS]] = np.array(per_match)[repeat]
+        gain, best = np.array(gains), np.array(best_of)[repeat]
+        rows[:, COLUMN["gain"]] = gain
+        rows[:, COLUMN["gain_to_best"]] = gain - best
+        rows[:, COLUMN["is_best_gain"]] = gain == best
+        rows[:, COLUMN["option_rank"]] = np.arange(len(gains)) - bounds[:-1][repeat]
+        for name, counts, totals in (("observed_share", observed, observed_total), ("prior_share", prior, prior_total)):
+            total = np.array(totals, dtype=float)[repeat]
+            rows[:, COLUMN[name]] = np.divide(counts, total, out=np.zeros(len(gains)), where=total > 0)
+        rows[:, COLUMN["posterior"]] = posteriors
+        rows[:, COLUMN["posterior_margin"]] = margins
+        rows[:, COLUMN["posterior_with_keep"]] = with_keeps
+        rows[:, COLUMN["original_in_document"]] = in_document
+    return CandidateTable(rows, bounds.tolist(), spans, originals, listed)
 
 
 def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[list[float], list[float]]:
@@ -386,14 +484,14 @@ def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | N
                     acts_on: Callable[[float, float], bool] | None = None) -> list[list[Candidate]]:
     """For each match of a known spun phrase in the text (longest first, left to right), the
     candidates for its original."""
-    return [group for block in candidate_blocks(spun_text, knowledge, detector, acts_on) for group in block]
+    return [group for block in candidate_blocks(spun_text, knowledge, detector, acts_on) for group in block.groups()]
 
 
 def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None,
-                     acts_on: Callable[[float, float], bool] | None = None) -> Iterator[list[list[Candidate]]]:
-    """:func:`find_candidates` a block of sentences at a time, so that a text of any size needs
-    the memory of one block's candidates (a candidate row is about a kilobyte, and a megabyte
-    of text has a million of them). The detector's view of the whole document comes first, from
+                     acts_on: Callable[[float, float], bool] | None = None) -> Iterator[CandidateTable]:
+    """:func:`find_candidates` a block of sentences at a time, each block's candidates as one
+    :class:`CandidateTable`, so that a text of any size needs the memory of one block's table
+    (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of the whole document comes first, from
     the streamed scorer's first pass (:mod:`spinfix.streaming`); then the document's word and
     phrase counts (:func:`phrase_counts`); then the blocks.
 
@@ -432,9 +530,8 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
                 evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
                 ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
                                    document_spun_share)
-                waiting.append(_Match(tokens, words, i, j, knowledge.options(key), ctx))
-        fits = phrase_fits_many([m.request() for m in waiting])
-        yield [cands for m, f in zip(waiting, fits) if (cands := _candidates(m, f))]
+                waiting.append(_Match(tokens, words, i, j, key, knowledge.options(key), ctx))
+        yield _table(waiting, phrase_fits_many([m.request() for m in waiting]), knowledge)
 
 
 class RestorerDecisions:
@@ -457,23 +554,27 @@ class RestorerDecisions:
     def predict_proba(self, X) -> np.ndarray:
         raise NotImplementedError
 
-    def scored(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
+    def scored(self, groups: CandidateTable | list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         """The best candidate of each match where the detector finds the text spun, with its
         probability, whatever the threshold. (A match's candidates share its context, so the
         matches in text the detector finds clean are left out before the model is called.)"""
-        groups = [g for g in groups if self._likely_spun(g[0].row)]
-        if not groups:
+        table = CandidateTable.of(groups)
+        first = table.rows[table.bounds[:-1]]
+        likelihood, probability = COLUMN["document_likelihood"], COLUMN["sentence_probability"]
+        acting = [g for g, row in enumerate(first.tolist()) if self.acts_on(row[likelihood], row[probability])]
+        if not acting:
             return []
-        probs = self.predict_proba([c.row for g in groups for c in g])[:, 1]
+        at = np.concatenate([np.arange(table.bounds[g], table.bounds[g + 1]) for g in acting])
+        probs = self.predict_proba(table.rows[at])[:, 1]
         best, k = [], 0
-        for group in groups:
-            p = probs[k:k + len(group)]
-            k += len(group)
+        for g in acting:
+            p = probs[k:k + table.bounds[g + 1] - table.bounds[g]]
             top = int(np.argmax(p))
-            best.append((group[top], float(p[top])))
+            best.append((table.candidate(table.bounds[g] + top, g), float(p[top])))
+            k += len(p)
         return best
 
-    def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
+    def decide(self, groups: CandidateTable | list[list[Candidate]]) -> list[tuple[Candidate, float]]:
         """The best candidate of each match whose probability reaches its threshold."""
         return [(c, p) for c, p in self.scored(groups) if p >= self.threshold_for(c)]
 
@@ -485,9 +586,6 @@ class RestorerDecisions:
         """Whether the detector finds both the document (``likelihood``) and the sentence
         (``probability``) likely spun enough for a change to be made there."""
         return likelihood >= self.min_likelihood and probability >= self.min_sentence
-
-    def _likely_spun(self, row: list[float]) -> bool:
-        return self.acts_on(row[COLUMN["document_likelihood"]], row[COLUMN["sentence_probability"]])
 
 
 class CompiledRestorer(RestorerDecisions):
@@ -536,8 +634,9 @@ class TrustingRestorer:
     phrase; for a learned dictionary it is the naive baseline that :class:`Restorer` is
     measured against."""
 
-    def decide(self, groups: list[list[Candidate]]) -> list[tuple[Candidate, float]]:
-        return [(g[0], 1.0) for g in groups if g[0].listed]
+    def decide(self, groups: CandidateTable | list[list[Candidate]]) -> list[tuple[Candidate, float]]:
+        table = CandidateTable.of(groups)
+        return [(table.candidate(k, g), 1.0) for g, k in enumerate(table.bounds[:-1]) if table.listed[k]]
 
     def acts_on(self, likelihood: float, probability: float) -> bool:
         """Everywhere: a trusted list is applied whatever the detector says."""

@@ -13,7 +13,7 @@ from spinfix.corpora import split_documents, training_documents
 from spinfix.detecting import load_detector
 from spinfix.dictionary import import_phrase_list
 from spinfix.evaluation import (clean_changes, correct_changes, reference_restore_accuracy, score_restoration)
-from spinfix.restorer_training import labelled_candidates, user_dictionaries, wilson_lower
+from spinfix.restorer_training import SCENARIOS, labelled_candidates, user_dictionaries, wilson_lower
 from spinfix.restoring import (Knowledge, TrustingRestorer, default_dictionary, default_restorer,
                                restore_with_dictionary)
 from spinfix.spinner_tables import shapes
@@ -200,3 +200,32 @@ def test_a_restorer_file_of_one_part_still_loads_and_restores_alike(tmp_path, de
     text = seed("000")
     restored = [restore_with_dictionary(text, None, detector, r).to_dict() for r in (old, load_restorer(shipped))]
     assert restored[0] == restored[1] and restored[0]["substitutions"]
+
+
+def test_a_block_table_decides_as_its_candidates_one_by_one(detector, held_out):
+    """A restore scores each block's candidates as one table (restoring.CandidateTable); made
+    into candidate objects and grouped again, the same rows give the same decisions, with the
+    restorer and with a trusted list alike, and the table's columns say what they are named for."""
+    import spinfix.restoring as restoring
+    from spinfix.restorer_training import spin
+
+    docs, pairs = held_out
+    names = names_in(docs + pairs)
+    spun = spin(docs[2], shapes("test")[1], 9, names)[0]
+    user = user_dictionaries(pairs, shapes("test")[1], 41, names)[max(SCENARIOS)]
+    knowledge = Knowledge([user, default_dictionary()], default_thesaurus())
+    tables = list(restoring.candidate_blocks(spun, knowledge, detector))
+    groups = [g for t in tables for g in t.groups()]
+    assert len(groups) >= 50 and any(c.listed for g in groups for c in g)
+    for decider in (default_restorer(), TrustingRestorer()):
+        by_table = [d for t in tables for d in decider.decide(t)]
+        assert by_table == decider.decide(groups) and by_table
+    col = restoring.COLUMN
+    for g in groups:
+        rows = np.array([c.row for c in g])
+        gains = rows[:, col["gain"]]
+        assert (rows[:, col["option_rank"]] == np.arange(len(g))).all() and (rows[:, col["n_options"]] == len(g)).all()
+        assert np.allclose(rows[:, col["gain_to_best"]], gains - gains.max())
+        assert np.isclose(rows[:, col["posterior"]].sum(), 1.0)
+        assert np.isclose(rows[:, col["posterior_with_keep"]].sum() + rows[0, col["keep_posterior"]], 1.0)
+        assert len({(c.start, c.end) for c in g}) == 1 and len({c.original for c in g}) == len(g)
