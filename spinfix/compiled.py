@@ -149,6 +149,8 @@ class _Forest:
 
     def _raw(self, X: np.ndarray) -> np.ndarray:
         n = len(X)
+        if n == 1:  # one row's trees would be one column, which numpy sums pairwise (see below)
+            return self._raw(np.repeat(X, 2, axis=0))[:, :1]
         rows = np.zeros((n, len(self.offsets)), np.intp)
         for f, ranked in enumerate(self.thresholds):
             rows[:, f] = np.searchsorted(ranked, X[:, f])
@@ -160,13 +162,13 @@ class _Forest:
         for f in self.used[1:]:
             open_ &= self.table[rows[:, f]]
         leftmost = np.log2((open_ & (~open_ + open_.dtype.type(1))).astype(np.float64)).astype(np.intp)
-        values = self.values.ravel()[self.row_of_tree + leftmost]
+        values = self.values.ravel()[np.ascontiguousarray((self.row_of_tree + leftmost).T)]  # a C-ordered row per tree
         out, first = np.empty((len(self.parts), n)), 0
         for k, (trees, baseline) in enumerate(zip(self.parts, np.atleast_1d(self.baseline))):
-            terms = np.empty((n, trees + 1))
-            terms[:, 0] = baseline
-            terms[:, 1:] = values[:, first:first + trees]
-            out[k] = np.add.accumulate(terms, axis=1)[:, -1]  # tree by tree from the baseline, as scikit-learn adds them
+            # tree by tree from the baseline, as scikit-learn adds them: numpy reduces down the
+            # columns of a C-ordered array of two columns or more in order (a contiguous run it
+            # sums pairwise), and 40 times as fast as np.add.accumulate along the rows
+            out[k] = np.add.reduce(values[first:first + trees], axis=0, initial=baseline)
             first += trees
         return out
 

@@ -97,9 +97,16 @@ def phrase_unigram(words: tuple[str, ...]) -> float | None:
     from the model's arrays (:func:`default_tables`: pocketsphinx's own copy, 48 MB, is never
     loaded to score or restore). Memoized: a restore asks it of the same proposed originals
     over and over."""
-    tables = default_tables()
-    ids = [tables.ids.get(w) for w in words]
-    return None if None in ids else sum(int(tables.ug_prob[i]) * LOG10_BASE for i in ids)
+    ids = phrase_ids(words)
+    return None if ids is None else sum(int(default_tables().ug_prob[i]) * LOG10_BASE for i in ids)
+
+
+@lru_cache(maxsize=1 << 18)
+def phrase_ids(words: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The model's ids of ``words``, or None when it lacks one (memoized like :func:`phrase_unigram`)."""
+    ids = default_tables().ids
+    found = tuple(ids.get(w, -1) for w in words)
+    return None if -1 in found else found
 
 
 def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
@@ -120,16 +127,17 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
         tail = [ids[x] for x in right[:2] if x in ids]
         entry = []
         for phrase in phrases:
-            unigram = phrase_unigram(tuple(phrase)) if phrase else None
-            if unigram is None:
+            phrase = tuple(phrase)
+            word_ids = phrase_ids(phrase) if phrase else None
+            if word_ids is None:
                 entry.append(-1)
                 continue
             entry.append(len(unigrams))
-            unigrams.append(unigram)
+            unigrams.append(phrase_unigram(phrase))
             first.append(len(flat))
             flat += head
             scored.append(len(flat))
-            flat += [ids[x] for x in phrase]
+            flat += word_ids
             flat += tail
         plan.append(entry)
     sums = np.zeros(len(unigrams))
