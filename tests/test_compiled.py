@@ -45,6 +45,24 @@ def test_compiled_models_give_scikit_learns_probabilities():
         np.testing.assert_allclose(fast(X), model.predict_proba(X)[:, 1], rtol=0, atol=1e-12)
 
 
+def test_compiled_forests_add_their_trees_as_scikit_learn_does():
+    """A forest's decision is scikit-learn's to the last bit, for one row, a few and a chunk's
+    worth (it adds the trees one by one from the baseline, as scikit-learn does; a pairwise
+    sum would differ in the last digits), each fold alone and in the joined forest."""
+    from spinfix.compiled import _Forest
+
+    detector = load_detector()
+    rows = _rows(detector, [seed("000"), seed("002"), seed("004")])[0]
+    rows = np.vstack([rows, rows[::-1] * 1.01, rows * 0.99, rows * 1.02])  # past one chunk
+    folds = [fold.estimator for fold in detector.sentence_model[-1].calibrated_classifiers_]
+    joined = _Forest.joined([_Forest(f) for f in folds])
+    assert len(rows) > CHUNK_ROWS
+    for n in (1, 2, 7, len(rows)):
+        raw = [f._raw_predict(rows[:n]).ravel() for f in folds]
+        assert all(np.array_equal(_Forest(f)(rows[:n]), r) for f, r in zip(folds, raw))
+        assert np.array_equal(joined.sums(rows[:n]), np.array(raw))
+
+
 def test_deep_trees_and_missing_values_give_scikit_learns_probabilities_and_big_trees_stay_with_it():
     """The leaf masks hold trees of up to 64 leaves, however deep, and a missing value takes
     each node's learned side; a model with bigger trees is left to scikit-learn."""
