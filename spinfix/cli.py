@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -454,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             refuse_shipped(path)  # before any work, not after minutes of it
         code = args.func(args) or 0
         sys.stdout.flush()
+        gc.freeze()  # the process ends here: the collection at exit need not walk the models' objects
         return code
     except SpinfixError as exc:
         return _fail(str(exc))

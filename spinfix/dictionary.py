@@ -39,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .aligning import Alignment
+from .collector import pausing
 from .errors import SpinfixError
 from .textio import atomic_write, read_text
 from .tokenizing import Token, sentence_tokens, tokenize
@@ -246,6 +247,7 @@ class SubstitutionDictionary:
         return out.getvalue()
 
     @classmethod
+    @pausing
     def from_tsv(cls, text: str, name: str = "dictionary") -> SubstitutionDictionary:
         """Parse the file format (2, or 1 whose rows count as ``observed``); a corrupt file
         raises :class:`SpinfixError` naming the line."""

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .collector import pausing
 from .errors import SpinfixError
 from .paths import user_cache_dir
 
@@ -245,6 +246,7 @@ def _save(directory: Path, arrays: dict[str, np.ndarray], words: list[str]) -> N
 
 
 @lru_cache(maxsize=2)
+@pausing
 def load_tables(path: str) -> LMTables:
     """The tables of the model file at ``path``, from the cache (built and cached on first use)."""
     stat = os.stat(path)

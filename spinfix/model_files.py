@@ -37,6 +37,7 @@ from typing import Any
 
 from ._version import __version__
 from .errors import SpinfixError
+from .collector import pausing
 from .textio import atomic_write
 
 MAGIC = b"SPINFIX-MODEL\n"
@@ -128,6 +129,7 @@ def load_model(path: str | os.PathLike[str], kind: str, cls: type, rebuild: str)
     return read_model(path, kind, rebuild).unpickle(0, cls)
 
 
+@pausing
 def _unpickle(payload: bytes, serializer: str | None) -> object:
     """The model in a payload: :data:`SERIALIZER`, or joblib for a record that names none."""
     if serializer == SERIALIZER:

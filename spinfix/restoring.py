@@ -22,6 +22,7 @@ import numpy as np
 
 from .aligning import Alignment, Substitution, align, apply_substitutions
 from .compiled import Predict, compile_classifier
+from .collector import pausing
 from .detecting import Detector
 from .dictionary import MAX_PHRASE_WORDS, SubstitutionDictionary, default_dictionary, match_phrases
 from .errors import SpinfixError
@@ -181,6 +182,7 @@ class Knowledge:
     phrase it knows, it proposes neighbours one and two steps away, in both directions.
     """
 
+    @pausing
     def __init__(self, dictionaries: list[SubstitutionDictionary], thesaurus: Thesaurus | None = None,
                  max_options: int = MAX_OPTIONS):
         self.thesaurus = thesaurus
@@ -261,6 +263,7 @@ class Knowledge:
 
 
 @lru_cache(maxsize=4)
+@pausing
 def _thesaurus_index(thesaurus: Thesaurus) -> tuple[frozenset[str], dict[str, list[tuple[int, str]]]]:
     """What a thesaurus offers a restore, built once per thesaurus: the phrases it can propose
     originals for (content words and phrases), and for each word the heads that list it among

@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .collector import pausing
+
 
 @dataclass(eq=False)
 class Thesaurus:
@@ -29,6 +31,7 @@ class Thesaurus:
         self.max_phrase = max((k.count(" ") + 1 for k in self.synonyms), default=1)
 
 
+@pausing
 def parse_thesaurus(text: str) -> Thesaurus:
     """Read ``word<TAB>syn|syn`` lines (``#`` lines are comments)."""
     table = {}
