@@ -239,11 +239,18 @@ def _match_sentence(index: _SourceIndex, counts: Counter, expected: int) -> tupl
     best_dice, j = min(((d, j) for d, j in scored if d >= NEAR_TIE * top), key=lambda dj: abs(dj[1] - expected))
     best = (j, j + 1)
     for span in ((j - 1, j + 1), (j, j + 2)):
-        if span[0] >= 0 and span[1] <= len(index.counts):
+        if span[0] >= 0 and span[1] <= len(index.counts) and _dice_bound(index, weight, span) > best_dice + MERGE_GAIN:
             dice, _ = _dice(index, counts, weight, span)
             if dice > best_dice + MERGE_GAIN:
                 best, best_dice = span, dice
     return best
+
+
+def _dice_bound(index: _SourceIndex, weight: float, span: tuple[int, int]) -> float:
+    """The most :func:`_dice` can be for a spun sentence of ``weight`` against ``span``: as if
+    it shared every word (the shared weight, a sum of terms each at most the sentence's own, is
+    at most its weight in floats too), so a span that cannot win is never compared word by word."""
+    return 2 * weight / (weight + sum(index.weights[j] for j in range(*span)) or 1.0)
 
 
 SHORT_SENTENCE = 4  # spun sentences with fewer words than this only attach next to a neighbour
