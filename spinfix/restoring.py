@@ -164,12 +164,10 @@ class _OptionTable:
 
     @classmethod
     def of(cls, options: list[Option]) -> _OptionTable:
-        columns = np.empty((len(options), len(OPTION_COLUMNS)))
-        for k, o in enumerate(options):
-            unigram = phrase_unigram(o.words)
-            columns[k] = (math.log1p(o.observed), math.log1p(o.observed_docs), math.log1p(o.prior), float(o.curated > 0),
-                          o.step, o.forward_rank, o.backward_rank,
-                          math.nan if unigram is None else unigram / len(o.words), len(o.words))
+        unigrams = [phrase_unigram(o.words) for o in options]
+        columns = np.array([(math.log1p(o.observed), math.log1p(o.observed_docs), math.log1p(o.prior), float(o.curated > 0),
+                             o.step, o.forward_rank, o.backward_rank, math.nan if u is None else u / len(o.words),
+                             len(o.words)) for o, u in zip(options, unigrams)], dtype=float).reshape(-1, len(OPTION_COLUMNS))
         return cls(options, columns, [o.observed for o in options], [o.prior for o in options],
                    [_listed_weight(o.observed, o.prior, o.curated) + PSEUDO_COUNT[o.step] for o in options])
 
@@ -296,14 +294,30 @@ def shipped_knowledge() -> Knowledge:
 
 def knowledge_for(dictionary: SubstitutionDictionary | None, only_dictionary: bool = False) -> Knowledge:
     """What a restore draws on by default: the user's ``dictionary`` *and* the shipped prior and
-    thesaurus; with ``only_dictionary``, the user's dictionary alone."""
+    thesaurus; with ``only_dictionary``, the user's dictionary alone.
+
+    The last few are kept by the dictionary's content (:meth:`SubstitutionDictionary.content_hash`),
+    so that restoring many texts with one dictionary (a report, a screen's unsourced copies)
+    indexes it once, not once per text (about a second each); a dictionary changed since is
+    indexed again."""
     if only_dictionary:
         if dictionary is None:
             raise SpinfixError("restoring from your dictionary alone (--only-dictionary, --trust) needs --dictionary")
-        return Knowledge([dictionary])
-    if dictionary is None or not len(dictionary):
+    elif dictionary is None or not len(dictionary):
         return shipped_knowledge()
-    return Knowledge([dictionary, default_dictionary()], default_thesaurus())
+    key = (dictionary.content_hash(), only_dictionary)
+    knowledge = _INDEXED.pop(key, None)
+    if knowledge is None:
+        knowledge = Knowledge([dictionary]) if only_dictionary else \
+            Knowledge([dictionary, default_dictionary()], default_thesaurus())
+    _INDEXED[key] = knowledge  # the most recent last
+    while len(_INDEXED) > INDEXED_DICTIONARIES:
+        del _INDEXED[next(iter(_INDEXED))]
+    return knowledge
+
+
+INDEXED_DICTIONARIES = 4  # user dictionaries whose knowledge a process keeps
+_INDEXED: dict[tuple[str, bool], Knowledge] = {}
 
 
 @dataclass

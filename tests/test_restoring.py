@@ -229,3 +229,26 @@ def test_a_block_table_decides_as_its_candidates_one_by_one(detector, held_out):
         assert np.isclose(rows[:, col["posterior"]].sum(), 1.0)
         assert np.isclose(rows[:, col["posterior_with_keep"]].sum() + rows[0, col["keep_posterior"]], 1.0)
         assert len({(c.start, c.end) for c in g}) == 1 and len({c.original for c in g}) == len(g)
+
+
+def test_a_dictionary_is_indexed_once_until_it_changes():
+    """Restoring many texts with one dictionary indexes it once (knowledge_for keeps it by
+    content); a pair added since is indexed, and proposed, at the next restore."""
+    from spinfix.restoring import INDEXED_DICTIONARIES, knowledge_for
+
+    user = SubstitutionDictionary()
+    user.add_pairs([("soiled", "dirty")], "doc-1")
+    first = knowledge_for(user)
+    assert knowledge_for(user) is first and knowledge_for(user, only_dictionary=True) is not first
+    same = SubstitutionDictionary()
+    same.add_pairs([("soiled", "dirty")], "doc-1")
+    assert knowledge_for(same) is first  # the same content, another object
+    user.add_pairs([("shut", "close")], "doc-2")
+    changed = knowledge_for(user)
+    assert changed is not first and "close" in [o.original for o in changed.options("shut")]
+    assert "close" not in [o.original for o in first.options("shut") if o.observed]
+    for k in range(INDEXED_DICTIONARIES + 1):  # only the last few are kept
+        other = SubstitutionDictionary()
+        other.add_pairs([("shut", f"close{k}")], "doc-3")
+        knowledge_for(other)
+    assert knowledge_for(same) is not first
