@@ -4,10 +4,45 @@ from __future__ import annotations
 import gzip
 import importlib.resources
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .collector import pausing
+
+
+class Neighbours(Mapping[str, list[str]]):
+    """Each word form's synonyms, then the heads that list it, without repeats: what
+    :attr:`Thesaurus.neighbours` holds. A word's list is made when it is first asked for (a
+    restore asks for a few hundred of 47,000, and making them all was half of loading the
+    thesaurus)."""
+
+    def __init__(self, synonyms: dict[str, list[str]]):
+        self._synonyms = synonyms
+        self._heads: dict[str, list[str]] = defaultdict(list)
+        for head, syns in synonyms.items():
+            for syn in syns:
+                self._heads[syn].append(head)
+        self._heads.default_factory = None
+        self._made: dict[str, list[str]] = {}
+
+    def __getitem__(self, word: str) -> list[str]:
+        made = self._made.get(word)
+        if made is None:
+            if word not in self:
+                raise KeyError(word)
+            made = self._made[word] = list(dict.fromkeys(self._synonyms.get(word, []) + self._heads.get(word, [])))
+        return made
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._synonyms or word in self._heads
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._synonyms
+        yield from (w for w in self._heads if w not in self._synonyms)
+
+    def __len__(self) -> int:
+        return len(self._synonyms) + sum(w not in self._synonyms for w in self._heads)
 
 
 @dataclass(eq=False)
@@ -17,17 +52,11 @@ class Thesaurus:
     hashed by identity, so that indexes built from one can be cached."""
 
     synonyms: dict[str, list[str]]
-    neighbours: dict[str, list[str]] = field(default_factory=dict)
-    max_phrase: int = 3
+    neighbours: Mapping[str, list[str]] = field(init=False, repr=False)
+    max_phrase: int = field(init=False)
 
     def __post_init__(self) -> None:
-        if not self.neighbours:
-            reverse: dict[str, list[str]] = defaultdict(list)
-            for head, syns in self.synonyms.items():
-                for syn in syns:
-                    reverse[syn].append(head)
-            keys = set(self.synonyms) | set(reverse)
-            self.neighbours = {k: list(dict.fromkeys(self.synonyms.get(k, []) + reverse.get(k, []))) for k in keys}
+        self.neighbours = Neighbours(self.synonyms)
         self.max_phrase = max((k.count(" ") + 1 for k in self.synonyms), default=1)
 
 
