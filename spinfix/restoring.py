@@ -194,7 +194,7 @@ class Knowledge:
                 listed.add(source, entry)
             for (spun, source), entry in dictionary.kept.items():
                 self.kept[spun][source] += entry.count
-        thesaurus_keys, self.heads_of = _thesaurus_index(thesaurus) if thesaurus is not None else (frozenset(), {})
+        thesaurus_keys = _thesaurus_keys(thesaurus) if thesaurus is not None else frozenset()
         self.keys = thesaurus_keys | self.listed.keys()
         self._options: dict[str, list[Option]] = {}
         self._option_tables: dict[str, _OptionTable] = {}
@@ -250,7 +250,7 @@ class Knowledge:
             return {}
         neighbours = self.thesaurus.neighbours
         first = neighbours.get(spun, [])
-        heads = [o for _, o in self.heads_of.get(spun, [])]
+        heads = self._heads_listing(spun)
         reach = {}
         for original in list(dict.fromkeys(heads[:THESAURUS_STEP1] + first[:THESAURUS_STEP1 // 2]))[:THESAURUS_STEP1]:
             reach[original] = (1, _rank(self.thesaurus.synonyms.get(original, []), spun), _rank(first, original))
@@ -259,22 +259,21 @@ class Knowledge:
             reach[original] = (2, NOT_LISTED, NOT_LISTED)
         return reach
 
+    def _heads_listing(self, spun: str) -> list[str]:
+        """The heads that list ``spun`` among their first :data:`FORWARD_RANKS` synonyms, best
+        rank first (then alphabetically)."""
+        synonyms = self.thesaurus.synonyms
+        ranked = sorted((rank, head) for head in dict.fromkeys(self.thesaurus.neighbours.heads(spun))
+                        for rank, synonym in enumerate(synonyms[head][:FORWARD_RANKS]) if synonym == spun)
+        return [head for _, head in ranked]
+
 
 @lru_cache(maxsize=4)
-@pausing
-def _thesaurus_index(thesaurus: Thesaurus) -> tuple[frozenset[str], dict[str, list[tuple[int, str]]]]:
-    """What a thesaurus offers a restore, built once per thesaurus: the phrases it can propose
-    originals for (content words and phrases), and for each word the heads that list it among
-    their first :data:`FORWARD_RANKS` synonyms, best rank first."""
+def _thesaurus_keys(thesaurus: Thesaurus) -> frozenset[str]:
+    """The phrases a thesaurus can propose originals for (content words and phrases), found
+    once per thesaurus."""
     stop = function_words()
-    keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop)
-    heads_of: dict[str, list[tuple[int, str]]] = {}
-    for head, synonyms in thesaurus.synonyms.items():
-        for rank, synonym in enumerate(synonyms[:FORWARD_RANKS]):
-            heads_of.setdefault(synonym, []).append((rank, head))
-    for heads in heads_of.values():
-        heads.sort()
-    return keys, heads_of
+    return frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop)
 
 
 def _listed_weight(observed: int, prior: int, curated: int) -> float:

@@ -34,6 +34,10 @@ class Neighbours(Mapping[str, list[str]]):
             made = self._made[word] = list(dict.fromkeys(self._synonyms.get(word, []) + self._heads.get(word, [])))
         return made
 
+    def heads(self, word: str) -> list[str]:
+        """The heads whose synonyms list ``word`` (a head once for each time it does)."""
+        return self._heads.get(word, [])
+
     def __contains__(self, word: object) -> bool:
         return word in self._synonyms or word in self._heads
 

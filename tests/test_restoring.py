@@ -252,3 +252,16 @@ def test_a_dictionary_is_indexed_once_until_it_changes():
         other.add_pairs([("shut", f"close{k}")], "doc-3")
         knowledge_for(other)
     assert knowledge_for(same) is not first
+
+
+def test_the_thesaurus_proposes_the_heads_that_list_a_word_first_best_rank_first():
+    """One step back from a spun word: the heads that list it among their first synonyms
+    (what a spinner's table turns into it), the best-ranked first, then its own neighbours."""
+    from spinfix.thesaurus import Thesaurus
+
+    thesaurus = Thesaurus({"dirty": ["filthy", "soiled"], "grimy": ["soiled"], "muddy": ["a", "b", "c", "d", "soiled"],
+                           "soiled": ["stained"]})
+    options = Knowledge([], thesaurus).options("soiled")
+    assert [o.original for o in options][:3] == ["grimy", "dirty", "stained"]
+    assert [(o.step, o.forward_rank) for o in options][:2] == [(1, 0), (1, 1)]
+    assert options[3].original == "muddy"  # lists it fifth: not a head, only one of its neighbours

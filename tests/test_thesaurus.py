@@ -11,6 +11,7 @@ def test_neighbours_are_synonyms_then_the_heads_that_list_a_word():
     assert n["filthy"] == ["dirty"] and "stained" in n and "clean" not in n
     assert sorted(n) == ["dirty", "filthy", "grubby", "soiled", "stained"] and len(n) == 5
     assert n.get("clean") is None
+    assert n.heads("soiled") == ["dirty", "grubby"] and n.heads("dirty") == ["soiled"] and n.heads("clean") == []
     with pytest.raises(KeyError):
         n["clean"]
 
