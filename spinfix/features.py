@@ -176,12 +176,11 @@ class FeatureTransform:
         computed in one batch (:func:`swap_gains`)."""
         tables = default_tables()
         bos, lookup = tables.ids[BOS], self._word_ids()
-        ids, bounds, at, options, seen = [], [], [], [], []
+        ids, at, options, seen = [], [], [], []
         for k, words in enumerate(sentences):
             known = [lookup.get(w) or self._learn_ids(w, tables) for w, _, _, _ in words]
             base = len(ids)
             ids.extend(i for i, _ in known)
-            bounds.extend([(base, len(ids))] * len(words))
             for i, ((word, start, end, is_name), (wid, opts)) in enumerate(zip(words, known), base):
                 if is_name or wid == bos:
                     continue  # spinners leave names alone, and an unknown or new word is no evidence
@@ -189,13 +188,17 @@ class FeatureTransform:
                     at.append(i)
                     options.append(opts)
                 seen.append((k, word, start, end, len(at) - 1 if opts else -1))
-        gains, picks = swap_gains(tables, np.array(ids, dtype=np.int64), np.array(bounds, dtype=np.intp).reshape(-1, 2),
-                                  np.array(at, dtype=np.intp), options) if at else (np.zeros(0), np.zeros(0, int))
+        lengths = np.fromiter(map(len, sentences), np.intp, len(sentences))
+        ends = np.cumsum(lengths)
+        bounds = np.repeat(np.stack([ends - lengths, ends], axis=1), lengths, axis=0)  # per word, its sentence's
+        gains, picks = swap_gains(tables, np.array(ids, dtype=np.int64), bounds, np.array(at, dtype=np.intp), options) \
+            if at else (np.zeros(0), np.zeros(0, int))
+        gains, picks = gains.tolist(), picks.tolist()
         out: list[list[WordEvidence]] = [[] for _ in sentences]
+        vocabulary, neighbours = self.vocabulary_.get, self.neighbours_
         for k, word, start, end, slot in seen:
-            gain, best = (float(gains[slot]), self.neighbours_[word][picks[slot]]) if slot >= 0 and picks[slot] >= 0 \
-                else (0.0, None)
-            vocab = self.vocabulary_.get(word, 0.0)
+            gain, best = (gains[slot], neighbours[word][picks[slot]]) if slot >= 0 and picks[slot] >= 0 else (0.0, None)
+            vocab = vocabulary(word, 0.0)
             if gain > 0 or vocab:
                 out[k].append(WordEvidence(word, start, end, gain, vocab, best))
         return out
