@@ -4,6 +4,9 @@ A long document is built from public-domain State of the Union addresses (the ``
 spun with spinfix's synthetic spinner, and aligned with its source at 10 kB, 100 kB, 1 MB and
 10 MB. The baseline is difflib.SequenceMatcher over the same token sequences (what a naive
 aligner would run), up to ``--difflib-max`` bytes (it is quadratic: 10 MB would take hours).
+Each size past the first is also aligned as ten pieces of itself: the whole's time over the
+pieces' is the growth with size alone (the growth between sizes also carries the make-up of the
+text: the later addresses in the larger sizes have more sentences per megabyte).
 Usage: ``python benchmarks/align_speed.py [--sizes 10000,100000,1000000,10000000] [--json OUT]``
 (about two minutes).
 """
@@ -19,7 +22,7 @@ from output import emit
 from spinfix.aligning import align
 from spinfix.corpora import sotu_documents
 from spinfix.spinning import Spinner
-from spinfix.tokenizing import tokenize
+from spinfix.tokenizing import split_sentences, tokenize
 
 
 def corpus(size: int) -> str:
@@ -31,6 +34,20 @@ def corpus(size: int) -> str:
         if total >= size:
             break
     return "\n\n".join(text)[:size]
+
+
+def pieces(source: str, whole: float) -> dict:
+    """The same text aligned in ten pieces (cut at paragraphs), against aligning it whole: the
+    growth of the cost with size alone, whatever the text's make-up (later addresses have more,
+    shorter sentences per megabyte than the first)."""
+    cuts = [0] + [source.find("\n\n", k * len(source) // 10) for k in range(1, 10)] + [len(source)]
+    seconds = 0.0
+    for a, b in zip(cuts, cuts[1:]):
+        spun, _ = Spinner(0.25, seed=1).spin_document(source[a:b])
+        t = time.perf_counter()
+        align(spun, source[a:b])
+        seconds += time.perf_counter() - t
+    return {"ten_pieces_s": round(seconds, 3), "whole_over_ten_pieces": round(whole / seconds, 2)}
 
 
 def main() -> None:
@@ -46,7 +63,8 @@ def main() -> None:
         t = time.perf_counter()
         alignment = align(spun, source)
         ours = time.perf_counter() - t
-        row = {"bytes": len(source.encode()), "tokens": len(tokenize(source)), "spinfix_s": round(ours, 3),
+        row = {"bytes": len(source.encode()), "tokens": len(tokenize(source)),
+               "sentences": len(split_sentences(source)), "spinfix_s": round(ours, 3),
                "substitutions": len(alignment.substitutions)}
         if size <= args.difflib_max:
             a, b = [x.norm for x in tokenize(spun)], [x.norm for x in tokenize(source)]
@@ -57,6 +75,7 @@ def main() -> None:
         if rows:
             row["time_growth_vs_previous"] = round(ours / rows[-1]["spinfix_s"], 1)
             row["size_growth_vs_previous"] = round(row["bytes"] / rows[-1]["bytes"], 1)
+            row.update(pieces(source, ours))
         rows.append(row)
         print(json.dumps(row), flush=True)
     emit({"protocol": __doc__.split("\n\n")[0].replace("\n", " "), "sizes": rows}, args.json)
