@@ -176,6 +176,10 @@ class _SourceIndex:
             total += idf.get(w, unknown) * c
         return total
 
+    def span_weight(self, span: tuple[int, int]) -> float:
+        """The idf weight of the source sentences in ``span``."""
+        return sum(self.weights[j] for j in range(*span))
+
     def overlap(self, counts: Counter, span: tuple[int, int]) -> float:
         """The idf weight of the words ``counts`` shares with the source sentences in ``span``,
         one sentence or two (what :func:`_match_sentence` proposes). Summed in ``counts``'
@@ -212,9 +216,8 @@ class _SourceIndex:
 
 def _dice(index: _SourceIndex, counts: Counter, weight: float, span: tuple[int, int]) -> tuple[float, float]:
     """(Dice similarity, containment) of a spun sentence against a span of source sentences."""
-    ref_weight = sum(index.weights[j] for j in range(*span))
     shared = index.overlap(counts, span)
-    return 2 * shared / (weight + ref_weight or 1.0), shared / (weight or 1.0)
+    return 2 * shared / (weight + index.span_weight(span) or 1.0), shared / (weight or 1.0)
 
 
 NEAR_TIE = 0.9  # candidates within this share of the best similarity count as equally good
@@ -250,7 +253,7 @@ def _dice_bound(index: _SourceIndex, weight: float, span: tuple[int, int]) -> fl
     """The most :func:`_dice` can be for a spun sentence of ``weight`` against ``span``: as if
     it shared every word (the shared weight, a sum of terms each at most the sentence's own, is
     at most its weight in floats too), so a span that cannot win is never compared word by word."""
-    return 2 * weight / (weight + sum(index.weights[j] for j in range(*span)) or 1.0)
+    return 2 * weight / (weight + index.span_weight(span) or 1.0)
 
 
 SHORT_SENTENCE = 4  # spun sentences with fewer words than this only attach next to a neighbour

@@ -7,8 +7,8 @@ code 2. Output files are written atomically, so a failed run leaves earlier ones
 from __future__ import annotations
 
 import argparse
-import json
 import gc
+import json
 import os
 import sys
 from collections.abc import Sequence

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._version import __version__
-from .errors import SpinfixError
 from .collector import pausing
+from .errors import SpinfixError
 from .textio import atomic_write
 
 MAGIC = b"SPINFIX-MODEL\n"

@@ -507,9 +507,10 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
                      acts_on: Callable[[float, float], bool] | None = None) -> Iterator[CandidateTable]:
     """:func:`find_candidates` a block of sentences at a time, each block's candidates as one
     :class:`CandidateTable`, so that a text of any size needs the memory of one block's table
-    (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of the whole document comes first, from
-    the streamed scorer's first pass (:mod:`spinfix.streaming`); then the document's word and
-    phrase counts (:func:`phrase_counts`); then the blocks.
+    (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of
+    the whole document comes first, from the streamed scorer's first pass
+    (:mod:`spinfix.streaming`); then the document's word and phrase counts
+    (:func:`phrase_counts`); then the blocks.
 
     ``acts_on(likelihood, probability)`` (a restorer's :meth:`Restorer.acts_on`) says in which
     sentences a change may be made at all: candidates are only built there, since building them
