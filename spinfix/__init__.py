@@ -1,13 +1,16 @@
 """spinfix: find and undo article spinning.
 
-The public API is a few plain functions and small classes; the command line calls the same ones::
+    >>> import spinfix
+    >>> sf = spinfix.load()                                   # detector, restorer, judge
+    >>> score = sf.score("The soiled bomb was stated to be massive by the shut U.S. ally.")
+    >>> score.spin_likelihood > 0.5                           # calibrated, 0-1
+    True
+    >>> sf.restore("The soiled bomb.", reference="The dirty bomb.").restored
+    'The dirty bomb.'
 
-    import spinfix
-    spinfix.score_text(text).spin_likelihood          # calibrated, 0-1
-    spinfix.restore_with_reference(spun, source).restored
-    spinfix.restore_with_dictionary(spun).restored    # no source: shipped knowledge, detector, restorer
-
-Names are imported on first use (PEP 562), so ``import spinfix`` and ``spinfix --help`` stay fast.
+Also :func:`score`, :func:`restore`, :func:`align`, :func:`find_source`, :func:`screen`,
+:func:`report`, :func:`train` and :func:`load_dictionary`; every result has ``to_dict()``. Names
+are imported on first use (PEP 562), so ``import spinfix`` and ``spinfix --help`` stay fast.
 """
 from __future__ import annotations
 
@@ -16,25 +19,33 @@ import importlib
 from ._version import __version__
 
 _EXPORTS = {
-    "Alignment": "aligning", "Substitution": "aligning", "align": "aligning",
-    "SubstitutionDictionary": "dictionary", "load_dictionary": "dictionary", "save_dictionary": "dictionary",
+    "Spinfix": "api", "align": "api", "find_source": "api", "load": "api", "load_dictionary": "api",
+    "load_pairs": "api", "report": "api", "restore": "api", "score": "api", "screen": "api", "train": "api",
+    "example_pairs": "api", "cross_validate": "api", "held_out_predictions": "api",
+    "Alignment": "alignment.aligner", "Substitution": "alignment.substitutions",
+    "DocumentScore": "detection.results", "Detector": "detection.detector", "load_detector": "detection.detector",
+    "SubstitutionDictionary": "dictionary.substitutions", "save_dictionary": "dictionary.storage",
     "SpinfixError": "errors",
-    "Restoration": "restoring", "restore_with_dictionary": "restoring", "restore_with_reference": "restoring",
+    "Restoration": "restoration.restorations", "Change": "restoration.restorations",
+    "SourceIndex": "corpus.source_index", "SourceResult": "corpus.source_index", "ScreenSummary": "corpus.screening",
 }
-
-
-def score_text(text: str, model: str | None = None, threshold: float | None = None):
-    """Score one document with the shipped detector (or the model file ``model``): a
-    :class:`spinfix.detecting.DocumentScore` with the spin likelihood and flagged sentences."""
-    from .detecting import load_detector
-
-    return load_detector(model).score_text(text, threshold=threshold)
+_DEPRECATED = {  # the names of earlier versions: still importable, not listed
+    "score_text": ("api", "score_text"), "restore_with_reference": ("restoration.restorations", "restore_with_reference"),
+    "restore_with_dictionary": ("restoration.restorations", "restore_without_reference"),
+}
 
 
 def __getattr__(name: str):
     if name in _EXPORTS:
         return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    if name in _DEPRECATED:
+        module, attribute = _DEPRECATED[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attribute)
     raise AttributeError(f"module 'spinfix' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "score_text", *_EXPORTS]
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+__all__ = ["__version__", *_EXPORTS]

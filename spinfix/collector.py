@@ -1,12 +1,6 @@
-"""Python's cyclic garbage collector paused while spinfix builds what it keeps.
-
-Loading a model, the language model's vocabulary, the thesaurus or a dictionary, and indexing
-them for a restore, create a few million objects that live as long as the process and free
-almost none; aligning a long text does the same for its tokens. Each full collection on the way
-walks every one of them: with the collector running, a third of a cold ``spinfix restore`` (0.4
-of 1.2 s) was spent collecting nothing. Whatever cycles a paused step leaves are collected
-after it, as usual.
-"""
+"""Python's cyclic garbage collector paused while spinfix builds objects that live as long as the
+process (models, vocabularies, the thesaurus, a long text's tokens): collecting them finds nothing
+to free and only costs time."""
 from __future__ import annotations
 
 import functools

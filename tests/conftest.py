@@ -1,4 +1,6 @@
-"""Shared fixtures: the seed documents (evaluation data, read in place) and a tiny trained model."""
+"""Shared fixtures: the seed documents (evaluation data, read in place from ../shared/seeds when
+it is there; tests that need them skip without it), the shipped example pair, and a tiny
+trained model."""
 from __future__ import annotations
 
 import os
@@ -10,13 +12,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
+EXAMPLE_SPUN = ROOT / "spinfix" / "data" / "example_spun.txt"  # shipped: a spun copy of example_clean.txt
+EXAMPLE_CLEAN = ROOT / "spinfix" / "data" / "example_clean.txt"
+NO_SEEDS = f"seed documents not found in {SEEDS} (evaluation data beside the checkout, not in it)"
+
+
+def seed_path(prefix: str) -> str:
+    """The path of the seed document whose name starts with ``prefix`` (e.g. "000"); the test
+    skips, saying why, when the seeds are not beside the checkout."""
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(NO_SEEDS)
+    return str(matches[0])
 
 
 def seed(prefix: str) -> str:
-    """The text of the seed document whose name starts with ``prefix`` (e.g. "000")."""
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    assert matches, f"seed {prefix} not found in {SEEDS}: CI needs ../shared beside the checkout"
-    return matches[0].read_text(encoding="utf-8")
+    """The text of the seed document whose name starts with ``prefix`` (see :func:`seed_path`)."""
+    return Path(seed_path(prefix)).read_text(encoding="utf-8")
 
 
 def article_body(text: str) -> str:
@@ -37,18 +49,25 @@ def source_seed() -> str:
 @pytest.fixture(scope="session")
 def tiny_corpus():
     """Forty BBC/SOTU documents, enough to train a small detector in seconds."""
-    from spinfix.corpora import training_documents
+    from spinfix.training.corpora import training_documents
 
     docs = training_documents()
     return docs[::len(docs) // 40][:40]
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory, tiny_corpus):
-    """A detector trained on the tiny corpus, saved to disk: (detector, path)."""
-    from spinfix.training import train
+def tiny_trainer(tiny_corpus):
+    """A detector trained on the tiny corpus, with its fitted scikit-learn estimators:
+    (detector, trainer, report)."""
+    from spinfix.training.detector_trainer import train_with_trainer
 
-    detector, report = train(docs=tiny_corpus, baselines=False)
-    path = tmp_path_factory.mktemp("model") / "tiny.joblib"
+    return train_with_trainer(docs=tiny_corpus, baselines=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, tiny_trainer):
+    """The tiny detector saved to disk: (detector, path, report)."""
+    detector, _, report = tiny_trainer
+    path = tmp_path_factory.mktemp("model") / "tiny"
     detector.save(path)
     return detector, path, report

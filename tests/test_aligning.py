@@ -5,7 +5,7 @@ import pytest
 
 from conftest import article_body
 from spinfix import SpinfixError, align, restore_with_reference
-from spinfix.tokenizing import split_sentences, tokenize
+from spinfix.text.tokens import split_sentences, tokenize
 
 
 def _norms(text):
@@ -96,7 +96,7 @@ def test_word_alignment_is_difflibs(spun_seed, source_seed):
     block of the seed pair and on a block of repeated words (where ties decide)."""
     import cydifflib
 
-    from spinfix.tokenizing import normalize
+    from spinfix.text.tokens import normalize
 
     alignment = align(spun_seed, source_seed)
     lines = [([normalize(t.text) for s in alignment.spun_sentences[slice(*b.spun)] for t in tokenize(s.text)],

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from spinfix import align
-from spinfix.detecting import load_detector
-from spinfix.dictionary import SubstitutionDictionary
-from spinfix.restoring import TrustingRestorer, restore_with_dictionary
-from spinfix.spinning import Spinner
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.substitutions import SubstitutionDictionary
+from spinfix.restoration.decisions import TrustingRestorer
+from spinfix.restoration.restorations import restore_without_reference as restore_with_dictionary
+from spinfix.training.spinner import Spinner
 
 CASES = Path(__file__).parent / "test-cases"
 

@@ -6,11 +6,20 @@ import sys
 
 import pytest
 
-from conftest import SEEDS
-from spinfix.textio import read_text
+from conftest import EXAMPLE_CLEAN, EXAMPLE_SPUN, seed_path
+from spinfix.persist.files import read_text
 
-SPUN = str(sorted(SEEDS.glob("000_*.txt"))[0])
-SOURCE = str(sorted(SEEDS.glob("001_*.txt"))[0])
+EXAMPLE = str(EXAMPLE_SPUN)  # any readable text, where what it says does not matter
+
+
+@pytest.fixture()
+def SPUN() -> str:
+    return seed_path("000")
+
+
+@pytest.fixture()
+def SOURCE() -> str:
+    return seed_path("001")
 
 
 def run(*args, stdin: bytes | None = None, env: dict | None = None):
@@ -44,15 +53,15 @@ def bad_inputs(tmp_path):
                                           ("binary", "binary"), ("latin1", "not valid UTF-8")])
 @pytest.mark.parametrize("command", ["align", "restore", "score"])
 def test_bad_input_is_one_line_and_exit_2(bad_inputs, kind, needle, command):
-    path = str(bad_inputs[kind])
+    path, SOURCE = str(bad_inputs[kind]), str(EXAMPLE_CLEAN)
     args = {"align": ["align", path, SOURCE], "restore": ["restore", path, "--reference", SOURCE],
             "score": ["score", path]}[command]
     assert_one_line_error(run(*args), needle)
 
 
-def test_align_json_shape_and_dictionary(tmp_path):
+def test_align_json_shape_and_dictionary(tmp_path, SPUN, SOURCE):
     dictionary = tmp_path / "d.tsv"
-    result = run("align", SPUN, SOURCE, "--json", "--dictionary", str(dictionary))
+    result = run("align", SPUN, SOURCE, "--json", "--save-pairs", str(dictionary))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     spun, source = open(SPUN).read(), open(SOURCE).read()
@@ -64,7 +73,7 @@ def test_align_json_shape_and_dictionary(tmp_path):
     assert "stated -> said" in shown.stdout.decode()
 
 
-def test_restore_writes_output_and_failed_run_keeps_it(tmp_path):
+def test_restore_writes_output_and_failed_run_keeps_it(tmp_path, SPUN, SOURCE):
     out = tmp_path / "restored.txt"
     result = run("restore", SPUN, "--reference", SOURCE, "-o", str(out), "--json")
     assert result.returncode == 0, result.stderr
@@ -78,14 +87,15 @@ def test_restore_writes_output_and_failed_run_keeps_it(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_stdin_and_mismatched_reference():
+def test_stdin_and_mismatched_reference(SPUN, SOURCE):
     result = run("restore", "-", "--reference", SOURCE, stdin=open(SPUN, "rb").read())
     assert result.returncode == 0 and b"monthly briefing" in result.stdout
-    unrelated = str(sorted(SEEDS.glob("004_*.txt"))[0])
+    unrelated = seed_path("004")
     assert_one_line_error(run("align", SPUN, unrelated), "shares no sentence")
 
 
 def test_corrupt_dictionary_and_model(tmp_path):
+    SPUN = EXAMPLE
     bad = tmp_path / "bad.tsv"
     bad.write_text("this is not a dictionary\n")
     assert_one_line_error(run("dict", "show", str(bad)), "not a spinfix dictionary")
@@ -93,6 +103,9 @@ def test_corrupt_dictionary_and_model(tmp_path):
     model = tmp_path / "bad.joblib"
     model.write_bytes(b"garbage" * 100)
     assert_one_line_error(run("score", SPUN, "--model", str(model)), "not a spinfix model file")
+    (tmp_path / "bad.json").write_text("{}")
+    (tmp_path / "bad.npz").write_bytes(b"")
+    assert_one_line_error(run("score", SPUN, "--model", str(tmp_path / "bad")), "not a spinfix model file")
     before = bad.read_bytes()
     assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "not a spinfix dictionary")
     assert bad.read_bytes() == before
@@ -109,21 +122,22 @@ def test_train_pairs_directory_errors_name_the_file(tmp_path, problem, needle):
     else:
         (tmp_path / "b.clean.txt").write_text("Some clean text.")
         bad.write_bytes(b"  " if problem == "empty" else "Caf\xe9".encode("latin-1"))
-    result = run("train", "--pairs", str(tmp_path), "-o", str(tmp_path / "m.joblib"))
+    result = run("train", "--pairs", str(tmp_path), "-o", str(tmp_path / "m"))
     assert_one_line_error(result, needle)
     assert "b.spun.txt" in result.stderr.decode()
-    assert not (tmp_path / "m.joblib").exists()
+    assert not (tmp_path / "m.json").exists()
 
 
 @pytest.mark.slow
 def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
-    from spinfix.corpora import split_documents, training_documents
-    from spinfix.labelling import write_example_pairs
+    SPUN = EXAMPLE
+    from spinfix.training.corpora import split_documents, training_documents
+    from spinfix.training.labelling import write_example_pairs
 
     pairs = tmp_path / "pairs"
     write_example_pairs(pairs, split_documents(training_documents())["test"][:10], seed=3)
-    model, dictionary = tmp_path / "model.joblib", tmp_path / "d.tsv"
-    result = run("train", "--pairs", str(pairs), "-o", str(model), "--dictionary", str(dictionary),
+    model, dictionary = tmp_path / "model", tmp_path / "d.tsv"
+    result = run("train", "--pairs", str(pairs), "-o", str(model), "--save-pairs", str(dictionary),
                  "--max-docs", "60", "--no-baselines")
     assert result.returncode == 0, result.stderr.decode()
     summary = json.loads(result.stdout)
@@ -135,8 +149,8 @@ def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
 
 
 @pytest.mark.slow
-def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path):
-    dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r.joblib"
+def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path, SPUN):
+    dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r"
     learned = run("dict", "learn", "--max-docs", "30", "--restorer-docs", "12", "-o", str(dictionary),
                   "--restorer", str(restorer))
     assert learned.returncode == 0, learned.stderr.decode()
@@ -152,19 +166,20 @@ def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path)
 def _shipped_hashes() -> dict:
     import hashlib
 
-    from spinfix.paths import shipped_dirs
+    from spinfix.persist.paths import shipped_dirs
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for d in shipped_dirs() for p in d.iterdir() if p.is_file()}
 
 
 def test_nothing_shipped_is_overwritten(tmp_path, monkeypatch):
-    from spinfix.detecting import default_model_path
-    from spinfix.dictionary import DEFAULT_DICTIONARY
+    from spinfix.detection.detector import default_model_path
+    from spinfix.dictionary.storage import DEFAULT_DICTIONARY
 
+    SPUN, SOURCE = EXAMPLE, str(EXAMPLE_CLEAN)
     before = _shipped_hashes()
     monkeypatch.setenv("SPINFIX_HOME", str(tmp_path / "home"))
     learned = run("dict", "learn", "--max-docs", "24", "--restorer-docs", "8")
     assert learned.returncode == 0, learned.stderr.decode()
-    assert (tmp_path / "home" / "dictionary.tsv").exists() and (tmp_path / "home" / "restorer.joblib").exists()
+    assert (tmp_path / "home" / "dictionary.tsv").exists() and (tmp_path / "home" / "restorer.json").exists()
     shipped_dictionary = str(next(p for p in before if p.name == DEFAULT_DICTIONARY))
     assert_one_line_error(run("dict", "merge", shipped_dictionary, str(tmp_path / "home" / "dictionary.tsv"),
                               "-o", shipped_dictionary), "never overwritten")
@@ -174,31 +189,32 @@ def test_nothing_shipped_is_overwritten(tmp_path, monkeypatch):
 
 
 def test_signature_names_the_model_and_threshold_actually_used(tmp_path):
+    import dataclasses
     import shutil
 
-    from spinfix.detecting import default_model_path, load_detector
+    from spinfix.detection.detector import default_model_path, load_detector
+    SPUN = EXAMPLE
     first = json.loads(run("score", SPUN, "--json").stdout)["signature"]
     strict = json.loads(run("score", SPUN, "--json", "--threshold", "0.95").stdout)["signature"]
     assert "threshold:0.95" in strict and strict != first
-    copy = tmp_path / "copy.joblib"
-    shutil.copy(default_model_path(), copy)
-    assert json.loads(run("score", SPUN, "--json", "--model", str(copy)).stdout)["signature"] == first
-    changed = load_detector(str(copy))
-    changed.document_model.C = 2.0  # another model under the same name
-    changed.save(tmp_path / "changed.joblib")
-    other = run("score", SPUN, "--json", "--model", str(tmp_path / "changed.joblib"), "--threshold", "0.5")
+    for suffix in (".npz", ".json"):
+        shutil.copy(default_model_path() + suffix, tmp_path / f"copy{suffix}")
+    assert json.loads(run("score", SPUN, "--json", "--model", str(tmp_path / "copy.json")).stdout)["signature"] == first
+    changed = load_detector(str(tmp_path / "copy"))
+    dataclasses.replace(changed, offset=changed.offset + 0.5).save(tmp_path / "changed")  # another model, same name
+    other = run("score", SPUN, "--json", "--model", str(tmp_path / "changed"), "--threshold", "0.5")
     assert other.returncode == 0, other.stderr.decode()
     same_threshold = json.loads(run("score", SPUN, "--json", "--threshold", "0.5").stdout)["signature"]
     assert json.loads(other.stdout)["signature"] != same_threshold
 
 
-def test_score_a_directory_summary_glob_and_fail_over(tmp_path):
+def test_score_a_directory_summary_glob_and_fail_over(tmp_path, SPUN):
     import shutil
 
     docs = tmp_path / "docs"
     docs.mkdir()
     shutil.copy(SPUN, docs / "spun.txt")
-    shutil.copy(str(sorted(SEEDS.glob("002_*.txt"))[0]), docs / "clean.txt")
+    shutil.copy(seed_path("002"), docs / "clean.txt")
     (docs / "README.md").write_text("# Notes\nThis folder holds articles to screen.\n")
     (docs / "broken.txt").write_bytes(b"\x00\x01binary\x00")
     result = run("score", str(docs), "--summary", "--fail-over", "0.8")
@@ -216,41 +232,61 @@ def test_score_a_directory_summary_glob_and_fail_over(tmp_path):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["score", SPUN, "--threshold", "2"], "not between 0 and 1"),
-    (["score", SPUN, "--threshold", "-1"], "not between 0 and 1"),
-    (["score", SPUN, "--fail-over", "x"], "not a number"),
-    (["score", SPUN, "--jobs", "0"], "worker count"),
-    (["dict", "show", SPUN, "-n", "0"], "at least 1"),
+    (["score", EXAMPLE, "--threshold", "2"], "not between 0 and 1"),
+    (["score", EXAMPLE, "--threshold", "-1"], "not between 0 and 1"),
+    (["score", EXAMPLE, "--fail-over", "x"], "not a number"),
+    (["score", EXAMPLE, "--jobs", "0"], "worker count"),
+    (["dict", "show", EXAMPLE, "-n", "0"], "at least 1"),
     (["restore"], "required"),
 ])
 def test_bad_option_values_are_one_line_errors(args, needle):
     assert_one_line_error(run(*args), needle)
 
 
-def test_readme_examples_give_the_same_results_from_python_and_the_cli(tmp_path):
-    """`spinfix score`, `align` and `restore` as the README shows them, against the Python calls
-    the README shows beside them, with the same defaults."""
+@pytest.mark.parametrize("pair", ["example", "seeds"])
+def test_python_and_the_cli_give_the_same_results(tmp_path, pair):
+    """`spinfix score`, `align` and `restore` against the public API with the same defaults:
+    each result's ``to_dict()`` is what ``--json`` prints."""
     import spinfix
 
+    SPUN, SOURCE = (EXAMPLE, str(EXAMPLE_CLEAN)) if pair == "example" else (seed_path("000"), seed_path("001"))
     spun, source = read_text(SPUN), read_text(SOURCE)
     cli_score = json.loads(run("score", SPUN, "--json").stdout)
-    api_score = json.loads(spinfix.score_text(spun).format(is_json=True))
+    api_score = spinfix.score(spun).to_dict()
     assert {k: v for k, v in cli_score.items() if k != "file"} == {k: v for k, v in api_score.items() if k != "file"}
-    cli_align = json.loads(run("align", SPUN, SOURCE, "--json").stdout)["substitutions"]
-    assert cli_align == [s.to_dict() for s in spinfix.align(spun, source).substitutions]
+    assert json.loads(run("align", SPUN, SOURCE, "--json").stdout) == spinfix.align(spun, source).to_dict()
     cli_restore = json.loads(run("restore", SPUN, "--reference", SOURCE, "--json").stdout)
-    assert cli_restore == spinfix.restore_with_reference(spun, source).to_dict()
+    assert cli_restore == spinfix.restore(spun, reference=source).to_dict()
     mine = tmp_path / "my.tsv"
-    run("align", SPUN, SOURCE, "--dictionary", str(mine))
+    run("align", SPUN, SOURCE, "--save-pairs", str(mine))
     cli_guess = json.loads(run("restore", SPUN, "--dictionary", str(mine), "--json").stdout)
-    assert cli_guess == spinfix.restore_with_dictionary(spun, spinfix.load_dictionary(mine)).to_dict()
+    assert cli_guess == spinfix.restore(spun, dictionary=mine).to_dict()
+    assert cli_guess == spinfix.load().restore(spun, dictionary=spinfix.load_dictionary(mine)).to_dict()
+
+
+def test_deprecated_option_spellings_still_work_and_say_so(tmp_path):
+    SPUN, SOURCE = EXAMPLE, str(EXAMPLE_CLEAN)
+    old = run("align", SPUN, SOURCE, "--dictionary", str(tmp_path / "d.tsv"))
+    assert old.returncode == 0 and b"deprecated" in old.stderr and (tmp_path / "d.tsv").exists()
+    grown = run("restore", SPUN, "--reference", SOURCE, "--dictionary", str(tmp_path / "e.tsv"))
+    assert grown.returncode == 0 and b"--save-pairs" in grown.stderr and (tmp_path / "e.tsv").exists()
+    listed = tmp_path / "list.tsv"
+    run("dict", "import", str(_write(tmp_path / "l.csv", "spun,original\ncity college,city council\n")), "-o", str(listed))
+    new = run("score", SPUN, "--json", "--phrase-list", str(listed))
+    deprecated = run("score", SPUN, "--json", "--dictionary", str(listed))
+    assert new.stdout == deprecated.stdout and b"deprecated" in deprecated.stderr and b"phrases:" in new.stdout
+
+
+def _write(path, text: str):
+    path.write_text(text)
+    return path
 
 
 def test_score_json_is_byte_identical_across_runs_and_jobs(tmp_path):
     import shutil
 
     for k, prefix in enumerate(["000", "001", "002", "003", "004"] * 4):
-        shutil.copy(str(sorted(SEEDS.glob(f"{prefix}_*.txt"))[0]), tmp_path / f"{k:02d}.txt")
+        shutil.copy(seed_path(prefix), tmp_path / f"{k:02d}.txt")
     one = run("score", "--json", "--jobs", "1", str(tmp_path))
     two = run("score", "--json", "--jobs", "2", str(tmp_path))
     again = run("score", "--json", "--jobs", "2", str(tmp_path))

@@ -35,7 +35,7 @@ def test_a_failing_step_still_restarts_the_collector():
 
 def test_loading_and_restoring_leave_the_collector_running(spun_seed, source_seed):
     from spinfix import align
-    from spinfix.restoring import restore_with_dictionary
+    from spinfix.restoration.restorations import restore_without_reference as restore_with_dictionary
 
     assert restore_with_dictionary(spun_seed).restored and gc.isenabled()
     assert align(spun_seed, source_seed).phrase_pairs and gc.isenabled()

@@ -1,7 +1,7 @@
 """The clean sources: read from the registry packages, whole documents, disjoint halves."""
-from spinfix.corpora import (SOURCES, brown_detokenize, chunked, foldoc_documents, ood_splits, source_documents,
+from spinfix.training.corpora import (SOURCES, brown_detokenize, chunked, foldoc_documents, ood_splits, source_documents,
                              split_of)
-from spinfix.word_lists import modern_words
+from spinfix.text.words import modern_words
 
 
 def test_brown_sentences_read_as_plain_text():

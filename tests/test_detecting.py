@@ -7,10 +7,10 @@ from sklearn.base import clone
 
 from conftest import article_body, seed
 from spinfix import SpinfixError
-from spinfix.aligning import align
-from spinfix.detecting import MODEL_FORMAT, load_detector
-from spinfix.detector_models import make_sentence_model
-from spinfix.spinning import Spinner
+from spinfix.alignment.aligner import align
+from spinfix.detection.detector import MODEL_FORMAT, load_detector
+from spinfix.training.estimators import make_sentence_model
+from spinfix.training.spinner import Spinner
 
 
 def test_sentence_model_is_a_real_estimator(tiny_corpus, tmp_path):
@@ -47,64 +47,55 @@ def test_tiny_training_gives_a_working_model(tiny_model, spun_seed):
             assert spun_seed[w["start"]:w["end"]] == w["word"]
             assert w["original"] or w["reason"] == "spinner vocabulary"
     assert loaded.info["trained_on"] and loaded.info["spinfix_version"]
+    mine = detector.score_text(spun_seed, "000").to_dict()
+    assert {**data, "signature": None} == {**mine, "signature": None}  # saved and loaded, the same scores
 
 
 def test_incompatible_or_damaged_model_is_refused_saying_why(tiny_model, tmp_path):
-    from spinfix.restoring import load_restorer
+    from spinfix.restoration.restorer import load_restorer
 
     detector, path, _ = tiny_model
+    arrays, record = path.with_suffix(".npz").read_bytes(), path.with_suffix(".json").read_bytes()
+
+    def pair(name: str, arrays_bytes: bytes, record_bytes: bytes) -> str:
+        (tmp_path / f"{name}.npz").write_bytes(arrays_bytes)
+        (tmp_path / f"{name}.json").write_bytes(record_bytes)
+        return str(tmp_path / name)
+
     old = tmp_path / "old.joblib"
-    joblib.dump({"format": 1, "detector": detector}, old)
+    joblib.dump({"format": 1, "detector": "anything"}, old)
     with pytest.raises(SpinfixError, match="not a spinfix model file"):
         load_detector(str(old))
-    data = path.read_bytes()
-    damaged = tmp_path / "damaged.joblib"
-    damaged.write_bytes(data + b"\0")
     with pytest.raises(SpinfixError, match="damaged"):
-        load_detector(str(damaged))
-    truncated = tmp_path / "truncated.joblib"
-    truncated.write_bytes(data[:len(data) // 2])
+        load_detector(pair("damaged", arrays + b"\0", record))
+    with pytest.raises(SpinfixError, match="not a spinfix model file"):
+        load_detector(pair("truncated", arrays, record[:len(record) // 2]))
+    edited = json.loads(record)
+    edited["threshold"] = 0.1  # valid JSON, by hand
     with pytest.raises(SpinfixError, match="damaged"):
-        load_detector(str(truncated))
-    assert b'"parts": [' in data  # the model, then its compiled part
-    for parts in (b'"parts": ["x", ', b'"parts": [0, '):
-        tampered = tmp_path / "parts.joblib"
-        tampered.write_bytes(data.replace(b'"parts": [', parts, 1))
-        with pytest.raises(SpinfixError, match="damaged"):
-            load_detector.__wrapped__(str(tampered))
-    newer = tmp_path / "newer.joblib"
-    newer.write_bytes(data.replace(f'"format": {MODEL_FORMAT}'.encode(), f'"format": {MODEL_FORMAT + 1}'.encode(), 1))
+        load_detector(pair("edited", arrays, (json.dumps(edited, indent=1, ensure_ascii=False) + "\n").encode()))
+    newer = record.replace(f'"format": {MODEL_FORMAT}'.encode(), f'"format": {MODEL_FORMAT + 1}'.encode(), 1)
     with pytest.raises(SpinfixError, match="model format"):
-        load_detector(str(newer))
+        load_detector(pair("newer", arrays, newer))
+    with pytest.raises(SpinfixError, match="no such detector file"):
+        load_detector(str(tmp_path / "missing"))
     with pytest.raises(SpinfixError, match="holds a detector model, not a restorer"):
         load_restorer(str(path))
 
 
-def test_model_files_of_the_earlier_joblib_payload_still_load(tiny_model, tmp_path):
-    """Files written before the pickle payload (format 2, a record with no serializer and one
-    part) load as they did; a serializer this version does not know is refused in one message."""
-    import hashlib
-    import io
-    import json
+def test_a_loaded_detector_is_immutable_and_not_shared(tiny_model):
+    import dataclasses
 
-    from spinfix.model_files import MAGIC, load_model
-    from spinfix.detecting import Detector
-
-    detector, path, _ = tiny_model
-    buffer = io.BytesIO()
-    joblib.dump(detector, buffer, compress=3)
-    payload = buffer.getvalue()
-    record = {"format": 2, "kind": "detector", "sha256": hashlib.sha256(payload).hexdigest(),
-              "bytes": len(payload), "info": {}}
-    old = tmp_path / "old-payload.joblib"
-    old.write_bytes(MAGIC + json.dumps(record).encode() + b"\n" + payload)
-    loaded = load_model(old, "detector", Detector, "retrain")
-    text = "The council stated it would go ahead."
-    assert loaded.score_text(text).to_dict() == detector.score_text(text).to_dict()
-    unknown = tmp_path / "unknown.joblib"
-    unknown.write_bytes(MAGIC + json.dumps({**record, "serializer": "future"}).encode() + b"\n" + payload)
-    with pytest.raises(SpinfixError, match="cannot unpickle"):
-        load_detector(str(unknown))
+    _, path, _ = tiny_model
+    first, second = load_detector(str(path)), load_detector(str(path))
+    assert first is not second and first.models is second.models  # the parts are read once, and shared
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.threshold = 0.1
+    with pytest.raises(TypeError):
+        first.info["name"] = "changed"
+    stricter = dataclasses.replace(first, threshold=0.99)
+    assert stricter.threshold == 0.99 and load_detector(str(path)).threshold == first.threshold
+    assert "Detector(name=" in repr(first)
 
 
 # -- the shipped model on the seed documents (evaluation only: never trained on) -------------
@@ -174,8 +165,8 @@ def test_suspect_density_is_reported_and_the_same_in_short_and_long_texts(shippe
     """Swaps in under a tenth of a clean article's words: suspects named at a density that the
     clean article does not show, and the same likelihood and density whether the text is the
     article once or twice (light spin under about 5 % of words is a known failure)."""
-    from spinfix.corpora import split_documents, training_documents
-    from spinfix.spinning import Spinner
+    from spinfix.training.corpora import split_documents, training_documents
+    from spinfix.training.spinner import Spinner
 
     text = split_documents(training_documents())["test"][5].text
     spun, _, swaps = Spinner(0.2, seed=3).spin_with_swaps(text)
@@ -197,7 +188,7 @@ def test_length_does_not_make_a_clean_document_spun(shipped):
 def test_document_model_learns_a_prior_that_keeps_every_clean_source_under_its_rate():
     """A clean source that looks half-spun (old prose, technical text) pulls the learned
     shift up until its clean documents rarely reach 0.5; without that source, no shift."""
-    from spinfix.detecting import DocumentModel
+    from spinfix.training.estimators import DocumentModel
 
     rng = np.random.default_rng(0)
     spun = rng.normal(2.0, 1.0, (400, 3))
@@ -214,8 +205,8 @@ def test_document_model_learns_a_prior_that_keeps_every_clean_source_under_its_r
 
 
 def test_document_features_are_rates_and_shares_not_counts(shipped, spun_seed):
-    from spinfix.detecting import document_features
-    from spinfix.tokenizing import split_sentences
+    from spinfix.detection.document_features import document_features
+    from spinfix.text.tokens import split_sentences
 
     sentences = [s.text for s in split_sentences(spun_seed)]
     p, evidence = shipped.sentence_evidence(sentences)

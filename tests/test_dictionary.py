@@ -1,7 +1,7 @@
 import pytest
 
 from spinfix import SpinfixError, SubstitutionDictionary, align, load_dictionary, save_dictionary
-from spinfix.dictionary import MAGIC, MAGIC_V1, import_phrase_list
+from spinfix.dictionary.substitutions import MAGIC, MAGIC_V1, import_phrase_list
 
 
 @pytest.fixture()

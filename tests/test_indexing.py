@@ -6,14 +6,14 @@ import pytest
 
 from conftest import ROOT
 from spinfix import SpinfixError
-from spinfix.indexing import SourceIndex, find_source, immutables, load_index, read_source, save_index
-from spinfix.spinner_tables import build_table, shapes
-from spinfix.spinning import Spinner
-from spinfix.tokenizing import tokenize
+from spinfix.corpus.source_index import SourceIndex, find_source, immutables, load_index, read_source, save_index
+from spinfix.training.spinner_tables import build_table, shapes
+from spinfix.training.spinner import Spinner
+from spinfix.text.tokens import tokenize
 from test_cli import assert_one_line_error, run
 
-EXAMPLE_CLEAN = ROOT / "data" / "example_clean.txt"
-EXAMPLE_SPUN = ROOT / "data" / "example_spun.txt"
+EXAMPLE_CLEAN = ROOT / "spinfix" / "data" / "example_clean.txt"
+EXAMPLE_SPUN = ROOT / "spinfix" / "data" / "example_spun.txt"
 
 
 def test_immutables_are_what_a_thesaurus_spinner_leaves_alone():
@@ -55,7 +55,7 @@ def test_jsonl_sources_restore_a_copy_token_for_token(tmp_path):
     other = "An unrelated note about Ottoline Brackenbury and the 1911 Kettering regatta."
     lines = [json.dumps({"id": "other", "text": other}), json.dumps({"id": "park", "text": EXAMPLE_CLEAN.read_text()})]
     (tmp_path / "sources.jsonl").write_text("\n".join(lines) + "\n")
-    from spinfix.indexing import build_index
+    from spinfix.corpus.source_index import build_index
 
     built = build_index([str(tmp_path / "sources.jsonl")])
     path = tmp_path / "index.bin"
@@ -103,7 +103,7 @@ def test_a_candidate_held_weakly_is_confirmed_by_the_aligner(tmp_path, tiny_corp
     shingles but none of its sentences, are refused."""
     import random
 
-    from spinfix.indexing import immutables
+    from spinfix.corpus.source_index import immutables
 
     doc = tiny_corpus[3]
     (tmp_path / "s.jsonl").write_text(json.dumps({"id": "s", "text": doc.text}) + "\n")

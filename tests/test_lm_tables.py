@@ -3,9 +3,9 @@ import random
 
 import numpy as np
 
-from spinfix import lm_tables
-from spinfix.lm import BOS, default_lm, default_tables
-from spinfix.tokenizing import tokenize
+from spinfix.judge import trigram_tables as lm_tables
+from spinfix.judge.trigram import BOS, default_lm, default_tables
+from spinfix.text.tokens import tokenize
 
 
 def _reference(words: list[str]) -> int:
@@ -60,7 +60,7 @@ def test_a_file_that_is_no_trie_model_is_a_one_line_error(tmp_path):
 
 
 def test_phrase_unigrams_from_the_arrays_are_pocketsphinxs():
-    from spinfix.lm import phrase_unigram
+    from spinfix.judge.trigram import phrase_unigram
 
     lm = default_lm()
     rng = random.Random(11)

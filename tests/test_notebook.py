@@ -17,7 +17,7 @@ def test_notebook_runs(tmp_path, monkeypatch, pairs):
     monkeypatch.delenv("SPINFIX_PAIRS_DIR", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    assert (tmp_path / "model.joblib").stat().st_size > 0
+    assert (tmp_path / "model.npz").stat().st_size > 0 and (tmp_path / "model.json").stat().st_size > 0
     assert (tmp_path / "curves.png").stat().st_size > 0
     assert (tmp_path / "dictionary.tsv").read_text().startswith("# spinfix substitution dictionary")
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]

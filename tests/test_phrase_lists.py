@@ -1,13 +1,14 @@
-"""Phrase lists as evidence in scoring (`spinfix score --dictionary LIST`)."""
+"""Phrase lists as evidence in scoring (`spinfix score --phrase-list LIST`)."""
 import json
 from pathlib import Path
 
 import pytest
 
-from spinfix.detecting import load_detector
-from spinfix.dictionary import SubstitutionDictionary, import_phrase_list, save_dictionary
-from spinfix.phrase_lists import PhraseList
-from spinfix.streaming import score_streamed
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.storage import save_dictionary
+from spinfix.dictionary.substitutions import SubstitutionDictionary, import_phrase_list
+from spinfix.detection.phrase_evidence import PhraseList
+from spinfix.detection.streaming import score_streamed
 from test_cli import assert_one_line_error, run
 
 TORTURED = ("spun,expected\ncounterfeit consciousness,artificial intelligence\nbosom peril,breast cancer\n"
@@ -66,22 +67,22 @@ def test_score_dictionary_from_the_command_line(tmp_path):
     paper, listed = tmp_path / "paper.txt", tmp_path / "tortured.tsv"
     paper.write_text(PAPER)
     save_dictionary(import_phrase_list(TORTURED, "tortured.csv"), listed)
-    result = run("score", "--json", "--dictionary", str(listed), "--fail-over", "0.5", str(paper))
+    result = run("score", "--json", "--phrase-list", str(listed), "--fail-over", "0.5", str(paper))
     assert result.returncode == 1, result.stderr  # spun text found
     data = json.loads(result.stdout)
     assert data["spin_likelihood"] >= 0.8 and "|phrases:" in data["signature"]
-    assert_one_line_error(run("score", "--dictionary", str(tmp_path / "nope.tsv"), str(paper)), "no such file")
+    assert_one_line_error(run("score", "--phrase-list", str(tmp_path / "nope.tsv"), str(paper)), "no such file")
     observed = tmp_path / "observed.tsv"
     save_dictionary(import_phrase_list(TORTURED, "tortured.csv").relabel("observed"), observed)
-    assert_one_line_error(run("score", "--dictionary", str(observed), str(paper)), "no curated phrases")
+    assert_one_line_error(run("score", "--phrase-list", str(observed), str(paper)), "no curated phrases")
 
 
-def test_known_pairs_name_suspects_in_flagged_sentences_only():
+def test_known_pairs_name_suspects_in_flagged_sentences_only(monkeypatch):
     """The shipped dictionary's pairs name suspects (with their originals) where the detector
     flags a sentence anyway; the likelihood and the flags are the word evidence's alone."""
-    import spinfix.phrase_lists as phrase_lists
+    import spinfix.detection.detector as detector_module
 
-    text = (Path(__file__).resolve().parents[1] / "data" / "example_spun.txt").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "spinfix" / "data" / "example_spun.txt").read_text(encoding="utf-8")
     detector = load_detector()
     score = detector.score_text(text)
     known = [w for s in score.flagged for w in s.suspects if w.reason == "known spinner pair"]
@@ -89,18 +90,15 @@ def test_known_pairs_name_suspects_in_flagged_sentences_only():
     assert all(s.suspects == [] for s in score.sentences if not s.flagged)
     assert "|pairs:" in score.signature
     none = PhraseList(SubstitutionDictionary(), {"prior": 1.0})
-    original, phrase_lists.known_pairs = phrase_lists.known_pairs, lambda: none
-    try:
-        without = detector.score_text(text)
-    finally:
-        phrase_lists.known_pairs = original
+    monkeypatch.setattr(detector_module, "known_pairs", lambda: none)
+    without = detector.score_text(text)
     assert [(s.probability, s.flagged) for s in without.sentences] == [(s.probability, s.flagged) for s in score.sentences]
     assert without.spin_likelihood == score.spin_likelihood
     assert not any(w.reason == "known spinner pair" for s in without.sentences for w in s.suspects)
 
 
 def test_known_pairs_are_cached_and_a_damaged_cache_is_read_again(tmp_path, monkeypatch):
-    import spinfix.phrase_lists as phrase_lists
+    import spinfix.detection.phrase_evidence as phrase_lists
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     phrase_lists.known_pairs.cache_clear()

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinfix import align, restore_with_reference
-from spinfix.detecting import load_detector
-from spinfix.spinning import Spinner
-from spinfix.tokenizing import split_sentences, tokenize
+from spinfix.detection.detector import load_detector
+from spinfix.training.spinner import Spinner
+from spinfix.text.tokens import split_sentences, tokenize
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORDS = ["the", "council", "said", "dirty", "bomb", "close", "ally", "monthly", "briefing", "İstanbul", "straße",

@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from conftest import SEEDS
+from conftest import EXAMPLE_CLEAN
 from hostile_inputs import SENTENCE, hostile_inputs
 from spinfix import SpinfixError, align, cli, load_dictionary, save_dictionary
-from spinfix.detecting import load_detector
-from spinfix.dictionary import SubstitutionDictionary
-from spinfix.textio import read_text
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.substitutions import SubstitutionDictionary
+from spinfix.persist.files import read_text
 
-SOURCE = str(sorted(SEEDS.glob("001_*.txt"))[0])
+SOURCE = str(EXAMPLE_CLEAN)  # any readable text of a few sentences
 SECONDS_PER_MB = 120  # every run must end within 10 s plus this per megabyte (a hang or quadratic blow-up fails)
 
 

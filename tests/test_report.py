@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from spinfix.report import render_report, report_documents
+from spinfix.reports.html import render_report, report_documents
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE_SPUN = str(ROOT / "data" / "example_spun.txt")
-EXAMPLE_CLEAN = str(ROOT / "data" / "example_clean.txt")
+EXAMPLE_SPUN = str(ROOT / "spinfix" / "data" / "example_spun.txt")
+EXAMPLE_CLEAN = str(ROOT / "spinfix" / "data" / "example_clean.txt")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -9,16 +9,19 @@ import pytest
 
 from conftest import seed
 from spinfix import SubstitutionDictionary, align, restore_with_reference
-from spinfix.corpora import split_documents, training_documents
-from spinfix.detecting import load_detector
-from spinfix.dictionary import import_phrase_list
-from spinfix.evaluation import (clean_changes, correct_changes, reference_restore_accuracy, score_restoration)
-from spinfix.restorer_training import SCENARIOS, labelled_candidates, user_dictionaries, wilson_lower
-from spinfix.restoring import (Knowledge, TrustingRestorer, default_dictionary, default_restorer,
-                               restore_with_dictionary)
-from spinfix.spinner_tables import shapes
-from spinfix.thesaurus import default_thesaurus
-from spinfix.labelling import names_in
+from spinfix.training.corpora import split_documents, training_documents
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.storage import default_dictionary
+from spinfix.dictionary.substitutions import import_phrase_list
+from spinfix.training.restoration_metrics import (clean_changes, correct_changes, reference_restore_accuracy, score_restoration)
+from spinfix.training.restorer_trainer import SCENARIOS, labelled_candidates, user_dictionaries, wilson_lower
+from spinfix.restoration.decisions import TrustingRestorer
+from spinfix.restoration.knowledge import Knowledge
+from spinfix.restoration.restorations import restore_without_reference as restore_with_dictionary
+from spinfix.restoration.restorer import default_restorer
+from spinfix.training.spinner_tables import shapes
+from spinfix.text.thesaurus import default_thesaurus
+from spinfix.training.labelling import names_in
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +102,7 @@ def test_every_default_restore_change_is_among_score_suspects(detector, spun_see
     what `spinfix score` names, on the spun seed and on the shipped example."""
     from pathlib import Path
 
-    text = spun_seed if text == "seed 000" else (Path(__file__).resolve().parents[1] / "data" / "example_spun.txt").read_text()
+    text = spun_seed if text == "seed 000" else (Path(__file__).resolve().parents[1] / "spinfix" / "data" / "example_spun.txt").read_text()
     suspects = [w for s in detector.score_text(text).flagged for w in s.suspects]
     changes = restore_with_dictionary(text, None, detector).substitutions
     assert len(changes) >= (5 if text == spun_seed else 0)
@@ -156,20 +159,21 @@ def test_python_api_and_cli_restore_the_same(tmp_path, spun_seed):
 def test_restore_works_block_by_block_with_the_same_changes(detector, held_out, monkeypatch):
     """A restore holds one block of sentences' candidates at a time; the block size changes
     nothing but memory. Only phrases some dictionary or the thesaurus knows are counted."""
-    import spinfix.restoring as restoring
-    from spinfix.restorer_training import spin
-    from spinfix.tokenizing import sentence_tokens, split_sentences
+    import spinfix.restoration.candidates as candidates
+    from spinfix.restoration.knowledge import shipped_knowledge
+    from spinfix.text.tokens import sentence_tokens, split_sentences
+    from spinfix.training.restorer_trainer import spin
 
     docs, _ = held_out
     names = names_in(docs)
     spun = "\n\n".join(spin(d, shapes("test")[0], 5 + k, names)[0] for k, d in enumerate(docs[:4]))
     whole = restore_with_dictionary(spun, detector=detector)
     assert len(whole.substitutions) >= 10
-    monkeypatch.setattr(restoring, "RESTORE_BLOCK", 3)
+    monkeypatch.setattr(candidates, "RESTORE_BLOCK", 3)
     assert restore_with_dictionary(spun, detector=detector).to_dict() == whole.to_dict()
-    knowledge = restoring.shipped_knowledge()
+    knowledge = shipped_knowledge()
     tokens = [sentence_tokens(s) for s in split_sentences(spun)]
-    everything, counted = restoring.phrase_counts(tokens), restoring.phrase_counts(tokens, knowledge.is_phrase)
+    everything, counted = candidates.phrase_counts(tokens), candidates.phrase_counts(tokens, knowledge.is_phrase)
     assert len(counted) < len(everything)
     assert all(counted[p] == n for p, n in everything.items() if " " not in p or knowledge.is_phrase(p))
 
@@ -177,50 +181,52 @@ def test_restore_works_block_by_block_with_the_same_changes(detector, held_out, 
 def test_restore_and_score_never_load_pocketsphinxs_own_copy_of_the_model():
     """Restoring and scoring read the language model's arrays alone: pocketsphinx's own copy
     (48 MB, about 0.1 s to load) serves training only."""
-    code = ("import sys; from spinfix.lm import default_lm; from spinfix.restoring import restore_with_dictionary; "
-            "from spinfix.detecting import load_detector; text = sys.stdin.read(); "
-            "r = restore_with_dictionary(text); load_detector().score_text(text); "
+    code = ("import sys; from spinfix.judge.trigram import default_lm; "
+            "from spinfix.restoration.restorations import restore_without_reference; "
+            "from spinfix.detection.detector import load_detector; text = sys.stdin.read(); "
+            "r = restore_without_reference(text); load_detector().score_text(text); "
             "print(len(r.substitutions), default_lm.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], input=seed("000"), capture_output=True, text=True, check=True)
     changes, loaded = map(int, out.stdout.split())
     assert changes > 0 and loaded == 0
 
 
-def test_a_restorer_file_of_one_part_still_loads_and_restores_alike(tmp_path, detector):
-    """Files written before restorers kept a compiled part hold the scikit-learn restorer alone:
-    they load as it, and restore as the compiled part does."""
-    from spinfix.model_files import save_model
-    from spinfix.restoring import CompiledRestorer, load_restorer
+def test_a_saved_restorer_loads_and_restores_alike(tmp_path, detector):
+    """A restorer written as a model file reads back with the same decisions; other thresholds
+    make another restorer and leave the shipped one as it was."""
+    from spinfix.restoration.restorer import load_restorer
 
-    shipped = str(importlib.resources.files("spinfix.models").joinpath("restorer.joblib"))
-    fitted = load_restorer(shipped, fitted=True)
-    save_model(fitted, "restorer", tmp_path / "old.joblib", fitted.info_)
-    old = load_restorer(str(tmp_path / "old.joblib"))
-    assert type(old).__name__ == "Restorer" and isinstance(load_restorer(shipped), CompiledRestorer)
+    shipped = default_restorer()
+    shipped.save(tmp_path / "copy")
     text = seed("000")
-    restored = [restore_with_dictionary(text, None, detector, r).to_dict() for r in (old, load_restorer(shipped))]
+    restored = [restore_with_dictionary(text, None, detector, r).to_dict()
+                for r in (load_restorer(str(tmp_path / "copy")), shipped)]
     assert restored[0] == restored[1] and restored[0]["substitutions"]
+    strict = shipped.with_thresholds(0.99, 0.99)
+    assert strict.threshold == 0.99 and default_restorer().threshold < 0.99
+    assert len(restore_with_dictionary(text, None, detector, strict).substitutions) < len(restored[0]["substitutions"])
 
 
 def test_a_block_table_decides_as_its_candidates_one_by_one(detector, held_out):
     """A restore scores each block's candidates as one table (restoring.CandidateTable); made
     into candidate objects and grouped again, the same rows give the same decisions, with the
     restorer and with a trusted list alike, and the table's columns say what they are named for."""
-    import spinfix.restoring as restoring
-    from spinfix.restorer_training import spin
+    from spinfix.restoration.candidates import candidate_blocks
+    from spinfix.restoration.rows import CANDIDATE_ROW
+    from spinfix.training.restorer_trainer import spin
 
     docs, pairs = held_out
     names = names_in(docs + pairs)
     spun = spin(docs[2], shapes("test")[1], 9, names)[0]
     user = user_dictionaries(pairs, shapes("test")[1], 41, names)[max(SCENARIOS)]
     knowledge = Knowledge([user, default_dictionary()], default_thesaurus())
-    tables = list(restoring.candidate_blocks(spun, knowledge, detector))
+    tables = list(candidate_blocks(spun, knowledge, detector))
     groups = [g for t in tables for g in t.groups()]
     assert len(groups) >= 50 and any(c.listed for g in groups for c in g)
     for decider in (default_restorer(), TrustingRestorer()):
         by_table = [d for t in tables for d in decider.decide(t)]
         assert by_table == decider.decide(groups) and by_table
-    col = restoring.COLUMN
+    col = {name: k for k, name in enumerate(CANDIDATE_ROW)}
     for g in groups:
         rows = np.array([c.row for c in g])
         gains = rows[:, col["gain"]]
@@ -234,7 +240,7 @@ def test_a_block_table_decides_as_its_candidates_one_by_one(detector, held_out):
 def test_a_dictionary_is_indexed_once_until_it_changes():
     """Restoring many texts with one dictionary indexes it once (knowledge_for keeps it by
     content); a pair added since is indexed, and proposed, at the next restore."""
-    from spinfix.restoring import INDEXED_DICTIONARIES, knowledge_for
+    from spinfix.restoration.knowledge import INDEXED_DICTIONARIES, knowledge_for
 
     user = SubstitutionDictionary()
     user.add_pairs([("soiled", "dirty")], "doc-1")
@@ -257,7 +263,7 @@ def test_a_dictionary_is_indexed_once_until_it_changes():
 def test_the_thesaurus_proposes_the_heads_that_list_a_word_first_best_rank_first():
     """One step back from a spun word: the heads that list it among their first synonyms
     (what a spinner's table turns into it), the best-ranked first, then its own neighbours."""
-    from spinfix.thesaurus import Thesaurus
+    from spinfix.text.thesaurus import Thesaurus
 
     thesaurus = Thesaurus({"dirty": ["filthy", "soiled"], "grimy": ["soiled"], "muddy": ["a", "b", "c", "d", "soiled"],
                            "soiled": ["stained"]})

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from spinfix.dictionary import SubstitutionDictionary, load_dictionary
-from spinfix.evaluation import token_accuracy
-from spinfix.indexing import build_index, save_index
-from spinfix.screening import PARTITION, screen
-from spinfix.spinner_tables import build_table, shapes
-from spinfix.spinning import Spinner
+from spinfix.dictionary.storage import load_dictionary
+from spinfix.dictionary.substitutions import SubstitutionDictionary
+from spinfix.training.restoration_metrics import token_accuracy
+from spinfix.corpus.source_index import build_index, save_index
+from spinfix.corpus.screening import PARTITION, screen
+from spinfix.training.spinner_tables import build_table, shapes
+from spinfix.training.spinner import Spinner
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +84,7 @@ def test_a_dask_local_cluster_gives_the_same_files(collection, joblib_run, tmp_p
 
 
 def test_merging_the_partition_dictionaries_in_any_order_gives_the_same_counts(joblib_run, tiny_corpus):
-    from spinfix.aligning import align
+    from spinfix.alignment.aligner import align
 
     parts = []
     for k, doc in enumerate(tiny_corpus[:4]):
@@ -112,7 +113,7 @@ def test_a_killed_screen_run_again_gives_the_same_files(collection, joblib_run, 
     command = [sys.executable, "-m", "spinfix", "screen", str(big), "-o", str(tmp_path / "killed"), "--workers", "1"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 240
-    while time.time() < deadline and not list((tmp_path / "killed" / "scores").glob("part-00001.pkl")):
+    while time.time() < deadline and not list((tmp_path / "killed" / "scores").glob("part-00001.json")):
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()

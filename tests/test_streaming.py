@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from spinfix.batch import SUMMARY_HEADER
-from spinfix.detecting import load_detector
-from spinfix.streaming import STREAM_CHARS, score_streamed
+from spinfix.corpus.batch import SUMMARY_HEADER
+from spinfix.detection.detector import load_detector
+from spinfix.detection.streaming import STREAM_CHARS, score_streamed
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The thesaurus's neighbours: each word's synonyms, then the heads that list it, made on demand."""
 import pytest
 
-from spinfix.thesaurus import Thesaurus, default_thesaurus
+from spinfix.text.thesaurus import Thesaurus, default_thesaurus
 
 
 def test_neighbours_are_synonyms_then_the_heads_that_list_a_word():

@@ -1,4 +1,4 @@
-from spinfix.tokenizing import normalize, split_sentences, tokenize
+from spinfix.text.tokens import normalize, split_sentences, tokenize
 
 
 def test_sentences_keep_offsets_and_abbreviations(spun_seed):
@@ -27,7 +27,7 @@ def test_normalize_is_for_matching_only():
 def test_token_offsets_are_tokenize_without_token_objects(spun_seed):
     """Aligning reads offsets and words from token_offsets; they must be tokenize's, for any
     script (its word test is TOKEN_RE's group, tokenize's is Token.is_word)."""
-    from spinfix.tokenizing import token_offsets
+    from spinfix.text.tokens import token_offsets
 
     for text in (spun_seed, "İstanbul’s ﬁne café — naïve ₂ x\u0301y _id 3.5% «quoted» 東京 مرحبا 👍🏽 don't"):
         tokens = tokenize(text, 7)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from spinfix.lm import default_lm
-from spinfix.word_lists import function_words, function_words_only, modern_words
+from spinfix.judge.trigram import default_lm
+from spinfix.text.words import function_words, function_words_only, modern_words
 
 
 def test_function_words_are_scikit_learns_stop_words():

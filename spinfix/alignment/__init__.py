@@ -1,0 +1,1 @@
+"""Aligning a spun text with its source: sentences, then words, then the substitutions."""

@@ -1,0 +1,327 @@
+"""Finding a spun copy's source in a collection through the words no spinner can swap (DSpin's
+"immutables"): each document's shingles (those words and each consecutive pair) in MinHash LSH
+(``datasketch``), each candidate verified by the share of the copy's shingles it holds, a weakly
+held one confirmed by the aligner. An index holds each document's location and shingle hashes,
+never its text, in a model file of arrays and JSON."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ..alignment.aligner import align
+from ..errors import SpinfixError
+from ..persist.files import read_text
+from ..persist.model_files import read_model, save_model
+from ..restoration.restorations import restore_with_reference
+from ..text.thesaurus import Thesaurus, default_thesaurus
+from ..text.words import function_words, unswappable
+from .batch import discover
+
+NUM_PERM = 64  # MinHash permutations per document
+LSH_THRESHOLD = 0.2  # Jaccard similarity from which LSH proposes a candidate
+MIN_CONTAINMENT = 0.6  # share of a copy's shingles that its source must hold to be reported ...
+MIN_SIMILAR = 0.4  # ... or this share, with a Jaccard similarity of at least
+MIN_JACCARD_RATIO = 0.7  # this times the containment (a copy is about as long as its source)
+CONFIRM_BELOW = 0.8  # a candidate holding less of the copy than this is confirmed by the aligner ...
+MIN_ALIGNED = 0.5  # ... which must align at least this share of the copy's sentences with it
+SHINGLE_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-][^\W\d_])*|\d+(?:[.,]\d+)*")  # letters, or a number
+
+
+def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
+    """The words of ``text``, lowercased and in order, that no spinner with the thesaurus can
+    swap (:func:`~spinfix.text.words.unswappable`); a shingle's word is letters or a number
+    (:data:`SHINGLE_WORD_RE`: "1,000,000" is one).
+
+    Examples
+    --------
+    >>> immutables("The soiled bomb exploded in Taipei on 12 May 1987.")
+    ['taipei', '12', 'may', '1987']
+    """
+    table = (thesaurus or default_thesaurus()).synonyms
+    stop = function_words()
+    out = []
+    for match in SHINGLE_WORD_RE.finditer(text):
+        word = match.group().lower().replace("’", "'")
+        if unswappable(word, table, stop):
+            out.append(word)
+    return out
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+
+
+def shingles(words: list[str]) -> np.ndarray:
+    """The sorted, distinct 64-bit hashes of the immutables and of each consecutive pair."""
+    items = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+    return np.unique(np.array([_hash(s) for s in items], dtype=np.uint64))
+
+
+def _minhash(hashes: np.ndarray):
+    from datasketch import LeanMinHash, MinHash  # datasketch loads in 0.3 s: only where an index is used
+
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # the shingle hashes are hashes already
+    m.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
+    return LeanMinHash(m)
+
+
+@dataclass
+class IndexedDocument:
+    """Where an indexed document lives (a path, and a byte offset for a JSONL line), its id,
+    and its shingle hashes."""
+
+    doc_id: str
+    path: str
+    offset: int | None
+    hashes: np.ndarray
+
+
+@dataclass
+class SourceMatch:
+    """A copy's source: its id and location, the containment of the copy's shingles in it
+    (``similarity``), their Jaccard similarity, and a few immutables they share."""
+
+    doc_id: str
+    path: str
+    offset: int | None
+    similarity: float
+    jaccard: float
+    shared: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SourceResult:
+    """The sources found for one document, best first (empty: no indexed source)."""
+
+    file: str
+    matches: list[SourceMatch]
+    restored: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"file": self.file, "matches": [m.to_dict() for m in self.matches]}
+        return out | ({"restored": self.restored} if self.restored is not None else {})
+
+    def format(self, is_json: bool = False) -> str:
+        if is_json:
+            return json.dumps(self.to_dict(), ensure_ascii=False)
+        if not self.matches:
+            return f"{self.file}: no source found"
+        best = self.matches[0]
+        where = best.path + (f" (line at byte {best.offset})" if best.offset is not None else "")
+        return (f"{self.file}: source {best.doc_id} [{where}] similarity {best.similarity:.3f} "
+                f"(jaccard {best.jaccard:.3f}); shared: {', '.join(best.shared)}")
+
+
+class SourceIndex:
+    """MinHash LSH over the shingles of a collection's documents (see the module docstring)."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
+                 min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO,
+                 confirm_below: float = CONFIRM_BELOW, min_aligned: float = MIN_ALIGNED):
+        from datasketch import MinHashLSH  # datasketch loads in 0.3 s: only where an index is used
+
+        self.threshold = threshold
+        self.min_containment = min_containment
+        self.min_similar = min_similar
+        self.min_jaccard_ratio = min_jaccard_ratio
+        self.confirm_below = confirm_below
+        self.min_aligned = min_aligned
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.documents: dict[str, IndexedDocument] = {}
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def add(self, doc_id: str, text: str, path: str = "", offset: int | None = None) -> None:
+        """Index one document (an id seen before is refused: ids name documents)."""
+        self.add_hashes(doc_id, shingles(immutables(text)), path, offset)
+
+    def add_hashes(self, doc_id: str, hashes: np.ndarray, path: str = "", offset: int | None = None) -> None:
+        """Index one document by its shingle hashes (:func:`shingles`), computed elsewhere."""
+        if doc_id in self.documents:
+            raise SpinfixError(f"{doc_id}: already in the index (document ids must be unique)")
+        self.documents[doc_id] = IndexedDocument(doc_id, path, offset, hashes)
+        if hashes.size:
+            self.lsh.insert(doc_id, _minhash(hashes), check_duplication=False)
+
+    def query(self, text: str, top: int = 1, exclude: str | None = None,
+              max_bytes: int | None = None) -> list[SourceMatch]:
+        """The indexed documents ``text`` was most likely spun from, best first, each verified:
+        at least ``min_containment`` of its shingles held by the source, or ``min_similar`` with
+        a Jaccard similarity of at least ``min_jaccard_ratio`` times that; ``exclude`` leaves
+        out one id (a document of the collection searching the rest of it); ``max_bytes``: the
+        largest source read to confirm a weak candidate."""
+        words = immutables(text)
+        hashes = shingles(words)
+        if not hashes.size:
+            return []
+        verified = []
+        for doc_id in self.lsh.query(_minhash(hashes)):
+            if doc_id == exclude:
+                continue
+            doc = self.documents[doc_id]
+            shared = np.intersect1d(hashes, doc.hashes, assume_unique=True)
+            containment = shared.size / hashes.size
+            jaccard = shared.size / (hashes.size + doc.hashes.size - shared.size)
+            if (containment >= self.min_containment or (
+                    containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment)) \
+                    and (containment >= self.confirm_below or self._aligns(text, doc, max_bytes)):
+                verified.append((containment, jaccard, doc, shared))
+        verified.sort(key=lambda v: (-v[0], v[2].doc_id))
+        return [SourceMatch(doc.doc_id, doc.path, doc.offset, round(c, 4), round(j, 4), _shared_words(words, shared))
+                for c, j, doc, shared in verified[:top]]
+
+    def _aligns(self, text: str, doc: IndexedDocument, max_bytes: int | None = None) -> bool:
+        """Whether the aligner pairs enough of ``text``'s sentences with ``doc`` (a document
+        indexed without a location cannot be read, and is taken on its shingles alone)."""
+        return not doc.path or _aligned_share(text, read_document(doc.path, doc.offset, max_bytes)) >= self.min_aligned
+
+    def settings(self) -> dict:
+        """The thresholds it was built with."""
+        return {"threshold": self.threshold, "min_containment": self.min_containment, "min_similar": self.min_similar,
+                "min_jaccard_ratio": self.min_jaccard_ratio, "confirm_below": self.confirm_below,
+                "min_aligned": self.min_aligned}
+
+
+def _aligned_share(text: str, source: str) -> float:
+    """The share of ``text``'s sentences that the aligner pairs with ``source``'s."""
+    try:
+        alignment = align(text, source)
+    except SpinfixError:  # no sentence in common
+        return 0.0
+    return 1.0 - len(alignment.unaligned_spun) / max(len(alignment.spun_sentences), 1)
+
+
+def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[str]:
+    """Up to ``limit`` of the copy's immutables that its source holds, rarest-looking first
+    (longest first, as a cheap proxy)."""
+    held = set(shared.tolist())
+    return sorted({w for w in words if _hash(w) in held}, key=lambda w: (-len(w), w))[:limit]
+
+
+def iter_sources(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
+                 max_bytes: int | None = None):
+    """Yield ``(doc_id, text, path, offset)`` for every document under ``paths``: text files
+    (directories walked for ``glob`` as ``spinfix score`` walks them; the id is the path) and
+    JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's).
+    A file found by walking a directory that cannot be read is left out and its reason added to
+    ``skipped`` (one binary file in a crawl does not stop the run); a named one raises."""
+    for found in discover(paths, glob):
+        if found.path.endswith(".jsonl"):
+            yield from _jsonl_documents(Path(found.path))
+            continue
+        try:
+            text = read_text(found.path, max_bytes)
+        except SpinfixError as exc:
+            if found.named or skipped is None:
+                raise
+            skipped.append(str(exc))
+            continue
+        yield found.path, text, found.path, None
+
+
+def _jsonl_documents(file: Path):
+    try:
+        handle = open(file, "rb")
+    except OSError as exc:
+        raise SpinfixError(f"{file}: cannot read it ({exc.strerror})") from None
+    with handle:
+        offset = 0
+        for number, line in enumerate(handle, 1):
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                yield str(record["id"]), str(record["text"]), str(file), start
+            except (ValueError, KeyError, TypeError):
+                raise SpinfixError(f"{file}:{number}: not a JSON object with \"id\" and \"text\"") from None
+
+
+def read_document(path: str, offset: int | None, max_bytes: int | None = None) -> str:
+    """The text of a document where an index says it lives: a file, or a JSONL line."""
+    if offset is None:
+        return read_text(path, max_bytes)
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            return str(json.loads(handle.readline())["text"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise SpinfixError(f"{path}: no JSONL document at byte {offset} (has the file changed since it was indexed?)") from None
+
+
+def read_source(match: SourceMatch, max_bytes: int | None = None) -> str:
+    """The text of a matched source."""
+    return read_document(match.path, match.offset, max_bytes)
+
+
+def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False,
+                skipped: list[str] | None = None, max_bytes: int | None = None) -> SourceIndex:
+    """An index of every document under ``paths`` (:func:`iter_sources`, which lists in
+    ``skipped`` the walked files it could not read)."""
+    from tqdm import tqdm  # a progress bar costs start-up time: only where one is drawn
+
+    index = SourceIndex()
+    for doc_id, text, path, offset in tqdm(iter_sources(paths, glob, skipped, max_bytes), desc="indexing", unit="doc",
+                                           disable=not progress):
+        index.add(doc_id, text, path, offset)
+    if not len(index):
+        raise SpinfixError("no documents to index")
+    return index
+
+
+def save_index(index: SourceIndex, path: str | os.PathLike[str]) -> str:
+    """Write the index as a model file of arrays (offsets, shingle hashes) and JSON (ids, paths,
+    settings); returns its hash."""
+    docs = list(index.documents.values())
+    hashes = [d.hashes for d in docs]
+    record = {"settings": index.settings(), "ids": [d.doc_id for d in docs], "paths": [d.path for d in docs],
+              "info": {"documents": len(index), "spinfix_version": __version__, "num_perm": NUM_PERM}}
+    arrays = {"offsets": np.array([-1 if d.offset is None else d.offset for d in docs], dtype=np.int64),
+              "bounds": np.cumsum([0] + [len(h) for h in hashes]).astype(np.int64),
+              "hashes": np.concatenate(hashes).astype(np.uint64) if hashes else np.zeros(0, np.uint64)}
+    return save_model(path, "source-index", record, arrays)
+
+
+def load_index(path: str | os.PathLike[str]) -> SourceIndex:
+    """Load an index written by :func:`save_index` (checked like every model file); its LSH is
+    built again from the shingle hashes."""
+    rebuild = "rebuild it with `spinfix index`"
+    file = read_model(path, "source-index", rebuild)
+    record, arrays = file.record, file.arrays
+    try:
+        index = SourceIndex(**record["settings"])
+        ids, paths, offsets, bounds, hashes = (record["ids"], record["paths"], arrays["offsets"].tolist(),
+                                               arrays["bounds"], arrays["hashes"])
+        if not len(ids) == len(paths) == len(offsets) == len(bounds) - 1:
+            raise ValueError("the documents' columns differ in length")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SpinfixError(f"{path}: not an index this spinfix can read ({type(exc).__name__}: {exc}); {rebuild}") from None
+    for k, (doc_id, doc_path, offset) in enumerate(zip(ids, paths, offsets)):
+        index.add_hashes(doc_id, hashes[bounds[k]:bounds[k + 1]], doc_path, None if offset < 0 else offset)
+    return index
+
+
+def find_source(text: str, index: SourceIndex, name: str = "-", top: int = 1,
+                restore: bool = False, max_bytes: int | None = None) -> SourceResult:
+    """The sources of one spun text, best first; with ``restore``, also the text restored
+    against the best one (aligned with it, every substitution put back)."""
+    matches = index.query(text, top, max_bytes=max_bytes)
+    restored = None
+    if restore and matches:
+        restored = restore_with_reference(text, read_source(matches[0], max_bytes)).restored
+    return SourceResult(name, matches, restored)
+
+
+__all__ = ["SourceIndex", "SourceMatch", "SourceResult", "build_index", "find_source", "immutables",
+           "iter_sources", "load_index", "read_document", "read_source", "save_index", "shingles"]

@@ -1,0 +1,1 @@
+"""Detecting spin: sentence features, compiled forests, the document profile, the detector, listed phrases, streamed scoring."""

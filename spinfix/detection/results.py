@@ -1,0 +1,120 @@
+"""What scoring finds: each sentence's probability and suspect words, a document's spin
+likelihood, and the model signature that produced them."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TextIO
+
+import numpy as np
+
+from .document_features import suspect_counts
+from .features import WordEvidence
+
+@dataclass
+class SuspectWord:
+    """A word that looks swapped in, with the likelier original when the model has one."""
+
+    word: str
+    start: int
+    end: int
+    original: str | None
+    score: float
+    reason: str = "likelier original"
+
+
+@dataclass
+class SentenceScore:
+    """One sentence: its span in the input, its spin probability and its suspect words."""
+
+    text: str
+    start: int
+    end: int
+    probability: float
+    flagged: bool
+    suspects: list[SuspectWord] = field(default_factory=list)
+
+    def marked(self) -> str:
+        """The plain-text line of a flagged sentence: its probability, and its text with each
+        suspect in brackets beside its likelier original ("[stated->said]")."""
+        marked, pos = [], 0
+        for w in sorted(self.suspects, key=lambda w: w.start):
+            a, b = w.start - self.start, w.end - self.start
+            marked.append(self.text[pos:a] + "[" + self.text[a:b] + (f"->{w.original}" if w.original else "") + "]")
+            pos = b
+        marked.append(self.text[pos:])
+        return f"  {self.probability:.2f}  {''.join(marked)}"
+
+
+@dataclass
+class DocumentScore:
+    """A document's spin likelihood, its sentences, and the signature of the model that scored it."""
+
+    file: str
+    spin_likelihood: float
+    sentences: list[SentenceScore]
+    signature: str
+
+    @property
+    def flagged(self) -> list[SentenceScore]:
+        return [s for s in self.sentences if s.flagged]
+
+    @property
+    def flagged_count(self) -> int:
+        return len(self.flagged)
+
+    @property
+    def suspects_per_100_words(self) -> float:
+        """Suspect words named in flagged sentences per 100 words of the document: how densely
+        spun it looks (a few clear swaps among 500 words is light spin, not none)."""
+        words = sum(len(s.text.split()) for s in self.sentences)
+        return round(100 * sum(len(s.suspects) for s in self.sentences) / max(words, 1), 2)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "suspects_per_100_words": self.suspects_per_100_words}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentScore:
+        """The inverse of :meth:`to_dict` (what parallel workers send back)."""
+        sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
+                     for s in data["sentences"]]
+        return cls(data["file"], data["spin_likelihood"], sentences, data["signature"])
+
+    def format(self, is_json: bool = False) -> str:
+        """The same result for programs (one JSON line) or for people (plain text)."""
+        if is_json:
+            return json.dumps(self.to_dict(), ensure_ascii=False)
+        flagged = self.flagged
+        return "\n".join([self.header(self.file, self.spin_likelihood, len(flagged), len(self.sentences),
+                                       self.signature)] + [s.marked() for s in flagged])
+
+    def write(self, out: TextIO, is_json: bool = False) -> None:
+        """Write :meth:`format` and a line end (as :meth:`~spinfix.detection.streaming.StreamedScore.write` does)."""
+        out.write(self.format(is_json) + "\n")
+
+    @staticmethod
+    def header(file: str, likelihood: float, flagged: int, sentences: int, signature: str) -> str:
+        """The first line of the plain-text result."""
+        return (f"{file}: spin likelihood {likelihood:.3f} ({flagged} of {sentences} sentences flagged)"
+                f"  [{signature}]")
+
+
+@dataclass
+class Analysis:
+    """One document's sentence probabilities (in context), each sentence's word evidence (None
+    from a model that names no words, such as the character n-gram baseline), and the
+    document's spin likelihood."""
+
+    probabilities: np.ndarray
+    evidence: list[list[WordEvidence]] | None
+    likelihood: float
+
+    def flags(self, threshold: float) -> np.ndarray:
+        """Which sentences are flagged: probable enough, and with at least one suspect that
+        explains the flag (a probability alone accuses no one; a model without word evidence
+        flags on probability alone)."""
+        explained = True if self.evidence is None else suspect_counts(self.evidence) > 0
+        return (self.probabilities >= threshold) & explained
+
+
+__all__ = ["Analysis", "DocumentScore", "SentenceScore", "SuspectWord"]

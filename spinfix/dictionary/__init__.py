@@ -1,0 +1,1 @@
+"""The substitution dictionary: spun -> original phrase pairs with counts, and its files."""

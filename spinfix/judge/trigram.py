@@ -1,0 +1,173 @@
+"""The trigram judge: CMU's general English trigram model (shipped in the PyPI package
+``pocketsphinx``), in log10 probabilities, answering ``None`` for words it does not know.
+
+Scoring and restoring read the model's arrays (:mod:`spinfix.judge.trigram_tables`);
+pocketsphinx's own copy (:class:`LanguageModel`) serves training only.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import SpinfixError
+from .trigram_tables import LMTables, load_tables, word_at
+
+LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")  # a word as the model spells it (it knows lowercase a-z words)
+LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
+UNKNOWN = -536870912
+MEMO_LIMIT = 500_000  # n-gram scores kept before the memo starts over (about 60 MB)
+BOS = "<s>"
+
+
+class LanguageModel:
+    """Trigram log10 probabilities with a memo, since sentences repeat the same n-grams."""
+
+    def __init__(self, path: str | None = None):
+        from pocketsphinx import NGramModel  # its own copy of the model (48 MB) serves training only
+
+        self.path = _existing(path or default_lm_path())
+        self._model = NGramModel.readfile(self.path)
+        self._vocab: dict[str, bool] = {}
+        self._memo: dict[tuple[str, ...], float] = {}
+        self._unigrams: dict[str, float] = {}
+
+    def known(self, word: str) -> bool:
+        """Whether the model has ``word`` (lowercase) in its vocabulary."""
+        hit = self._vocab.get(word)
+        if hit is None:
+            hit = self._vocab[word] = self._model.prob([word]) != UNKNOWN
+        return hit
+
+    def logprob(self, word: str, context: tuple[str, ...] = ()) -> float:
+        """log10 P(word | context), context oldest first (at most two words used)."""
+        key = (word, *context[-2:])
+        value = self._memo.get(key)
+        if value is None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            value = self._memo[key] = self._model.prob([word, *reversed(context[-2:])]) * LOG10_BASE
+        return value
+
+    def unigram(self, word: str) -> float:
+        """log10 P(word), or -99 for an unknown word."""
+        value = self._unigrams.get(word)
+        if value is None:
+            value = self._unigrams[word] = self.logprob(word) if self.known(word) else -99.0
+        return value
+
+
+def default_lm_path() -> str:
+    """Where pocketsphinx keeps its general English trigram model."""
+    from pocketsphinx import get_model_path  # importing pocketsphinx costs start-up time that scoring need not pay
+
+    return os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
+
+
+@lru_cache(maxsize=1)
+def default_tables() -> LMTables:
+    """The default model as arrays, for batched queries (:mod:`spinfix.judge.trigram_tables`),
+    loaded once per process."""
+    return load_tables(_existing(default_lm_path()))
+
+
+def _existing(path: str) -> str:
+    """``path``, or :class:`SpinfixError` when no model file is there."""
+    if not os.path.exists(path):
+        raise SpinfixError(f"language model not found at {path}; reinstall pocketsphinx")
+    return path
+
+
+@lru_cache(maxsize=1)
+def default_lm() -> LanguageModel:
+    """The shared language model, loaded once per process."""
+    return LanguageModel()
+
+
+@lru_cache(maxsize=1 << 18)
+def phrase_unigram(words: tuple[str, ...]) -> float | None:
+    """The sum of the unigram log10 P of ``words``, or None when the model lacks one of them
+    (memoized: a restore asks it of the same proposed originals over and over)."""
+    ids = phrase_ids(words)
+    return None if ids is None else sum(int(default_tables().ug_prob[i]) * LOG10_BASE for i in ids)
+
+
+@lru_cache(maxsize=1 << 18)
+def phrase_ids(words: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The model's ids of ``words``, or None when it lacks one (memoized like :func:`phrase_unigram`)."""
+    ids = default_tables().ids
+    found = tuple(ids.get(w, -1) for w in words)
+    return None if -1 in found else found
+
+
+def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
+    """For each ``(left, phrases, right)``, how well each of ``phrases`` fits between ``left``
+    and ``right``: log10 P of the phrase and of the two words after it, less the phrase's
+    unigram log10 P (pointwise mutual information, so a frequent word does not win every
+    context). None for a phrase with a word the model lacks. The phrases of a request share
+    its context (a spun phrase and the originals proposed for it); every n-gram of every
+    request is scored in one batch of array lookups, each phrase's log-probabilities added up
+    in order, as a loop over them would."""
+    tables = default_tables()
+    ids, bos = tables.ids, tables.ids[BOS]
+    flat, first, scored, unigrams, plan = [], [], [], [], []  # word ids end to end; per phrase: start, first scored
+    for left, phrases, right in requests:
+        head = [ids.get(x, bos) for x in left[-2:]]
+        tail = [ids[x] for x in right[:2] if x in ids]
+        entry = []
+        for phrase in phrases:
+            phrase = tuple(phrase)
+            word_ids = phrase_ids(phrase) if phrase else None
+            if word_ids is None:
+                entry.append(-1)
+                continue
+            entry.append(len(unigrams))
+            unigrams.append(phrase_unigram(phrase))
+            first.append(len(flat))
+            flat += head
+            scored.append(len(flat))
+            flat += word_ids
+            flat += tail
+        plan.append(entry)
+    sums = np.zeros(len(unigrams))
+    if unigrams:
+        words = np.array(flat, dtype=np.int64)
+        ends = np.array(first[1:] + [len(flat)])
+        counts = ends - np.array(scored)
+        phrase_of = np.repeat(np.arange(len(unigrams)), counts)
+        at = np.arange(int(counts.sum())) + np.repeat(np.array(scored) - (np.cumsum(counts) - counts), counts)
+        lo = np.array(first)[phrase_of]
+        scores = tables.scores(words[at], word_at(words, at - 1, lo, len(words)), word_at(words, at - 2, lo, len(words)))
+        np.add.at(sums, phrase_of, scores * LOG10_BASE)  # in order, as the loop adds them
+    fits = (sums - np.array(unigrams)).tolist()
+    return [[None if k < 0 else fits[k] for k in entry] for entry in plan]
+
+
+class TrigramJudge:
+    """The trigram model as a judge of how well phrases fit their context: what restoring asks
+    (:func:`phrase_fits_many`, :func:`phrase_unigram`). Stateless; its memos are the module's.
+
+    Examples
+    --------
+    >>> judge = TrigramJudge()
+    >>> fits = judge.phrase_fits_many([(["a"], [["soiled"], ["dirty"]], ["bomb"])])[0]
+    >>> fits[1] > fits[0]
+    True
+    """
+
+    name = "trigram"
+
+    def phrase_fits_many(self, requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
+        """:func:`phrase_fits_many`."""
+        return phrase_fits_many(requests)
+
+    def phrase_unigram(self, words: tuple[str, ...]) -> float | None:
+        """:func:`phrase_unigram`."""
+        return phrase_unigram(words)
+
+
+__all__ = ["BOS", "LM_WORD_RE", "LOG10_BASE", "LanguageModel", "TrigramJudge", "default_lm", "default_tables",
+           "phrase_fits_many", "phrase_ids", "phrase_unigram"]

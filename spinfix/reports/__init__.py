@@ -1,0 +1,1 @@
+"""Reports for people: a self-contained HTML page of scores and restorations."""

@@ -1,0 +1,259 @@
+"""The candidates of a reference-free restore: every match of a phrase the knowledge lists, and
+for each original proposed for it a row of evidence (:data:`~spinfix.restoration.rows.CANDIDATE_ROW`),
+a block of sentences at a time (:class:`CandidateTable`)."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..detection.detector import Detector
+from ..detection.streaming import score_streamed
+from ..judge import Judge, load_judge
+from ..text.phrases import MAX_PHRASE_WORDS, match_phrases
+from ..text.tokens import Token, iter_sentences, sentence_tokens
+from ..text.words import function_words_only, left_alone
+from .knowledge import OBSERVED_WEIGHT, Knowledge, Option
+from .rows import CANDIDATE_ROW, MATCH_COLUMNS, OPTION_COLUMNS
+
+RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, 248 bytes each)
+column = CANDIDATE_ROW.index
+
+
+@dataclass
+class Candidate:
+    """One proposed original for one match in the text, with the evidence about it."""
+
+    start: int
+    end: int
+    original: str
+    row: list[float]
+    listed: int = 0
+
+
+@dataclass
+class MatchContext:
+    """What is known about one match beyond its words: how often it was seen left as written
+    (``kept``: observed, prior), the detector's sentence probability, document likelihood and
+    word evidence, how often each phrase occurs in the whole document, and the document's mean
+    sentence probability (``document_spun_share``: how much of it looks spun)."""
+
+    kept: tuple[int, int]
+    probability: float
+    likelihood: float
+    evidence: float
+    phrase_counts: Counter
+    document_spun_share: float
+
+
+@dataclass
+class _Match:
+    """A match of a known spun phrase, waiting for its language-model fits: its sentence's
+    tokens and words, its span, the originals proposed, and its context."""
+
+    tokens: list[Token]
+    words: list[str]
+    i: int
+    j: int
+    key: str
+    options: list[Option]
+    ctx: MatchContext
+
+    def request(self) -> tuple[list[str], list, list[str]]:
+        """What :meth:`Judge.phrase_fits_many` scores: the spun phrase, then each option."""
+        return self.words[:self.i], [self.words[self.i:self.j], *(o.words for o in self.options)], self.words[self.j:]
+
+
+@dataclass
+class CandidateTable:
+    """A block's candidates as one matrix, so that the restorer scores them in one call and a
+    restore never makes an object per candidate: row k of ``rows`` (:data:`CANDIDATE_ROW`)
+    proposes ``originals[k]`` (listed ``listed[k]`` times in a dictionary), and match g
+    (its span in the text ``spans[g]``) owns rows ``bounds[g]:bounds[g + 1]``."""
+
+    rows: np.ndarray
+    bounds: list[int]
+    spans: list[tuple[int, int]]
+    originals: list[str]
+    listed: list[int]
+
+    def candidate(self, k: int, group: int) -> Candidate:
+        """Row ``k``, of match ``group``, as a :class:`Candidate`."""
+        start, end = self.spans[group]
+        return Candidate(start, end, self.originals[k], self.rows[k].tolist(), self.listed[k])
+
+    def groups(self) -> list[list[Candidate]]:
+        """Every candidate, grouped by match."""
+        return [[self.candidate(k, g) for k in range(self.bounds[g], self.bounds[g + 1])] for g in range(len(self.spans))]
+
+    @classmethod
+    def of(cls, groups: CandidateTable | list[list[Candidate]]) -> CandidateTable:
+        """A table of candidates grouped by match (a table is returned as it is)."""
+        if isinstance(groups, CandidateTable):
+            return groups
+        rows = [c for g in groups for c in g]
+        return cls(np.array([c.row for c in rows], dtype=float).reshape(len(rows), len(CANDIDATE_ROW)),
+                   np.cumsum([0] + [len(g) for g in groups]).tolist(), [(g[0].start, g[0].end) for g in groups],
+                   [c.original for c in rows], [c.listed for c in rows])
+
+
+def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Knowledge, judge: Judge) -> CandidateTable:
+    """Candidate rows (:data:`CANDIDATE_ROW`) for every original proposed for each match, from the
+    judge's fits of its spun phrase and of each option (:meth:`Judge.phrase_fits_many`), built a
+    column at a time: the options' own columns from their :class:`OptionTable`, the
+    match's columns once per match, and the columns that compare a match's options with one
+    another (gains, shares, the noisy channel's posteriors) from short lists per match.
+
+    A spinner swaps some occurrences of a word and leaves the rest, so an original that the
+    document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
+    """
+    static, per_match, sizes, spans, originals, listed = [], [], [], [], [], []
+    best_of, observed, observed_total, prior, prior_total = [], [], [], [], []
+    gains, posteriors, margins, with_keeps, in_document = [], [], [], [], []
+    for match, (own, *fit) in zip(matches, fits):
+        kept = [k for k, f in enumerate(fit) if f is not None]
+        if not kept:
+            continue
+        ctx, table = match.ctx, knowledge.option_table(match.key, judge)
+        spun = match.words[match.i:match.j]
+        gain = [fit[k] - own for k in kept]
+        posterior, with_keep = _channel([table.weights[k] for k in kept], gain, OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
+        top = max(range(len(posterior)), key=posterior.__getitem__)
+        runner_up = max((q for k, q in enumerate(posterior) if k != top), default=0.0)
+        margin = [q - posterior[top] for q in posterior]
+        margin[top] = posterior[top] - runner_up
+        counts = ctx.phrase_counts
+        kept_originals = [table.options[k].original for k in kept]
+        static.append(table.columns[kept])
+        per_match.append(MATCH_COLUMNS.row(
+            n_options=len(kept), observed_kept=math.log1p(ctx.kept[0]), prior_kept=math.log1p(ctx.kept[1]),
+            own_unigram=judge.phrase_unigram(tuple(spun)) / len(spun), own_words=len(spun),
+            function_word=float(function_words_only(spun)), sentence_probability=ctx.probability,
+            document_likelihood=ctx.likelihood, word_evidence=ctx.evidence, keep_posterior=1.0 - sum(with_keep),
+            spun_in_document=math.log1p(counts[" ".join(spun)] - 1), document_spun_share=ctx.document_spun_share))
+        sizes.append(len(kept))
+        spans.append((match.tokens[match.i].start, match.tokens[match.j - 1].end))
+        originals += kept_originals
+        listed += [table.options[k].listed for k in kept]
+        best_of.append(max(gain))
+        observed += [table.observed[k] for k in kept]
+        observed_total.append(sum(table.observed[k] for k in kept) + ctx.kept[0])
+        prior += [table.prior[k] for k in kept]
+        prior_total.append(sum(table.prior[k] for k in kept) + ctx.kept[1])
+        gains += gain
+        posteriors += posterior
+        margins += margin
+        with_keeps += with_keep
+        in_document += [math.log1p(counts.get(o, 0)) for o in kept_originals]
+    rows = np.empty((len(gains), len(CANDIDATE_ROW)))
+    bounds = np.cumsum([0] + sizes)
+    if gains:
+        repeat = np.repeat(np.arange(len(sizes)), sizes)
+        rows[:, CANDIDATE_ROW.indices(OPTION_COLUMNS)] = np.concatenate(static)
+        rows[:, CANDIDATE_ROW.indices(MATCH_COLUMNS)] = np.array(per_match)[repeat]
+        gain, best = np.array(gains), np.array(best_of)[repeat]
+        rows[:, column("gain")] = gain
+        rows[:, column("gain_to_best")] = gain - best
+        rows[:, column("is_best_gain")] = gain == best
+        rows[:, column("option_rank")] = np.arange(len(gains)) - bounds[:-1][repeat]
+        for name, counts, totals in (("observed_share", observed, observed_total), ("prior_share", prior, prior_total)):
+            total = np.array(totals, dtype=float)[repeat]
+            rows[:, column(name)] = np.divide(counts, total, out=np.zeros(len(gains)), where=total > 0)
+        rows[:, column("posterior")] = posteriors
+        rows[:, column("posterior_margin")] = margins
+        rows[:, column("posterior_with_keep")] = with_keeps
+        rows[:, column("original_in_document")] = in_document
+    return CandidateTable(rows, bounds.tolist(), spans, originals, listed)
+
+
+def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[list[float], list[float]]:
+    """Noisy-channel posteriors of the options: P(original | spun, context) ~ prior weight of
+    the pair * 10 ** gain in context; then the same with "keep" as one more option, weighing
+    ``keep`` (add-one) and fitting as the text fits now (gain 0)."""
+    channel = [math.log10(w + 1e-3) + g for w, g in zip(weights, gains)]
+    top = max(channel)
+    scaled = [10 ** (c - top) for c in channel]
+    keep_weight = (keep + 1) * 10 ** -top
+    return [w / sum(scaled) for w in scaled], [w / (sum(scaled) + keep_weight) for w in scaled]
+
+
+def phrase_counts(sentences: Iterable[list[Token]], is_phrase: Callable[[str], bool] = lambda _: True) -> Counter:
+    """How often each word, and each phrase of several words (up to the dictionary's longest)
+    that ``is_phrase`` accepts, occurs in a document."""
+    counts: Counter = Counter()
+    for tokens in sentences:
+        words = [t.norm if t.is_word else None for t in tokens]
+        counts.update(w for w in words if w is not None)
+        for n in range(2, MAX_PHRASE_WORDS + 1):
+            for k in range(len(words) - n + 1):
+                if None not in words[k:k + n] and is_phrase(key := " ".join(words[k:k + n])):
+                    counts[key] += 1
+    return counts
+
+
+def _left_alone(tokens: list[Token], i: int, names: frozenset[str]) -> bool:
+    """Whether a spinner leaves token ``i`` of a sentence alone (:func:`~spinfix.text.words.left_alone`)."""
+    return left_alone(tokens[i].text, i == 0, tokens[i].norm, names)
+
+
+def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | None,
+                    acts_on: Callable[[float, float], bool] | None = None, judge: Judge | None = None) -> list[list[Candidate]]:
+    """For each match of a known spun phrase in the text (longest first, left to right), the
+    candidates for its original."""
+    return [group for block in candidate_blocks(spun_text, knowledge, detector, acts_on, judge) for group in block.groups()]
+
+
+def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None,
+                     acts_on: Callable[[float, float], bool] | None = None,
+                     judge: Judge | None = None) -> Iterator[CandidateTable]:
+    """:func:`find_candidates` a block of sentences at a time, each block's candidates as one
+    :class:`CandidateTable`, so that a text of any size needs the memory of one block's table
+    (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of
+    the whole document comes first, from the streamed scorer's first pass
+    (:mod:`spinfix.detection.streaming`); then the document's word and phrase counts
+    (:func:`phrase_counts`); then the blocks.
+
+    ``acts_on(likelihood, probability)`` (a restorer's :meth:`Restorer.acts_on`) says in which
+    sentences a change may be made at all: candidates are only built there, since building them
+    is most of a restore's time, and none at all in a document it rules out (training passes
+    None, to see every candidate). ``judge`` (default: :func:`~spinfix.judge.load_judge`'s) says
+    how well each phrase fits its context."""
+    judge = judge if judge is not None else load_judge()
+    if detector is not None:
+        streamed = score_streamed(detector, spun_text, block=RESTORE_BLOCK)
+        blocks: Iterator = streamed.blocks()
+        likelihood = streamed.likelihood
+        document_spun_share = float(np.mean(streamed.probabilities)) if streamed.sentence_count else 0.0
+        names = detector.features.names_
+    else:  # every sentence as likely spun as not
+        sentences = list(iter_sentences(spun_text))
+        blocks = iter([(sentences, [0.5] * len(sentences), None)])
+        likelihood, document_spun_share, names = 0.5, 0.5 if sentences else 0.0, frozenset()
+    if acts_on is not None and not acts_on(likelihood, 1.0):
+        return
+    counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
+    for sentences, probabilities, evidence_of in blocks:
+        waiting = []
+        for k, sentence in enumerate(sentences):
+            if acts_on is not None and not acts_on(likelihood, float(probabilities[k])):
+                continue
+            tokens = sentence_tokens(sentence)
+            matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
+                       if key in knowledge.listed or not _left_alone(tokens, i, names)]
+            suspicion = {sentence.start + e.start: e.score for e in (evidence_of[k] if evidence_of else [])}
+            words = [t.norm for t in tokens]
+            for i, j, key in matches:
+                if judge.phrase_unigram(tuple(words[i:j])) is None:
+                    continue  # a word the model lacks: no fit for it, so none for its options either
+                evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
+                ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
+                                   document_spun_share)
+                waiting.append(_Match(tokens, words, i, j, key, knowledge.options(key), ctx))
+        yield _table(waiting, judge.phrase_fits_many([m.request() for m in waiting]), knowledge, judge)
+
+
+__all__ = ["RESTORE_BLOCK", "Candidate", "CandidateTable", "MatchContext", "candidate_blocks", "find_candidates",
+           "phrase_counts"]

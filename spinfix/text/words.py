@@ -1,0 +1,80 @@
+"""Word lists (shipped in ``spinfix/data``, built by ``scripts/build_word_lists.py``) and the one
+rule for the words a spinner leaves alone.
+
+A spinner swaps what its table lists and leaves alone numbers and names (a capitalized word
+inside a sentence, or a known name opening one): :func:`left_alone`, which aligning, restoring,
+scoring and the synthetic spinner all apply. Of a text's words, those no thesaurus-driven
+spinner can swap at all are DSpin's "immutables" (:func:`unswappable`), which finding a
+copy's source matches on.
+"""
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Container
+from functools import lru_cache
+
+
+def _read(name: str) -> frozenset[str]:
+    text = importlib.resources.files("spinfix.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """English function words ("in", "so", "after", "all"): scikit-learn's stop-word list.
+
+    Examples
+    --------
+    >>> "after" in function_words(), "bomb" in function_words()
+    (True, False)
+    """
+    return _read("function_words.txt")
+
+
+@lru_cache(maxsize=1)
+def modern_words() -> frozenset[str]:
+    """The trigram model's words that wordfreq finds far more frequent today ("trump")."""
+    return _read("modern_words.txt")
+
+
+def function_words_only(words: list[str]) -> bool:
+    """Whether a phrase is made of function words alone ("in", "so", "after all"): common clean
+    English, which spinners swap less and a restore must treat with care."""
+    stop = function_words()
+    return all(w in stop for w in words)
+
+
+def is_number(text: str) -> bool:
+    """Whether a word holds a digit."""
+    return any(c.isdigit() for c in text)
+
+
+def is_name(text: str, opens_sentence: bool, norm: str, names: Container[str] = frozenset()) -> bool:
+    """Whether a word as written is a name: capitalized inside a sentence, or capitalized where
+    it opens one and known as a name (``names``, its matching form ``norm``), since a sentence's
+    first word is capitalized whatever it is."""
+    return text[:1].isupper() and (not opens_sentence or norm in names)
+
+
+def left_alone(text: str, opens_sentence: bool, norm: str, names: Container[str] = frozenset()) -> bool:
+    """Whether a spinner leaves this word alone wherever it stands: a number or a name.
+
+    Examples
+    --------
+    >>> left_alone("Taiwan", False, "taiwan"), left_alone("Taiwan", True, "taiwan")
+    (True, False)
+    >>> left_alone("Taiwan", True, "taiwan", {"taiwan"}), left_alone("1987", True, "1987")
+    (True, True)
+    """
+    return is_name(text, opens_sentence, norm, names) or is_number(text)
+
+
+def unswappable(word: str, table: Container[str], stop: Container[str]) -> bool:
+    """Whether no spinner with the thesaurus ``table`` can swap the lowercase ``word``: a
+    number, or a word longer than one letter that is neither a head of ``table`` nor a function
+    word (``stop``)."""
+    return is_number(word[:1]) or (len(word) > 1 and word not in stop and word not in table)
+
+
+__all__ = ["function_words", "function_words_only", "is_name", "is_number", "left_alone", "modern_words",
+           "unswappable"]
