@@ -39,7 +39,7 @@ class Spinfix:
     --------
     >>> sf = load()
     >>> sf
-    Spinfix(judge='trigram', detector='spinfix-0.1.0-seed0', restorer threshold 0.3...)
+    Spinfix(judge='trigram', detector='spinfix-0.1.0-seed0', restorer threshold 0...)
     >>> sf.score("The soiled bomb was stated to be massive by the shut U.S. ally.").spin_likelihood > 0.5
     True
     """
@@ -89,7 +89,7 @@ class Spinfix:
         --------
         >>> score = load().score("The soiled bomb was stated to be massive by the shut U.S. ally.")
         >>> [(w.word, w.original) for s in score.flagged for w in s.suspects][:2]
-        [('soiled', 'dirty'), ('shut', 'close')]
+        [('soiled', 'dirty'), ('stated', None)]
         """
         return self._detector.score_text(text, name, threshold)
 
@@ -148,8 +148,11 @@ class Spinfix:
         >>> sf = load()
         >>> sf.restore("The soiled bomb was massive.", reference="The dirty bomb was massive.").restored
         'The dirty bomb was massive.'
-        >>> [c.original for c in sf.restore("The soiled bomb was stated to be massive.").substitutions]
-        ['dirty']
+        >>> spun = ("The trends we mean to correct can't be cured overnight; we must be willing to see "
+        ...         "this programme through. To ensure that we do so I am setting a growth rate for defence "
+        ...         "that we can sustain over the yearn haul.")  # a State of the Union address, spun
+        >>> [(c.spun, c.original) for c in sf.restore(spun).substitutions]
+        [('mean', 'intend'), ('yearn', 'long')]
         """
         if reference is not None:
             return restore_with_reference(text, reference)

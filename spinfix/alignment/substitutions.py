@@ -39,7 +39,14 @@ class Substitution:
 
 
 def apply_substitutions(text: str, substitutions: list[Substitution]) -> str:
-    """``text`` with each substitution's spun span replaced by its original text."""
+    """``text`` with each substitution's spun span replaced by its original text (of two that
+    overlap, the first).
+
+    Examples
+    --------
+    >>> apply_substitutions("The soiled bomb.", [Substitution("soiled", "dirty", 4, 10, 4, 9)])
+    'The dirty bomb.'
+    """
     out, pos = [], 0
     for sub in sorted(substitutions, key=lambda s: (s.spun_start, s.spun_end)):
         if sub.spun_start < pos:

@@ -41,8 +41,8 @@ def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
 
     Examples
     --------
-    >>> immutables("The soiled bomb exploded in Taipei on 12 May 1987.")
-    ['taipei', '12', 'may', '1987']
+    >>> immutables("The soiled bomb exploded near the Kaohsiung shipyard of Formosa Plastics on 12 May 1987.")
+    ['kaohsiung', 'formosa', '12', '1987']
     """
     table = (thesaurus or default_thesaurus()).synonyms
     stop = function_words()

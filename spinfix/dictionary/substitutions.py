@@ -298,7 +298,7 @@ def import_phrase_list(text: str, name: str = "phrase list") -> SubstitutionDict
 
     Examples
     --------
-    >>> listed = import_phrase_list("spun,original\nbosom peril,breast cancer\n", "list.csv")
+    >>> listed = import_phrase_list("spun,original\\nbosom peril,breast cancer\\n", "list.csv")
     >>> listed.count("bosom peril", "breast cancer", "curated")
     1
     """

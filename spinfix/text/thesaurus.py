@@ -69,7 +69,7 @@ def parse_thesaurus(text: str) -> Thesaurus:
 
     Examples
     --------
-    >>> parse_thesaurus("dirty\tsoiled|filthy").neighbours["soiled"]
+    >>> parse_thesaurus("dirty\\tsoiled|filthy").neighbours["soiled"]
     ['dirty']
     """
     table = {}
