@@ -37,10 +37,9 @@ class Span(NamedTuple):
 class Sentences:
     """A text's sentences as aligning needs them, held compactly: each sentence's key (the
     matching forms of its words, interned, so that equal keys are the same sentence) and its
-    tokens' offsets (:func:`~spinfix.tokenizing.token_offsets`). A :class:`Token` costs about
-    200 bytes, and both texts' tokens were most of an alignment's memory (78 of 93 MB for a
-    megabyte of text); offsets cost 16 bytes a token. The few lines that need their tokens
-    again (the gaps between aligned blocks) are tokenized again.
+    tokens' offsets (:func:`~spinfix.text.tokens.token_offsets`), not token objects, which would
+    be most of an alignment's memory; the few lines that need their tokens again (the gaps
+    between aligned blocks) are tokenized again.
     """
 
     def __init__(self, text: str):

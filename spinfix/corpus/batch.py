@@ -93,7 +93,7 @@ def _score_chunk(files: list[InputFile], model: str | None, threshold: float | N
 
 
 def _is_large(f: InputFile, stdin_text: str | None) -> bool:
-    """Whether a file is scored streamed (:mod:`spinfix.streaming`) rather than in a chunk."""
+    """Whether a file is scored streamed (:mod:`spinfix.detection.streaming`) rather than in a chunk."""
     if f.path == STDIN:
         return stdin_text is not None and len(stdin_text) > STREAM_CHARS
     try:
@@ -164,11 +164,10 @@ def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[Documen
 
 
 def _worker_context(model: str | None, phrases: str | None, max_bytes: int | None) -> BaseContext:
-    """How worker processes start. Forked after the models are loaded here, they share them
-    copy-on-write instead of each loading its own (a worker adds about 30 MB instead of 185 MB,
-    and starts at once); ``gc.freeze`` keeps the collector from
-    touching, and so copying, the shared objects. GNU OpenMP hangs in a child forked after it
-    started threads, so with more than one OpenMP thread (or off Linux) workers are spawned."""
+    """How worker processes start: forked after the models are loaded here, so that they share
+    them copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, them);
+    spawned with more than one OpenMP thread or off Linux, since GNU OpenMP hangs in a child
+    forked after it started threads."""
     from threadpoolctl import threadpool_info  # imported only when there is parallel work: start-up time
 
     threads = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"]

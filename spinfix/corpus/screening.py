@@ -1,32 +1,9 @@
 """Screening a collection: score every document, find each copy's source, restore it, and learn
-the spinners' dictionary from what was found, on one machine or on a Dask cluster.
+the spinners' dictionary from what was found, on one machine (joblib) or on a Dask cluster.
 
-The collection is cut into partitions of :data:`PARTITION` documents, in a fixed order, and
-every step writes one file per partition atomically, so a run killed at any moment and run
-again skips what was finished and redoes nothing twice:
-
-1. ``scores/part-K.json`` + ``.npz``: each document's score and its shingle hashes
-   (:mod:`spinfix.corpus.source_index`).
-2. ``corpus.index``: an index of the collection itself, built from those hashes, so that a copy
-   whose source is another document of the collection is found too (the less spun of the two
-   is the source).
-3. ``part-K.jsonl`` and ``part-K.dict.tsv``: per document its score, its source (from
-   ``--sources`` first, then the collection) and its text restored against it; the partition's
-   aligned pairs as a dictionary (provenance ``observed``: found pairs are evidence about the
-   spinners in this collection).
-4. ``dictionary.tsv``: the partitions' dictionaries merged in partition order (a merge adds
-   counts and refuses to count a document twice, so the order cannot change the result).
-5. ``unsourced-K.jsonl``: documents found spun whose source is nowhere, restored from that
-   dictionary (``spinfix restore --dictionary D --only-dictionary``: the pairs found in this
-   collection are the evidence about its spinners; on a validation collection the shipped
-   knowledge added no precision and cost recall), at a stricter threshold
-   (:data:`UNSOURCED_THRESHOLD`).
-
-Workers load the models once each (cached per process), not once per task. Without a
-scheduler the partitions run in joblib worker processes on all cores; with one, on Dask
-distributed (``"local"`` starts a ``LocalCluster``); workers read the documents, the indexes and
-the partition files by path, so a cluster needs storage that every worker sees. The same inputs
-give the same files either way.
+Every step writes one file per partition of :data:`PARTITION` documents, atomically, so a run
+killed at any moment and run again redoes nothing twice (the steps and their files:
+``docs/architecture.md``); the same inputs give the same files on either scheduler.
 """
 from __future__ import annotations
 
@@ -62,7 +39,7 @@ UNSOURCED_THRESHOLD = 0.7  # the restorer's probability from which such a docume
 
 @dataclass(frozen=True)
 class DocumentRef:
-    """Where a document of the collection lives (see :func:`spinfix.indexing.iter_sources`)."""
+    """Where a document of the collection lives (see :func:`spinfix.corpus.source_index.iter_sources`)."""
 
     doc_id: str
     path: str

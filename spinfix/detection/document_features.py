@@ -35,7 +35,7 @@ class EvidenceSummary:
     """A document's word evidence reduced to what the document-level models read: per sentence,
     how many suspects have a reason (:func:`suspect_counts`), and over the document, how many
     words fall in each evidence band of :data:`DOCUMENT_FEATURES`. Both add up block by block,
-    so a text too large to hold as objects is summarized in one pass (:mod:`spinfix.streaming`)."""
+    so a text too large to hold as objects is summarized in one pass (:mod:`spinfix.detection.streaming`)."""
 
     suspects: np.ndarray
     bands: np.ndarray

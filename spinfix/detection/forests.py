@@ -34,17 +34,10 @@ class _Tables(NamedTuple):
 class Forest:
     """The raw decision (log-odds) of a binary HistGradientBoostingClassifier, by QuickScorer's
     method (Lucchese et al., SIGIR 2015): a row's leaf in a tree is the leftmost leaf that none
-    of the tests it fails rules out. Each internal node holds a bit mask of the leaves still
-    open to a row that goes right there. For each feature, the nodes that test it are ranked by
-    threshold, and a table holds, per tree and per rank of a value among those thresholds, the
-    AND of the masks of the tree's nodes the value sends right (those with a lower threshold).
-    A row's leaves are then one ``searchsorted`` per feature and one AND over the features of
-    gathered table rows: no walk, whatever the depth (up to 18 here). A missing value takes
-    each node's ``missing_go_to_left``, through a table row of its own.
-
-    A model file keeps the node table (:data:`NODES`); the masks are built from it on first
-    use, in milliseconds. :meth:`joined` makes one forest of several (a calibrated model's
-    folds), each with its own sum: one pass for all of them."""
+    of the tests it fails rules out, found from per-feature tables of leaf bit masks without
+    walking the trees (``docs/architecture.md`` explains the tables). A model file keeps the
+    node table (:data:`NODES`); the masks are built on first use. :meth:`joined` makes one
+    forest of several (a calibrated model's folds), each with its own sum."""
 
     NODES = ("roots", "feature", "threshold", "missing_left", "left", "right", "leaf", "value")
     MAX_LEAVES = 64  # leaves of a tree that its masks can hold

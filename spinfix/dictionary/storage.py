@@ -28,7 +28,7 @@ def load_dictionary(path: str | os.PathLike[str], max_bytes: int | None = None) 
     Parameters
     ----------
     path : str or PathLike
-        A file written by ``spinfix align --dictionary``, ``dict import`` or :func:`save_dictionary`.
+        A file written by ``spinfix align --save-pairs``, ``dict import`` or :func:`save_dictionary`.
     max_bytes : int, optional
         Refuse a file larger than this.
 

