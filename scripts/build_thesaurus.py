@@ -1,4 +1,4 @@
-"""Build the compact thesaurus that ships in ``data/thesaurus.tsv.gz``.
+"""Build the compact thesaurus that ships in ``spinfix/data/thesaurus.tsv.gz``.
 
 Run ``SPINFIX_REBUILD=1 python scripts/build_thesaurus.py --wordnet /usr/share/wordnet --moby words.txt``
 (a build script, outside the package like ftfy's: the package only reads its result). Its inputs:
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from spinfix.lm import LanguageModel
-from spinfix.textio import atomic_write
+from spinfix.judge.trigram import LanguageModel
+from spinfix.persist.files import atomic_write
 
 LEXNAMES = """adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute
 noun.body noun.cognition noun.communication noun.event noun.feeling noun.food noun.group
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wordnet", type=Path, default=Path("/usr/share/wordnet"))
     parser.add_argument("--moby", type=Path, required=True, help="words.txt from the npm package moby")
-    parser.add_argument("-o", "--output", type=Path, default=Path("data/thesaurus.tsv.gz"))
+    parser.add_argument("-o", "--output", type=Path, default=Path("spinfix/data/thesaurus.tsv.gz"))
     args = parser.parse_args(argv)
     table = Builder(open_wordnet(args.wordnet), read_moby(args.moby), LanguageModel()).build()
     write_thesaurus(table, args.output)

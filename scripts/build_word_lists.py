@@ -1,12 +1,12 @@
-"""Build the two word lists that ship in ``data/`` (so that scoring imports neither library):
+"""Build the two word lists that ship in ``spinfix/data/`` (so that scoring imports neither library):
 
-* ``data/function_words.txt``: scikit-learn's English stop words (``ENGLISH_STOP_WORDS``, from
+* ``spinfix/data/function_words.txt``: scikit-learn's English stop words (``ENGLISH_STOP_WORDS``, from
   the Glasgow Information Retrieval Group's list; scikit-learn is BSD-3-Clause): the function
   words that spinners swap less and that restoration treats with care.
-* ``data/modern_words.txt``: the words of CMU's trigram model (pocketsphinx, BSD-2-Clause) that
+* ``spinfix/data/modern_words.txt``: the words of CMU's trigram model (pocketsphinx, BSD-2-Clause) that
   are far more common today, by wordfreq's Zipf frequency (wordfreq 3.x, data CC-BY-SA 4.0, so
   this list is CC-BY-SA 4.0 too), than in the model ("trump"): their 1990s contexts are no
-  evidence either way (see :data:`spinfix.features.MODERN_MARGIN`). The model's words are found in
+  evidence either way (see :data:`spinfix.detection.features.MODERN_MARGIN`). The model's words are found in
   wordfreq's own list and in pocketsphinx's pronouncing dictionary (which holds the words with
   an apostrophe, "y'all", that wordfreq splits); a word in neither is never modern.
 
@@ -22,9 +22,9 @@ from pathlib import Path
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import iter_wordlist, zipf_frequency
 
-from spinfix.features import LM_WORD_RE, MODERN_MARGIN
-from spinfix.lm import LanguageModel
-from spinfix.textio import atomic_write
+from spinfix.detection.features import MODERN_MARGIN
+from spinfix.judge.trigram import LM_WORD_RE, LanguageModel
+from spinfix.persist.files import atomic_write
 
 ZIPF_OFFSET = 9.0  # Zipf frequency is log10 of occurrences per billion words: log10 P + 9
 
@@ -47,7 +47,7 @@ def write_list(path: Path, header: str, words: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=Path("data"))
+    parser.add_argument("--data", type=Path, default=Path("spinfix/data"))
     args = parser.parse_args(argv)
     write_list(args.data / "function_words.txt",
                "English function words: scikit-learn's ENGLISH_STOP_WORDS (BSD-3-Clause), from the Glasgow IR group's list.\n"

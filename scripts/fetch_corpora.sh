@@ -6,7 +6,7 @@
 #            MIT, "distributed with the permission of the copyright holder, redistribution permitted")
 #   foldoc/  Debian dict-foldoc: the Free On-line Dictionary of Computing (GNU FDL 1.1+)
 set -euo pipefail
-DIR=${1:-${SPINFIX_CORPORA:-$(python3 -c 'from spinfix.paths import user_data_dir; print(user_data_dir() / "corpora")')}}
+DIR=${1:-${SPINFIX_CORPORA:-$(python3 -c 'from spinfix.persist.paths import user_data_dir; print(user_data_dir() / "corpora")')}}
 mkdir -p "$DIR"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
