@@ -20,10 +20,10 @@ import time
 
 from output import emit
 
-from spinfix.aligning import align
-from spinfix.corpora import sotu_documents
-from spinfix.spinning import Spinner
-from spinfix.tokenizing import split_sentences, tokenize
+from spinfix.alignment.aligner import align
+from spinfix.training.corpora import sotu_documents
+from spinfix.training.spinner import Spinner
+from spinfix.text.tokens import split_sentences, tokenize
 
 
 def corpus(size: int) -> str:

@@ -6,7 +6,7 @@ caught at spin likelihood >= 0.5 by share of words inside swaps of a spinner tab
 trained on (the ``test`` shapes), the seeds (evaluation only, read in place) and the scoring
 speed on one core. Usage:
 
-    python benchmarks/detect_transfer.py --model new=models/detector.joblib --model old=OLD.joblib \
+    python benchmarks/detect_transfer.py --model new=spinfix/models/detector --model old=OLD \
         --json benchmarks/detect_transfer.json
 """
 from __future__ import annotations
@@ -21,9 +21,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from output import emit  # noqa: E402
 
-from spinfix.corpora import ood_splits, source_documents, split_documents  # noqa: E402
-from spinfix.detecting import load_detector  # noqa: E402
-from spinfix.detector_evaluation import transfer_report  # noqa: E402
+from spinfix.training.corpora import ood_splits, source_documents, split_documents  # noqa: E402
+from spinfix.detection.detector import load_detector  # noqa: E402
+from spinfix.training.detection_metrics import transfer_report  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

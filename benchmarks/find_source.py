@@ -26,12 +26,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from output import emit  # noqa: E402
 
-from spinfix.corpora import Document, source_documents  # noqa: E402
-from spinfix.indexing import SourceIndex, immutables, load_index, save_index, shingles  # noqa: E402
-from spinfix.spinner_tables import build_table, shapes  # noqa: E402
-from spinfix.spinning import Spinner  # noqa: E402
-from spinfix.tokenizing import split_sentences  # noqa: E402
-from spinfix.labelling import names_in  # noqa: E402
+from spinfix.training.corpora import Document, source_documents  # noqa: E402
+from spinfix.corpus.source_index import SourceIndex, immutables, load_index, save_index, shingles  # noqa: E402
+from spinfix.persist.model_files import model_paths  # noqa: E402
+from spinfix.training.spinner_tables import build_table, shapes  # noqa: E402
+from spinfix.training.spinner import Spinner  # noqa: E402
+from spinfix.text.tokens import split_sentences  # noqa: E402
+from spinfix.training.labelling import names_in  # noqa: E402
 
 
 def collection(index_docs: int, held: int, seed: int) -> tuple[list[Document], list[Document]]:
@@ -123,7 +124,8 @@ def main() -> None:
         path = Path(tmp) / "index.bin"
         start = time.perf_counter()
         save_index(index, path)
-        saved, size = time.perf_counter() - start, path.stat().st_size
+        saved = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in model_paths(path))
         start = time.perf_counter()
         index = load_index(path)
         loaded = time.perf_counter() - start

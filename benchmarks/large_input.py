@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from output import emit
-from spinfix.corpora import split_documents, training_documents
-from spinfix.spinner_tables import build_table, shapes
-from spinfix.spinning import Spinner
+from spinfix.training.corpora import split_documents, training_documents
+from spinfix.training.spinner_tables import build_table, shapes
+from spinfix.training.spinner import Spinner
 
 MB = 1_000_000
 

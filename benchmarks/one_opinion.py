@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import argparse
 
-import spinfix.phrase_lists as phrase_lists
+import spinfix.detection.detector as detector_module
+import spinfix.detection.phrase_evidence as phrase_lists
 from output import emit
-from spinfix.corpora import split_documents, training_documents
-from spinfix.detecting import load_detector
-from spinfix.dictionary import SubstitutionDictionary
-from spinfix.labelling import names_in
-from spinfix.restorer_training import spin
-from spinfix.restoring import default_restorer, find_candidates, shipped_knowledge
-from spinfix.spinner_tables import shapes
+from spinfix.training.corpora import split_documents, training_documents
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.substitutions import SubstitutionDictionary
+from spinfix.training.labelling import names_in
+from spinfix.training.restorer_trainer import spin
+from spinfix.restoration.candidates import find_candidates
+from spinfix.restoration.knowledge import shipped_knowledge
+from spinfix.restoration.restorer import default_restorer
+from spinfix.training.spinner_tables import shapes
 
 ROLES = {"tune": ("validation", 200), "test": ("test", 0)}  # shapes -> documents (split, first index)
 
@@ -52,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     detector, restorer, knowledge = load_detector(), default_restorer(), shipped_knowledge()
     split = split_documents(training_documents())
-    shipped = phrase_lists.known_pairs
+    shipped = detector_module.known_pairs  # what names suspects, swapped below for none
     none = phrase_lists.PhraseList(SubstitutionDictionary(), {"prior": phrase_lists.KNOWN_GAIN})
     report = {"protocol": __doc__.split("\n\n")[1].replace("\n", " "), "documents": args.docs, "shapes": {}}
     for role, (part, first) in ROLES.items():
@@ -66,9 +69,9 @@ def main() -> None:
                 spun.append((text, {(w.start, w.end): w.original.lower() for w in swaps}, made))
             rows = {}
             for label, pairs in (("word evidence alone", lambda: none), ("with known pairs (shipped)", shipped)):
-                phrase_lists.known_pairs = pairs
+                detector_module.known_pairs = pairs
                 rows[label] = agreement(detector.score_texts([t for t, _, _ in spun]), spun)
-            phrase_lists.known_pairs = shipped
+            detector_module.known_pairs = shipped
             report["shapes"][f"{role}/{spec.name}"] = rows
             print(role, spec.name, rows, flush=True)
     emit(report, args.json, indent=1)

@@ -1,9 +1,9 @@
-"""Observed pairs as evidence in scoring (``score --dictionary``): false alarms and detection.
+"""Observed pairs as evidence in scoring (as ``score --phrase-list`` counts curated ones): false alarms and detection.
 
 A user's dictionary of ``observed`` pairs (k spun/clean pairs of one spinner aligned, as
-``spinfix align --dictionary`` does) is counted as evidence where the language model prefers
+``spinfix align --save-pairs`` does) is counted as evidence where the language model prefers
 the original by a gain (log10) of at least a bar (``PhraseList(dictionary, {"observed": bar})``;
-``score --dictionary`` counts curated rows only, because of what this measures). For each bar: the share of clean documents at spin
+``score --phrase-list`` counts curated rows only, because of what this measures). For each bar: the share of clean documents at spin
 likelihood >= 0.5 and of clean sentences flagged (held-out documents of the training sources,
 and out-of-domain clean sources, never trained on), and the share of that spinner's spun
 documents at >= 0.5. Protocol: the ``tune`` shapes are measured over validation documents and
@@ -19,12 +19,12 @@ import argparse
 import numpy as np
 
 from output import emit
-from spinfix.corpora import ood_splits, source_documents, split_documents, training_documents
-from spinfix.detecting import load_detector
-from spinfix.labelling import names_in
-from spinfix.phrase_lists import PhraseList
-from spinfix.restorer_training import PAIR_DOCS, spin, user_dictionaries
-from spinfix.spinner_tables import shapes
+from spinfix.training.corpora import ood_splits, source_documents, split_documents, training_documents
+from spinfix.detection.detector import load_detector
+from spinfix.training.labelling import names_in
+from spinfix.detection.phrase_evidence import PhraseList
+from spinfix.training.restorer_trainer import PAIR_DOCS, spin, user_dictionaries
+from spinfix.training.spinner_tables import shapes
 
 ROLES = {"tune": "validation", "test": "test"}  # spinner shapes -> the documents they are measured on
 

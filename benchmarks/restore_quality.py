@@ -1,11 +1,11 @@
 """Reference-free restoration across spinners it never saw, beside the naive baseline.
 
 Protocol (leave-one-spinner-out): the shipped prior dictionary was learned from the ``fit``
-table shapes of :mod:`spinfix.spinner_tables`, the restorer fit on them and its threshold set on
+table shapes of :mod:`spinfix.training.spinner_tables`, the restorer fit on them and its threshold set on
 the ``tune`` shapes; here every figure comes from the ``test`` shapes, on held-out test
 documents that neither the detector, the dictionary nor the restorer saw. For each test shape
 and each k in (0, 1, 3, 10), the user first aligns k spun/clean pairs of that spinner (other
-test documents) into a dictionary, as ``spinfix align --dictionary`` does; then the other
+test documents) into a dictionary, as ``spinfix align --save-pairs`` does; then the other
 documents are restored without their source, with that dictionary, the shipped prior and the
 thesaurus (the default of ``spinfix restore``). The same documents and swaps in every
 scenario. Also: the clean originals (changes per 1,000 words), the whole precision-recall
@@ -24,17 +24,19 @@ from pathlib import Path
 
 from output import emit
 from spinfix import SubstitutionDictionary, align
-from spinfix.corpora import split_documents, training_documents
-from spinfix.detecting import load_detector
-from spinfix.dictionary import load_dictionary
-from spinfix.evaluation import (clean_changes, correct_changes, precision_recall_curve, reference_restore_accuracy,
+from spinfix.training.corpora import split_documents, training_documents
+from spinfix.detection.detector import load_detector
+from spinfix.dictionary.storage import default_dictionary, load_dictionary
+from spinfix.training.restoration_metrics import (clean_changes, correct_changes, precision_recall_curve, reference_restore_accuracy,
                                 score_restoration)
-from spinfix.restorer_training import PAIR_DOCS, SCENARIOS, labelled_candidates, user_dictionaries
-from spinfix.restoring import (Knowledge, TrustingRestorer, default_dictionary, default_restorer, load_restorer,
-                               restore_with_dictionary)
-from spinfix.spinner_tables import shapes
-from spinfix.thesaurus import default_thesaurus
-from spinfix.labelling import names_in
+from spinfix.training.restorer_trainer import PAIR_DOCS, SCENARIOS, labelled_candidates, user_dictionaries
+from spinfix.restoration.decisions import TrustingRestorer
+from spinfix.restoration.knowledge import Knowledge
+from spinfix.restoration.restorations import restore_without_reference as restore_with_dictionary
+from spinfix.restoration.restorer import default_restorer, load_restorer
+from spinfix.training.spinner_tables import shapes
+from spinfix.text.thesaurus import default_thesaurus
+from spinfix.training.labelling import names_in
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -28,14 +28,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from output import emit  # noqa: E402
 
-from spinfix.corpora import ood_splits, source_documents, split_documents  # noqa: E402
-from spinfix.evaluation import correct_changes, token_accuracy  # noqa: E402
-from spinfix.indexing import build_index, save_index  # noqa: E402
-from spinfix.restoring import Change  # noqa: E402
-from spinfix.screening import screen  # noqa: E402
-from spinfix.spinner_tables import build_table, shapes  # noqa: E402
-from spinfix.spinning import Spinner  # noqa: E402
-from spinfix.labelling import names_in  # noqa: E402
+from spinfix.training.corpora import ood_splits, source_documents, split_documents  # noqa: E402
+from spinfix.training.restoration_metrics import correct_changes, token_accuracy  # noqa: E402
+from spinfix.corpus.source_index import build_index, save_index  # noqa: E402
+from spinfix.restoration.restorations import Change  # noqa: E402
+from spinfix.corpus.screening import screen  # noqa: E402
+from spinfix.training.spinner_tables import build_table, shapes  # noqa: E402
+from spinfix.training.spinner import Spinner  # noqa: E402
+from spinfix.training.labelling import names_in  # noqa: E402
 
 
 def make_collection(root: Path, n: int, seed: int = 0) -> dict:

@@ -26,11 +26,11 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from output import emit  # noqa: E402
-from spinfix.corpora import bbc_documents, split_documents, training_documents  # noqa: E402
-from spinfix.detecting import load_detector  # noqa: E402
-from spinfix.tokenizing import sentence_tokens, split_sentences  # noqa: E402
+from spinfix.training.corpora import bbc_documents, split_documents, training_documents  # noqa: E402
+from spinfix.detection.detector import load_detector  # noqa: E402
+from spinfix.text.tokens import sentence_tokens, split_sentences  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example_spun.txt"
+EXAMPLE = Path(__file__).resolve().parents[1] / "spinfix" / "data" / "example_spun.txt"
 
 
 def scoring(docs: list[str], rounds: int = 3) -> dict:
@@ -69,10 +69,10 @@ def scoring(docs: list[str], rounds: int = 3) -> dict:
 
 def restoring(count: int) -> dict:
     """Reference-free restore words per second, one spun held-out document per call."""
-    from spinfix.restorer_training import spin
-    from spinfix.restoring import restore_with_dictionary
-    from spinfix.spinner_tables import shapes
-    from spinfix.labelling import names_in
+    from spinfix.training.restorer_trainer import spin
+    from spinfix.restoration.restorations import restore_without_reference as restore_with_dictionary
+    from spinfix.training.spinner_tables import shapes
+    from spinfix.training.labelling import names_in
 
     docs = split_documents(training_documents())["test"][20:20 + count]
     names = names_in(docs)
