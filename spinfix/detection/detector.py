@@ -7,7 +7,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -16,7 +15,7 @@ from .._version import __version__
 from ..collector import pausing
 from ..dictionary.storage import default_dictionary_hash
 from ..errors import SpinfixError
-from ..persist.model_files import FORMAT, read_model, save_model
+from ..persist.model_files import FORMAT, frozen, read_model, save_model
 from ..text.tokens import Sentence, split_sentences
 from .document_features import EvidenceSummary, model_rows, shift_prior
 from .features import FeatureTables, FeatureTransform, WordEvidence
@@ -64,7 +63,7 @@ class Detector:
     phrases: PhraseList | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        object.__setattr__(self, "info", frozen(self.info))
 
     def __repr__(self) -> str:
         return (f"Detector(name={self.info.get('name', 'custom')!r}, sha256={self.info.get('sha256', 'unsaved')[:12]!r}, "
@@ -167,7 +166,7 @@ class Detector:
         for name, model in zip(DetectorModels._fields, self.models):
             specs[name], parts = to_data(model, f"{name}.")
             arrays.update(parts)
-        info = {k: v for k, v in self.info.items() if k != "sha256"}
+        info = {k: v for k, v in self.info.items() if k != "sha256"}  # read-only mappings are written as dicts
         record = {"record": {k: info.get(k) for k in RECORD_INFO}, "info": info, "threshold": self.threshold,
                   "offset": self.offset, "models": specs, "features": self.features.to_data()}
         return save_model(path, "detector", record, arrays)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
+from types import MappingProxyType
 
 import numpy as np
 
@@ -258,7 +259,7 @@ class FeatureTables(FeatureTransform):
     transform: what a detector's model file keeps (:meth:`to_data`)."""
 
     def __init__(self, names_: frozenset[str], neighbours_: Mapping[str, tuple[str, ...]],
-                 vocabulary_: dict[str, float], use_vocabulary: bool):
+                 vocabulary_: Mapping[str, float], use_vocabulary: bool):
         self.names_ = names_
         self.neighbours_ = neighbours_
         self.vocabulary_ = vocabulary_
@@ -269,13 +270,13 @@ class FeatureTables(FeatureTransform):
     def to_data(self) -> dict:
         """The tables as plain JSON data (each word's neighbours space-joined: single words)."""
         return {"names": sorted(self.names_), "neighbours": {w: " ".join(n) for w, n in self.neighbours_.items()},
-                "vocabulary": self.vocabulary_, "use_vocabulary": self.use_vocabulary}
+                "vocabulary": dict(self.vocabulary_), "use_vocabulary": self.use_vocabulary}
 
     @classmethod
     def from_data(cls, data: dict) -> FeatureTables:
         """The tables :meth:`to_data` wrote."""
-        return cls(frozenset(data["names"]), JoinedNeighbours(data["neighbours"]), dict(data["vocabulary"]),
-                   bool(data["use_vocabulary"]))
+        return cls(frozenset(data["names"]), JoinedNeighbours(data["neighbours"]),
+                   MappingProxyType(dict(data["vocabulary"])), bool(data["use_vocabulary"]))
 
 
 class JoinedNeighbours(Mapping[str, tuple[str, ...]]):

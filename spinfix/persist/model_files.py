@@ -104,12 +104,32 @@ def save_model(path: str | os.PathLike[str], kind: str, record: Mapping, arrays:
 
 
 def _plain(value):
-    """Numpy numbers and arrays as JSON numbers and lists."""
+    """Numpy numbers and arrays, and read-only mappings, as JSON data."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
         return value.tolist()
+    if isinstance(value, MappingProxyType):
+        return dict(value)
     raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def frozen(value):
+    """``value`` (JSON data) made read-only all the way down: mappings as read-only mappings,
+    lists as tuples (a record shared by the objects loaded from one file cannot be changed
+    through any of them).
+
+    Examples
+    --------
+    >>> record = frozen({"metrics": {"auc": [0.9, 0.8]}})
+    >>> record["metrics"]["auc"]
+    (0.9, 0.8)
+    """
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
 
 
 def _read(path: Path, name: str, kind: str, rebuild: str) -> bytes:
@@ -183,4 +203,4 @@ def read_model(path: str | os.PathLike[str], kind: str, rebuild: str) -> ModelFi
     return ModelFile(name, kind, MappingProxyType(record), MappingProxyType(arrays))
 
 
-__all__ = ["FORMAT", "ModelFile", "model_exists", "model_paths", "read_model", "save_model"]
+__all__ = ["FORMAT", "ModelFile", "frozen", "model_exists", "model_paths", "read_model", "save_model"]

@@ -8,14 +8,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from ..detection.forests import Predict, from_data, is_storable, to_data
 from ..errors import SpinfixError
-from ..persist.model_files import read_model, save_model
+from ..persist.model_files import frozen, read_model, save_model
 from .decisions import RestorerDecisions
 from .rows import CANDIDATE_ROW
 
@@ -47,7 +46,7 @@ class Restorer(RestorerDecisions):
     info: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "info", MappingProxyType(dict(self.info)))
+        object.__setattr__(self, "info", frozen(self.info))
 
     def __repr__(self) -> str:
         return (f"Restorer(threshold={self.threshold:.3f}, observed_threshold={self.observed_threshold:.3f}, "
@@ -73,7 +72,7 @@ class Restorer(RestorerDecisions):
         spec, arrays = to_data(self.predict, "model.")
         record = {"model": spec, "threshold": self.threshold, "observed_threshold": self.observed_threshold,
                   "min_likelihood": self.min_likelihood, "min_sentence": self.min_sentence,
-                  "n_features": self.n_features, "info": dict(self.info)}
+                  "n_features": self.n_features, "info": self.info}
         return save_model(path, "restorer", record, arrays)
 
 
