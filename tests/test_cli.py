@@ -149,7 +149,8 @@ def test_train_on_pairs_gives_a_model_that_score_uses(tmp_path):
 
 
 @pytest.mark.slow
-def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path, SPUN):
+def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path):
+    SPUN = EXAMPLE
     dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r"
     learned = run("dict", "learn", "--max-docs", "30", "--restorer-docs", "12", "-o", str(dictionary),
                   "--restorer", str(restorer))

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import EXAMPLE_CLEAN
+from conftest import EXAMPLE_CLEAN, EXAMPLE_SPUN
 from hostile_inputs import SENTENCE, hostile_inputs
 from spinfix import SpinfixError, align, cli, load_dictionary, save_dictionary
 from spinfix.detection.detector import load_detector
@@ -166,8 +166,9 @@ def _sizes_of(path) -> int:
 
 
 @pytest.mark.slow
-def test_concurrent_writers_lose_no_counts(tmp_path, spun_seed, source_seed):
+def test_concurrent_writers_lose_no_counts(tmp_path):
     """Two processes add different pairs to one dictionary at once, twenty times: no count lost."""
+    spun_seed, source_seed = EXAMPLE_SPUN.read_text(), EXAMPLE_CLEAN.read_text()  # any spun text and its source
     pairs = []
     for k in range(2):
         spun, source = tmp_path / f"s{k}.txt", tmp_path / f"r{k}.txt"
@@ -188,9 +189,10 @@ def test_concurrent_writers_lose_no_counts(tmp_path, spun_seed, source_seed):
 
 
 @pytest.mark.slow
-def test_sigkill_during_saves_leaves_old_or_new(tmp_path, spun_seed, source_seed):
+def test_sigkill_during_saves_leaves_old_or_new(tmp_path):
     """Kill a process that saves a dictionary over and over, at random moments: the file always
     loads, with the old counts or the new, and no temporary file outlives the next write."""
+    spun_seed, source_seed = EXAMPLE_SPUN.read_text(), EXAMPLE_CLEAN.read_text()  # any spun text and its source
     path, original = tmp_path / "d.tsv", tmp_path / "original.tsv"
     d = SubstitutionDictionary()
     d.add_alignment(align(spun_seed, source_seed))
