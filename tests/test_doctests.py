@@ -6,9 +6,11 @@ import pytest
 
 PUBLIC = ["spinfix", "spinfix.api", "spinfix.schema", "spinfix.judge", "spinfix.judge.trigram",
           "spinfix.text.words", "spinfix.text.phrases", "spinfix.text.spelling", "spinfix.text.thesaurus",
-          "spinfix.alignment.substitutions", "spinfix.dictionary.substitutions", "spinfix.dictionary.storage",
-          "spinfix.detection.detector", "spinfix.detection.forests", "spinfix.restoration.restorer",
-          "spinfix.corpus.source_index", "spinfix.training.spinner"]
+          "spinfix.alignment.substitutions", "spinfix.alignment.aligner", "spinfix.dictionary.substitutions",
+          "spinfix.dictionary.storage", "spinfix.detection.detector", "spinfix.detection.forests",
+          "spinfix.detection.results", "spinfix.restoration.restorer", "spinfix.restoration.restorations",
+          "spinfix.corpus.source_index", "spinfix.corpus.screening", "spinfix.persist.model_files",
+          "spinfix.training.spinner"]
 
 
 @pytest.mark.parametrize("name", PUBLIC)

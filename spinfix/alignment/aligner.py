@@ -18,7 +18,17 @@ from .words import align_words
 
 @dataclass
 class Alignment:
-    """The result of aligning a spun text with its source."""
+    """The result of aligning a spun text with its source: both texts' sentences, the aligned
+    blocks of sentences, and every substitution.
+
+    Examples
+    --------
+    >>> alignment = align("The soiled bomb was found. Subscribe now!", "The dirty bomb was found.")
+    >>> alignment.format()
+    "4-10\\t'soiled' -> 'dirty'"
+    >>> alignment.to_dict()["unaligned_sentences"]
+    ['Subscribe now!']
+    """
 
     spun_text: str
     ref_text: str
@@ -63,6 +73,11 @@ def align(spun_text: str, ref_text: str) -> Alignment:
 
     Raises :class:`SpinfixError` when no sentence of the two texts corresponds, which means
     the reference is not the source of the spun text.
+
+    Examples
+    --------
+    >>> [(s.spun, s.original) for s in align("The soiled bomb.", "The dirty bomb.").phrase_pairs]
+    [('soiled', 'dirty')]
     """
     with paused():  # a few objects per token, freed by none: collecting was a third of a 1 MB alignment
         return _align(spun_text, ref_text)

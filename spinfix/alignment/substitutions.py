@@ -9,6 +9,11 @@ class Substitution:
     """One edit: ``spun`` text at ``spun_start:spun_end`` stands for ``original`` in the source.
 
     An empty ``spun`` is a word the spinner dropped; an empty ``original`` one it added.
+
+    Examples
+    --------
+    >>> Substitution("soiled", "dirty", 4, 10, 4, 9).to_dict()
+    {'spun': 'soiled', 'original': 'dirty', 'spun_start': 4, 'spun_end': 10, 'ref_start': 4, 'ref_end': 9}
     """
 
     spun: str

@@ -48,7 +48,13 @@ class DocumentRef:
 
 @dataclass
 class ScreenSummary:
-    """What a screen found, for people and for JSON."""
+    """What a screen found, for people (:meth:`format`) and for JSON (:meth:`to_dict`).
+
+    Examples
+    --------
+    >>> ScreenSummary("out", 3, 1, {"sources": 1}, 0, 12, 1, 0, []).format()
+    'out: 3 documents, 1 at spin likelihood >= 0.5; sources found: 1 in sources; 0 spun documents without a source restored from the learned dictionary (12 entries); 1 partitions (0 already done)'
+    """
 
     output: str
     documents: int

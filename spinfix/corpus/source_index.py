@@ -123,7 +123,15 @@ class SourceResult:
 
 
 class SourceIndex:
-    """MinHash LSH over the shingles of a collection's documents (see the module docstring)."""
+    """MinHash LSH over the shingles of a collection's documents (see the module docstring).
+
+    Examples
+    --------
+    >>> index = SourceIndex()
+    >>> index.add("plant", "Officials in Taipei said the Kaohsiung plant of Formosa Plastics reopened on 12 May 1987.")
+    >>> index.query("Officials in Taipei stated the Kaohsiung factory of Formosa Plastics reopened on 12 May 1987.")[0].doc_id
+    'plant'
+    """
 
     def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
                  min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO,

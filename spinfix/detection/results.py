@@ -48,7 +48,18 @@ class SentenceScore:
 
 @dataclass
 class DocumentScore:
-    """A document's spin likelihood, its sentences, and the signature of the model that scored it."""
+    """A document's spin likelihood, its sentences, and the signature of the model that scored it.
+
+    Examples
+    --------
+    >>> score = DocumentScore("a.txt", 0.91, [SentenceScore("The soiled bomb.", 0, 16, 0.97, True,
+    ...     [SuspectWord("soiled", 4, 10, "dirty", 3.2)])], "spinfix:0.1.0|...")
+    >>> print(score.format())
+    a.txt: spin likelihood 0.910 (1 of 1 sentences flagged)  [spinfix:0.1.0|...]
+      0.97  The [soiled->dirty] bomb.
+    >>> score.to_dict()["suspects_per_100_words"]
+    33.33
+    """
 
     file: str
     spin_likelihood: float

@@ -73,7 +73,16 @@ def load_or_new(path: str | os.PathLike[str]) -> SubstitutionDictionary:
 
 
 def save_dictionary(dictionary: SubstitutionDictionary, path: str | os.PathLike[str]) -> None:
-    """Write a dictionary atomically."""
+    """Write a dictionary atomically (readers see the old file or the new one, never a part).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "d.tsv"
+    >>> save_dictionary(SubstitutionDictionary(), path)
+    >>> path.read_text().splitlines()[0]
+    '# spinfix substitution dictionary, format 2'
+    """
     atomic_write(path, dictionary.to_tsv())
 
 

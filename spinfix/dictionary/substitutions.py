@@ -59,6 +59,14 @@ class SubstitutionDictionary:
 
     ``entries`` are keyed by ``(spun, original, source)`` and ``kept`` (how often a known spun
     phrase was seen left as written) by ``(spun, source)``; ``source`` is one of :data:`SOURCES`.
+
+    Examples
+    --------
+    >>> mine = SubstitutionDictionary()
+    >>> mine.add_pairs([("soiled", "dirty"), ("stated", "said")], "doc-1")
+    2
+    >>> mine.count("soiled", "dirty"), mine.add_pairs([("soiled", "dirty")], "doc-1")  # a document counts once
+    (1, 0)
     """
 
     entries: dict[tuple[str, str, str], Entry] = field(default_factory=dict)

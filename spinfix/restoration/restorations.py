@@ -34,7 +34,14 @@ class Change:
 
 @dataclass
 class Restoration:
-    """A restored text and the changes that produced it (offsets into the spun text)."""
+    """A restored text and the changes that produced it (offsets into the spun text).
+
+    Examples
+    --------
+    >>> result = restore_with_reference("The soiled bomb.", "The dirty bomb.")
+    >>> result.restored, [(s.spun, s.original) for s in result.substitutions]
+    ('The dirty bomb.', [('soiled', 'dirty')])
+    """
 
     restored: str
     substitutions: list[Substitution] | list[Change]
