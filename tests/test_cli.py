@@ -153,7 +153,7 @@ def test_dict_learn_builds_a_dictionary_and_restorer_that_restore_uses(tmp_path)
     SPUN = EXAMPLE
     dictionary, restorer = tmp_path / "d.tsv", tmp_path / "r"
     learned = run("dict", "learn", "--max-docs", "30", "--restorer-docs", "12", "-o", str(dictionary),
-                  "--restorer", str(restorer))
+                  "--restorer-output", str(restorer))
     assert learned.returncode == 0, learned.stderr.decode()
     rows = [line.split("\t") for line in dictionary.read_text().splitlines()[1:] if not line.startswith("#")]
     assert len(rows) > 100 and any(spun == original for spun, original, *_ in rows[1:])  # kept counts

@@ -56,14 +56,14 @@ def cmd_dict_learn(args: argparse.Namespace) -> None:
     from ..training.restorer_trainer import learn_restoration  # start-up time
 
     args.output = args.output or user_path("dictionary.tsv")
-    args.restorer = args.restorer or user_path("restorer")
+    args.restorer_output = args.restorer_output or user_path("restorer")
     dictionary, restorer = learn_restoration(split_documents(training_documents()), load_detector(args.model),
                                              args.max_docs, args.restorer_docs, args.seed, sys.stderr.isatty())
     save_dictionary(dictionary, args.output)
     print(f"{args.output}: {len(dictionary)} prior entries from {len(dictionary.documents)} spun documents",
           file=sys.stderr)
-    restorer.save(args.restorer)
-    print(f"{args.restorer}: restorer threshold {restorer.threshold:.3f}", file=sys.stderr)
+    restorer.save(args.restorer_output)
+    print(f"{args.restorer_output}: restorer threshold {restorer.threshold:.3f}", file=sys.stderr)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -87,8 +87,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                       "of many table shapes (what spinfix ships)")
     q.add_argument("-o", "--output", help="where to write the dictionary (default: dictionary.tsv in the "
                    "user data directory)")
-    q.add_argument("--restorer", help="where to write the restorer (a model file: NAME.npz + NAME.json; "
-                   "default: restorer in the user data directory)")
+    q.add_argument("--restorer-output", metavar="MODEL", help="where to write the restorer (a model file: "
+                   "MODEL.npz + MODEL.json; default: restorer in the user data directory)")
+    q.add_argument("--restorer", dest="restorer_output", help=argparse.SUPPRESS)  # its earlier spelling
     q.add_argument("--max-docs", type=positive_int, help="use only the first N training documents")
     q.add_argument("--seed", type=int, default=0)
     q.add_argument("--restorer-docs", type=positive_int, default=200, help="validation documents to fit it on (as many to tune)")

@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _written(args: argparse.Namespace) -> list[str]:
     """The files this command will write."""
-    paths = [getattr(args, name, None) for name in ("output", "restorer", "html", "save_pairs")]
+    paths = [getattr(args, name, None) for name in ("output", "restorer_output", "html", "save_pairs")]
     if args.command == "restore" and args.reference and not args.save_pairs:
         paths.append(args.dictionary)  # grown with the aligned pairs (its deprecated meaning there)
     return [p for p in paths if p and p != "-"]
