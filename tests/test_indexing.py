@@ -130,3 +130,31 @@ def test_an_unreadable_file_in_a_walked_directory_is_skipped_and_reported(tmp_pa
     assert "spinfix: skipped:" in err and "broken.txt" in err and "Traceback" not in err
     named = run("index", str(folder / "broken.txt"), str(folder / "park.txt"), "-o", str(tmp_path / "j.bin"))
     assert_one_line_error(named, "broken.txt")  # a file named on the command line must be readable
+
+
+def test_the_banded_signatures_propose_what_datasketchs_lsh_proposes():
+    """The index keeps MinHash LSH's bands as sorted arrays; the candidates of a query are
+    exactly those of ``datasketch``'s MinHashLSH over the same signatures."""
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    from spinfix.corpus.source_index import NUM_PERM, SourceIndex, _signature
+
+    rng = np.random.default_rng(3)
+    base = [np.unique(rng.integers(0, 2 ** 63, size=120, dtype=np.uint64)) for _ in range(40)]
+    docs = [np.unique(np.concatenate([b[:rng.integers(20, 120)], rng.integers(0, 2 ** 63, size=30, dtype=np.uint64)]))
+            for b in base for _ in range(3)]
+    index, lsh = SourceIndex(), MinHashLSH(threshold=0.2, num_perm=NUM_PERM)
+    for k, hashes in enumerate(docs):
+        index.add_hashes(str(k), hashes)
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+        m.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
+        lsh.insert(str(k), LeanMinHash(m))
+    proposed = 0
+    for query in base:
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+        m.update_batch((query & np.uint64(0xFFFFFFFF)).tolist())
+        expected = sorted(lsh.query(LeanMinHash(m)))
+        assert sorted(index._candidates(_signature(query))) == expected
+        proposed += len(expected)
+    assert 40 < proposed < 40 * len(docs)  # neither nothing nor everything

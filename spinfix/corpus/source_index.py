@@ -64,12 +64,50 @@ def shingles(words: list[str]) -> np.ndarray:
     return np.unique(np.array([_hash(s) for s in items], dtype=np.uint64))
 
 
-def _minhash(hashes: np.ndarray):
-    from datasketch import LeanMinHash, MinHash  # datasketch loads in 0.3 s: only where an index is used
+def _signature(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash signature of a set of shingle hashes (``datasketch``, :data:`NUM_PERM` values)."""
+    from datasketch import MinHash  # datasketch loads in 0.3 s: only where an index is used
 
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)  # the shingle hashes are hashes already
     m.update_batch((hashes & np.uint64(0xFFFFFFFF)).tolist())
-    return LeanMinHash(m)
+    return m.hashvalues
+
+
+def _band_ranges(threshold: float) -> list[tuple[int, int]]:
+    """The bands of the signature that MinHash LSH compares at ``threshold`` (``datasketch``'s
+    choice of bands and rows for :data:`NUM_PERM` permutations)."""
+    from datasketch import MinHashLSH  # datasketch loads in 0.3 s: only where an index is used
+
+    return MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
+
+
+class _Bands:
+    """MinHash LSH over a matrix of signatures, on arrays: per band, the rows' band values sorted
+    (as raw bytes), so that the documents sharing a query's band are one binary search away; a
+    document is a candidate when any band of its signature equals the query's (what
+    ``datasketch``'s ``MinHashLSH`` keeps in dictionaries)."""
+
+    def __init__(self, signatures: np.ndarray, ranges: list[tuple[int, int]]):
+        self.ranges = ranges
+        self.keys, self.order = [], []
+        for start, end in ranges:
+            band = self._bytes(signatures[:, start:end])
+            order = np.argsort(band, kind="stable")
+            self.keys.append(band[order])
+            self.order.append(order)
+
+    @staticmethod
+    def _bytes(values: np.ndarray) -> np.ndarray:
+        values = np.ascontiguousarray(values)
+        return values.view(np.dtype((np.void, values.shape[1] * values.itemsize))).ravel()
+
+    def candidates(self, signature: np.ndarray) -> np.ndarray:
+        """The rows sharing a band with ``signature``, in row order."""
+        found = []
+        for (start, end), keys, order in zip(self.ranges, self.keys, self.order):
+            key = self._bytes(signature[None, start:end])
+            found.append(order[np.searchsorted(keys, key, "left")[0]:np.searchsorted(keys, key, "right")[0]])
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.intp)
 
 
 @dataclass
@@ -136,16 +174,16 @@ class SourceIndex:
     def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
                  min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO,
                  confirm_below: float = CONFIRM_BELOW, min_aligned: float = MIN_ALIGNED):
-        from datasketch import MinHashLSH  # datasketch loads in 0.3 s: only where an index is used
-
         self.threshold = threshold
         self.min_containment = min_containment
         self.min_similar = min_similar
         self.min_jaccard_ratio = min_jaccard_ratio
         self.confirm_below = confirm_below
         self.min_aligned = min_aligned
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.documents: dict[str, IndexedDocument] = {}
+        self.signed: list[str] = []  # the documents with a signature (some shingle), in order ...
+        self.signatures: list[np.ndarray] = []  # ... and their MinHash signatures
+        self._bands: _Bands | None = None  # the signatures banded, made again after an addition
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -154,13 +192,25 @@ class SourceIndex:
         """Index one document (an id seen before is refused: ids name documents)."""
         self.add_hashes(doc_id, shingles(immutables(text)), path, offset)
 
-    def add_hashes(self, doc_id: str, hashes: np.ndarray, path: str = "", offset: int | None = None) -> None:
-        """Index one document by its shingle hashes (:func:`shingles`), computed elsewhere."""
+    def add_hashes(self, doc_id: str, hashes: np.ndarray, path: str = "", offset: int | None = None,
+                   signature: np.ndarray | None = None) -> None:
+        """Index one document by its shingle hashes (:func:`shingles`), computed elsewhere (and
+        its signature, when an index file kept it)."""
         if doc_id in self.documents:
             raise SpinfixError(f"{doc_id}: already in the index (document ids must be unique)")
         self.documents[doc_id] = IndexedDocument(doc_id, path, offset, hashes)
         if hashes.size:
-            self.lsh.insert(doc_id, _minhash(hashes), check_duplication=False)
+            self.signed.append(doc_id)
+            self.signatures.append(_signature(hashes) if signature is None else signature)
+            self._bands = None
+
+    def _candidates(self, signature: np.ndarray) -> list[str]:
+        """The documents sharing a band of their signature with ``signature``."""
+        if not self.signatures:
+            return []
+        if self._bands is None:
+            self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
+        return [self.signed[k] for k in self._bands.candidates(signature).tolist()]
 
     def query(self, text: str, top: int = 1, exclude: str | None = None,
               max_bytes: int | None = None) -> list[SourceMatch]:
@@ -174,7 +224,7 @@ class SourceIndex:
         if not hashes.size:
             return []
         verified = []
-        for doc_id in self.lsh.query(_minhash(hashes)):
+        for doc_id in self._candidates(_signature(hashes)):
             if doc_id == exclude:
                 continue
             doc = self.documents[doc_id]
@@ -289,15 +339,16 @@ def build_index(paths: list[str], glob: str = "*.txt", progress: bool = False,
 
 
 def save_index(index: SourceIndex, path: str | os.PathLike[str]) -> str:
-    """Write the index as a model file of arrays (offsets, shingle hashes) and JSON (ids, paths,
-    settings); returns its hash."""
+    """Write the index as a model file of arrays (offsets, shingle hashes, signatures) and JSON
+    (ids, paths, settings); returns its hash."""
     docs = list(index.documents.values())
     hashes = [d.hashes for d in docs]
     record = {"settings": index.settings(), "ids": [d.doc_id for d in docs], "paths": [d.path for d in docs],
               "info": {"documents": len(index), "spinfix_version": __version__, "num_perm": NUM_PERM}}
     arrays = {"offsets": np.array([-1 if d.offset is None else d.offset for d in docs], dtype=np.int64),
               "bounds": np.cumsum([0] + [len(h) for h in hashes]).astype(np.int64),
-              "hashes": np.concatenate(hashes).astype(np.uint64) if hashes else np.zeros(0, np.uint64)}
+              "hashes": np.concatenate(hashes).astype(np.uint64) if hashes else np.zeros(0, np.uint64),
+              "signatures": np.stack(index.signatures) if index.signatures else np.zeros((0, NUM_PERM), np.uint32)}
     return save_model(path, "source-index", record, arrays)
 
 
@@ -311,12 +362,16 @@ def load_index(path: str | os.PathLike[str]) -> SourceIndex:
         index = SourceIndex(**record["settings"])
         ids, paths, offsets, bounds, hashes = (record["ids"], record["paths"], arrays["offsets"].tolist(),
                                                arrays["bounds"], arrays["hashes"])
-        if not len(ids) == len(paths) == len(offsets) == len(bounds) - 1:
+        if not len(ids) == len(paths) == len(offsets) == len(bounds) - 1 or \
+                len(arrays["signatures"]) != int(np.count_nonzero(np.diff(bounds))):
             raise ValueError("the documents' columns differ in length")
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not an index this spinfix can read ({type(exc).__name__}: {exc}); {rebuild}") from None
+    signatures = iter(arrays["signatures"])
     for k, (doc_id, doc_path, offset) in enumerate(zip(ids, paths, offsets)):
-        index.add_hashes(doc_id, hashes[bounds[k]:bounds[k + 1]], doc_path, None if offset < 0 else offset)
+        doc_hashes = hashes[bounds[k]:bounds[k + 1]]
+        index.add_hashes(doc_id, doc_hashes, doc_path, None if offset < 0 else offset,
+                         next(signatures) if doc_hashes.size else None)
     return index
 
 
