@@ -82,31 +82,32 @@ def _band_ranges(threshold: float) -> list[tuple[int, int]]:
 
 
 class _Bands:
-    """MinHash LSH over a matrix of signatures, on arrays: per band, the rows' band values sorted
-    (as raw bytes), so that the documents sharing a query's band are one binary search away; a
-    document is a candidate when any band of its signature equals the query's (what
-    ``datasketch``'s ``MinHashLSH`` keeps in dictionaries)."""
+    """MinHash LSH over a matrix of signatures, on arrays: a document is a candidate of a query
+    when any band of their signatures is equal (what ``datasketch``'s ``MinHashLSH`` keeps in one
+    dictionary per band). Every document's bands, each prefixed with its band's number, are one
+    sorted array of raw keys, so that a query's bands are found with two binary searches."""
 
     def __init__(self, signatures: np.ndarray, ranges: list[tuple[int, int]]):
-        self.ranges = ranges
-        self.keys, self.order = [], []
-        for start, end in ranges:
-            band = self._bytes(signatures[:, start:end])
-            order = np.argsort(band, kind="stable")
-            self.keys.append(band[order])
-            self.order.append(order)
+        self.bands, self.rows_per_band = len(ranges), ranges[0][1] - ranges[0][0]
+        assert ranges == [(k * self.rows_per_band, (k + 1) * self.rows_per_band) for k in range(self.bands)]
+        keys = self._keys(signatures)
+        order = np.argsort(keys, kind="stable")
+        self.sorted = keys[order]
+        self.document = order // self.bands  # the row of the signature each sorted key came from
 
-    @staticmethod
-    def _bytes(values: np.ndarray) -> np.ndarray:
-        values = np.ascontiguousarray(values)
-        return values.view(np.dtype((np.void, values.shape[1] * values.itemsize))).ravel()
+    def _keys(self, signatures: np.ndarray) -> np.ndarray:
+        """Each signature's bands as raw keys (band number, then the band's values)."""
+        n, b, r = len(signatures), self.bands, self.rows_per_band
+        keys = np.empty((n, b, r + 1), dtype=signatures.dtype)
+        keys[:, :, 0] = np.arange(b, dtype=signatures.dtype)
+        keys[:, :, 1:] = signatures[:, :b * r].reshape(n, b, r)
+        return keys.view(np.dtype((np.void, (r + 1) * keys.itemsize))).reshape(n * b)
 
     def candidates(self, signature: np.ndarray) -> np.ndarray:
         """The rows sharing a band with ``signature``, in row order."""
-        found = []
-        for (start, end), keys, order in zip(self.ranges, self.keys, self.order):
-            key = self._bytes(signature[None, start:end])
-            found.append(order[np.searchsorted(keys, key, "left")[0]:np.searchsorted(keys, key, "right")[0]])
+        keys = self._keys(signature[None, :])
+        low, high = np.searchsorted(self.sorted, keys, "left"), np.searchsorted(self.sorted, keys, "right")
+        found = [self.document[a:z] for a, z in zip(low.tolist(), high.tolist()) if z > a]
         return np.unique(np.concatenate(found)) if found else np.zeros(0, np.intp)
 
 
