@@ -48,11 +48,15 @@ class Schema:
 
     def row(self, **values: float) -> tuple:
         """The values in column order; a missing or unknown column raises :class:`ValueError`."""
-        if len(values) != len(self.names) or values.keys() != self._index.keys():
+        try:
+            row = tuple([values[name] for name in self.names])
+        except KeyError:
+            row = None
+        if row is None or len(values) != len(self.names):  # every column given, and only they
             missing = [n for n in self.names if n not in values]
             unknown = [n for n in values if n not in self._index]
             raise ValueError(f"row does not fit {self}: missing {missing}, unknown {unknown}")
-        return tuple(values[name] for name in self.names)
+        return row
 
     def prefix(self, n: int) -> Schema:
         """The first ``n`` columns as a schema of their own."""

@@ -158,3 +158,20 @@ def test_the_banded_signatures_propose_what_datasketchs_lsh_proposes():
         assert sorted(index._candidates(_signature(query))) == expected
         proposed += len(expected)
     assert 40 < proposed < 40 * len(docs)  # neither nothing nor everything
+
+
+def test_adding_and_querying_in_turn_finds_the_documents_added_since_the_bands_were_made(monkeypatch):
+    import numpy as np
+
+    from spinfix.corpus.source_index import SourceIndex
+
+    rng = np.random.default_rng(5)
+    index = SourceIndex()
+    docs = [np.unique(rng.integers(0, 2 ** 63, size=100, dtype=np.uint64)) for _ in range(1200)]
+    for k, hashes in enumerate(docs):
+        index.add_hashes(str(k), hashes)
+        if k % 150 == 0:
+            assert index.query.__self__ is index and str(k) in index._candidates(index.signatures[-1])
+    assert index._bands is not None and index._bands.size < len(docs)  # banded once, the rest compared directly
+    for k in (0, 700, 1199):
+        assert str(k) in index._candidates(index.signatures[k])

@@ -10,6 +10,7 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +74,7 @@ def _signature(hashes: np.ndarray) -> np.ndarray:
     return m.hashvalues
 
 
+@lru_cache(maxsize=8)
 def _band_ranges(threshold: float) -> list[tuple[int, int]]:
     """The bands of the signature that MinHash LSH compares at ``threshold`` (``datasketch``'s
     choice of bands and rows for :data:`NUM_PERM` permutations)."""
@@ -90,6 +92,7 @@ class _Bands:
     def __init__(self, signatures: np.ndarray, ranges: list[tuple[int, int]]):
         self.bands, self.rows_per_band = len(ranges), ranges[0][1] - ranges[0][0]
         assert ranges == [(k * self.rows_per_band, (k + 1) * self.rows_per_band) for k in range(self.bands)]
+        self.size = len(signatures)
         keys = self._keys(signatures)
         order = np.argsort(keys, kind="stable")
         self.sorted = keys[order]
@@ -184,7 +187,7 @@ class SourceIndex:
         self.documents: dict[str, IndexedDocument] = {}
         self.signed: list[str] = []  # the documents with a signature (some shingle), in order ...
         self.signatures: list[np.ndarray] = []  # ... and their MinHash signatures
-        self._bands: _Bands | None = None  # the signatures banded, made again after an addition
+        self._bands: _Bands | None = None  # the first signatures banded (a memo; the rest are compared directly)
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -203,15 +206,26 @@ class SourceIndex:
         if hashes.size:
             self.signed.append(doc_id)
             self.signatures.append(_signature(hashes) if signature is None else signature)
-            self._bands = None
 
     def _candidates(self, signature: np.ndarray) -> list[str]:
-        """The documents sharing a band of their signature with ``signature``."""
-        if not self.signatures:
+        """The documents sharing a band of their signature with ``signature``: those banded
+        through :class:`_Bands`, the ones added since compared band by band (the bands are made
+        again once those are many, so that adding and querying in turn stays near-linear)."""
+        n = len(self.signatures)
+        if not n:
             return []
-        if self._bands is None:
+        banded = self._bands.size if self._bands is not None else 0
+        if n - banded > max(1024, banded // 8):
             self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
-        return [self.signed[k] for k in self._bands.candidates(signature).tolist()]
+            banded = n
+        rows = self._bands.candidates(signature).tolist() if self._bands is not None else []
+        if n > banded:
+            ranges = _band_ranges(self.threshold)
+            b, r = len(ranges), ranges[0][1] - ranges[0][0]
+            recent = np.stack(self.signatures[banded:])[:, :b * r].reshape(n - banded, b, r)
+            hits = (recent == signature[:b * r].reshape(b, r)).all(axis=2).any(axis=1)
+            rows += (np.flatnonzero(hits) + banded).tolist()
+        return [self.signed[k] for k in rows]
 
     def query(self, text: str, top: int = 1, exclude: str | None = None,
               max_bytes: int | None = None) -> list[SourceMatch]:

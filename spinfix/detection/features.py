@@ -172,14 +172,14 @@ class FeatureTransform:
         for k, words in enumerate(sentences):
             known = [lookup.get(w) or self._learn_ids(w, tables) for w, _, _, _ in words]
             base = len(ids)
-            ids.extend(i for i, _ in known)
-            for i, ((word, start, end, is_name), (wid, opts)) in enumerate(zip(words, known), base):
+            ids.extend(i for i, _, _ in known)
+            for i, ((word, start, end, is_name), (wid, opts, named)) in enumerate(zip(words, known), base):
                 if is_name or wid == bos:
                     continue  # spinners leave names alone, and an unknown or new word is no evidence
                 if opts:
                     at.append(i)
                     options.append(opts)
-                seen.append((k, word, start, end, len(at) - 1 if opts else -1))
+                seen.append((k, word, start, end, len(at) - 1 if opts else -1, named))
         lengths = np.fromiter(map(len, sentences), np.intp, len(sentences))
         ends = np.cumsum(lengths)
         bounds = np.repeat(np.stack([ends - lengths, ends], axis=1), lengths, axis=0)  # per word, its sentence's
@@ -187,41 +187,47 @@ class FeatureTransform:
             if at else (np.zeros(0), np.zeros(0, int))
         gains, picks = gains.tolist(), picks.tolist()
         out: list[list[WordEvidence]] = [[] for _ in sentences]
-        vocabulary, neighbours = self.vocabulary_.get, self.neighbours_
-        for k, word, start, end, slot in seen:
-            gain, best = (gains[slot], neighbours[word][picks[slot]]) if slot >= 0 and picks[slot] >= 0 else (0.0, None)
+        vocabulary = self._vocabulary().get
+        for k, word, start, end, slot, named in seen:
+            gain, best = (gains[slot], named[picks[slot]]) if slot >= 0 and picks[slot] >= 0 else (0.0, None)
             vocab = vocabulary(word, 0.0)
             if gain > 0 or vocab:
                 out[k].append(WordEvidence(word, start, end, gain, vocab, best))
         return out
 
-    def _word_ids(self) -> dict[str, tuple[int, tuple[int, ...]]]:
+    def _vocabulary(self) -> Mapping[str, float]:
+        """The spinner-vocabulary ratios, as the transform reads them."""
+        return self.vocabulary_
+
+    def _word_ids(self) -> dict[str, tuple[int, tuple[int, ...], tuple[str, ...]]]:
         """Each word seen so far as the language model's id (that of ``<s>`` for an unknown or
-        new word: no evidence) and its neighbours' ids, memoized per word, as texts repeat
-        their words."""
+        new word: no evidence) and its neighbours' ids and words, memoized per word, as texts
+        repeat their words."""
         memo = getattr(self, "_ids", None)
         if memo is None:
             memo = self._ids = {}
         return memo
 
-    def _learn_ids(self, word: str, tables: LMTables) -> tuple[int, tuple[int, ...]]:
+    def _learn_ids(self, word: str, tables: LMTables) -> tuple[int, tuple[int, ...], tuple[str, ...]]:
         """A word's entry in :meth:`_word_ids`, memoized only for words the model knows (the
         memo stays within its vocabulary, whatever a text holds)."""
         ids, bos = tables.ids, tables.ids[BOS]
         known = bos if word in modern_words() else ids.get(word, bos)
         if known == bos:
-            return bos, ()
-        entry = self._word_ids()[word] = (known, tuple(ids[o] for o in self.neighbours_.get(word, ())))
+            return bos, (), ()
+        named = tuple(self.neighbours_.get(word, ()))
+        entry = self._word_ids()[word] = (known, tuple(ids[o] for o in named), named)
         return entry
 
     def _pair_ratios(self, words: list[tuple[str, int, int, bool]]) -> list[float]:
         """The spinner-vocabulary ratios of a sentence's word pairs (:func:`spinner_terms`)
         that the vocabulary holds; only pairs whose first term starts one are looked up."""
         terms = spinner_terms(words, pairs=False)
+        vocabulary = self._vocabulary()
         firsts = getattr(self, "_firsts", None)
         if firsts is None:
-            firsts = self._firsts = frozenset(t.split(" ", 1)[0] for t in self.vocabulary_ if " " in t)
-        ratio = self.vocabulary_.get
+            firsts = self._firsts = frozenset(t.split(" ", 1)[0] for t in vocabulary if " " in t)
+        ratio = vocabulary.get
         return [ratio(f"{a} {b}", 0.0) for a, b in zip(terms, terms[1:]) if a in firsts]
 
     def _row(self, words: list[tuple[str, int, int, bool]], evidence: list[WordEvidence]) -> tuple:
@@ -262,9 +268,10 @@ class FeatureTables(FeatureTransform):
                  vocabulary_: Mapping[str, float], use_vocabulary: bool):
         self.names_ = names_
         self.neighbours_ = neighbours_
-        self.vocabulary_ = vocabulary_
+        self._vocabulary_table = dict(vocabulary_)
+        self.vocabulary_ = MappingProxyType(self._vocabulary_table)  # read-only: tables are shared
         self.use_vocabulary = use_vocabulary
-        self._ids: dict[str, tuple[int, tuple[int, ...]]] = {}  # a memo of word ids (:meth:`_word_ids`)
+        self._ids: dict[str, tuple[int, tuple[int, ...], tuple[str, ...]]] = {}  # a memo (:meth:`_word_ids`)
         self._firsts: frozenset[str] | None = None  # the first words of the vocabulary's pairs
 
     def to_data(self) -> dict:
@@ -275,8 +282,11 @@ class FeatureTables(FeatureTransform):
     @classmethod
     def from_data(cls, data: dict) -> FeatureTables:
         """The tables :meth:`to_data` wrote."""
-        return cls(frozenset(data["names"]), JoinedNeighbours(data["neighbours"]),
-                   MappingProxyType(dict(data["vocabulary"])), bool(data["use_vocabulary"]))
+        return cls(frozenset(data["names"]), JoinedNeighbours(data["neighbours"]), data["vocabulary"],
+                   bool(data["use_vocabulary"]))
+
+    def _vocabulary(self) -> Mapping[str, float]:
+        return self._vocabulary_table
 
 
 class JoinedNeighbours(Mapping[str, tuple[str, ...]]):
@@ -292,6 +302,9 @@ class JoinedNeighbours(Mapping[str, tuple[str, ...]]):
         if split is None:
             split = self._split[word] = tuple(self._joined[word].split(" "))
         return split
+
+    def get(self, word: str, default=None):
+        return self[word] if word in self._joined else default
 
     def __contains__(self, word: object) -> bool:
         return word in self._joined

@@ -46,7 +46,7 @@ def function_words_only(words: list[str]) -> bool:
 
 def is_number(text: str) -> bool:
     """Whether a word holds a digit."""
-    return any(c.isdigit() for c in text)
+    return not text.isalpha() and any(c.isdigit() for c in text)  # letters alone, the most words, hold none
 
 
 def is_name(text: str, opens_sentence: bool, norm: str, names: Container[str] = frozenset()) -> bool:
