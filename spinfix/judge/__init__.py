@@ -1,0 +1,1 @@
+"""Judges of whether a word fits its place: language models."""
