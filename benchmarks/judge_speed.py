@@ -28,7 +28,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from output import emit  # noqa: E402
-from spinfix.corpora import brown_documents  # noqa: E402
+from spinfix.training.corpora import brown_documents  # noqa: E402
 from spinfix.judge.gemma.model import VOCAB_CHUNK  # noqa: E402
 from spinfix.judge.neural import NeuralJudge, Swap  # noqa: E402
 
@@ -116,7 +116,7 @@ def comparing(judge: NeuralJudge, texts: list[str], rounds: int) -> dict:
 
 def flips(texts: list[str], n: int) -> dict:
     """Comparisons whose sign differs between the restricted and the full normalizer."""
-    from spinfix.thesaurus import default_thesaurus
+    from spinfix.text.thesaurus import default_thesaurus
 
     neighbours = default_thesaurus().neighbours
     pairs = []

