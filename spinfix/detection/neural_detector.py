@@ -1,0 +1,246 @@
+"""The neural detector: spans read by the neural judge, each given a probability of having been
+swapped, each sentence flagged from its spans and each document scored from its sentences.
+
+A cascade spends the judge's work where it tells: every sentence is read once (the cheap
+stage), a model of the rows before any comparison (:attr:`NeuralModels.cheap`) picks the spans
+worth comparing with their originals in full, and the span model decides on every span with
+whatever evidence it has. A sentence is flagged when its model says so *and* a span in it is a
+suspect a user can check; the document's likelihood reads the rates of suspects and the spread
+of sentence probabilities, never counts, so a long document does not look spun for its length.
+"""
+from __future__ import annotations
+
+import importlib.resources
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._version import __version__
+from ..collector import pausing
+from ..dictionary.storage import default_dictionary, default_dictionary_hash
+from ..errors import SpinfixError
+from ..judge.neural import NeuralJudge, load_judge
+from ..persist.model_files import FORMAT, frozen, read_model, save_model
+from ..schema import Schema
+from ..text.thesaurus import default_thesaurus
+from ..text.tokens import Sentence, split_sentences
+from .document_features import shift_prior
+from .forests import Predict, from_data, to_data
+from .judged import NO_DELTA, SPAN_ROW, Span, SpanReader
+from .originals import Originals
+from .results import DocumentScore, SentenceScore, SuspectWord
+
+DEFAULT_MODEL = "neural-detector"  # neural-detector.npz + .json in spinfix/models
+MAX_SUSPECTS = 4
+COMPARE_COLUMNS = ("compared", "delta_best", "delta_second", "delta_expected")
+SENTENCE_ROW = Schema("p_max", "p_second", "p_sum", "over_half", "over_08", "spans", "log_words", "title")
+DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mean", "sentence_q75",
+                      "sentence_q90", "flagged_share", "suspects_100")
+
+
+class NeuralModels(NamedTuple):
+    """The neural detector's models as ``rows -> P(spun)``: the cheap span model (rows without
+    comparisons), the span model, the sentence model and the document model (before its prior
+    shift)."""
+
+    cheap: Predict
+    span: Predict
+    sentence: Predict
+    document: Predict
+
+
+def without_comparisons(rows: np.ndarray) -> np.ndarray:
+    """Span rows as they are before any comparison: the comparison columns emptied."""
+    rows = np.array(rows, dtype=float, copy=True)
+    for name in COMPARE_COLUMNS:
+        rows[:, SPAN_ROW.index(name)] = 0.0 if name == "compared" else NO_DELTA
+    return rows
+
+
+def sentence_rows(p: np.ndarray, sentence_of: np.ndarray, words: np.ndarray, titles: np.ndarray) -> np.ndarray:
+    """One row per sentence (:data:`SENTENCE_ROW`) from its spans' probabilities ``p``
+    (``sentence_of``: each span's sentence)."""
+    n = len(words)
+    rows = np.zeros((n, len(SENTENCE_ROW)))
+    rows[:, SENTENCE_ROW.index("log_words")] = np.log1p(words)
+    rows[:, SENTENCE_ROW.index("title")] = titles
+    order = np.argsort(sentence_of, kind="stable")
+    bounds = np.searchsorted(sentence_of[order], np.arange(n + 1))
+    for s in range(n):
+        q = np.sort(p[order[bounds[s]:bounds[s + 1]]])[::-1]
+        if len(q):
+            rows[s, :6] = (q[0], q[1] if len(q) > 1 else 0.0, q.sum(), np.sum(q >= 0.5), np.sum(q >= 0.8), len(q))
+    return rows
+
+
+def document_row(p: np.ndarray, sentence_p: np.ndarray, flagged: np.ndarray, suspects: int,
+                 words: np.ndarray) -> np.ndarray:
+    """A document's row (:data:`DOCUMENT_ROW`): rates per 100 words and the spread of its
+    sentence probabilities (weighted by sentence length up to 30 words)."""
+    per_100 = 100.0 / max(float(np.sum(words)), 1.0)
+    w = np.minimum(words, 30.0) + 1e-9
+    w = w / w.sum() if len(w) else w
+    q = np.quantile(sentence_p, [0.75, 0.9]) if len(sentence_p) else (0.0, 0.0)
+    return np.array([per_100 * p.sum(), per_100 * np.sum(p >= 0.5), per_100 * np.sum(p >= 0.8),
+                     float(w @ sentence_p) if len(w) else 0.0, q[0], q[1],
+                     float(w @ flagged) if len(w) else 0.0, per_100 * suspects])
+
+
+@dataclass(frozen=True, eq=False)
+class NeuralDetector:
+    """A trained neural detector (see the module's docstring).
+
+    ``compare_from``: the cheap probability from which a span is compared in full;
+    ``suspect_from``: the span probability from which a span is a suspect; sentences from
+    ``threshold`` with a suspect are flagged; ``offset`` shifts the document model's prior;
+    ``info`` records the training. Immutable.
+    """
+
+    models: NeuralModels
+    compare_from: float
+    suspect_from: float
+    threshold: float
+    offset: float
+    info: Mapping[str, Any] = field(default_factory=dict)
+    judge: NeuralJudge | None = field(default=None, repr=False)
+    originals: Originals | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "info", frozen(self.info))
+
+    def __repr__(self) -> str:
+        return (f"NeuralDetector(name={self.info.get('name', 'custom')!r}, "
+                f"sha256={self.info.get('sha256', 'unsaved')[:12]!r}, threshold={self.threshold:g})")
+
+    def reader(self) -> SpanReader:
+        """The span reader of this detector's judge and originals (the shipped ones by default)."""
+        judge = self.judge if self.judge is not None else load_judge()
+        originals = self.originals if self.originals is not None else shipped_originals()
+        return SpanReader(judge, originals)
+
+    def signature(self, threshold: float | None = None) -> str:
+        """Names everything that made a score: the version, the model and its hash, the judge
+        (its weights and normalizer), the thesaurus, the shipped dictionary and the threshold."""
+        threshold = self.threshold if threshold is None else threshold
+        judge = self.judge if self.judge is not None else load_judge()
+        return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
+                f"|format:{FORMAT}|judge:{judge.signature}|thesaurus:wn30+moby2"
+                f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}")
+
+    def spans(self, text: str, sentences: Sequence[Sentence]) -> tuple[list[Span], np.ndarray]:
+        """A document's spans read through the cascade, and each one's probability of being a swap."""
+        reader = self.reader()
+        spans = reader.read(text, sentences, select=lambda rows: self.models.cheap(rows) >= self.compare_from)
+        rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
+        return spans, (self.models.span(rows) if len(spans) else np.zeros(0))
+
+    def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
+        """Score one document (``threshold``: flag sentences from this probability instead)."""
+        threshold = self.threshold if threshold is None else threshold
+        sentences = split_sentences(text)
+        spans, p = self.spans(text, sentences)
+        sentence_of = np.array([s.sentence for s in spans], dtype=int)
+        words = np.array([len(s.text.split()) for s in sentences], dtype=float)
+        titles = np.zeros(len(sentences))
+        for s, row in zip(spans, (s.row for s in spans)):
+            titles[s.sentence] = row[SPAN_ROW.index("title")]
+        sentence_p = self.models.sentence(sentence_rows(p, sentence_of, words, titles)) if len(sentences) else np.zeros(0)
+        suspect = p >= self.suspect_from
+        has_suspect = np.zeros(len(sentences), bool)
+        has_suspect[sentence_of[suspect]] = True
+        flagged = (sentence_p >= threshold) & has_suspect
+        row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
+        likelihood = float(shift_prior(self.models.document(row[None, :]), self.offset)[0]) if len(sentences) else 0.0
+        scored = []
+        for k, s in enumerate(sentences):
+            mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
+            scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
+                                        name_suspects(mine) if flagged[k] else []))
+        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold))
+
+    def score_texts(self, texts: list[str], names: list[str] | None = None,
+                    threshold: float | None = None) -> list[DocumentScore]:
+        """:meth:`score_text` for several documents."""
+        names = names or ["-"] * len(texts)
+        return [self.score_text(t, n, threshold) for t, n in zip(texts, names)]
+
+    def with_phrases(self, phrases) -> NeuralDetector:
+        """This detector with its originals drawn also from a phrase list's dictionary."""
+        if phrases is None or not len(phrases):
+            return self
+        originals = Originals(default_thesaurus(), default_dictionary(), [phrases.dictionary])
+        return replace(self, originals=originals)
+
+    def save(self, path: str | os.PathLike[str]) -> str:
+        """Write the detector as a model file of arrays and JSON; returns its hash."""
+        specs, arrays = {}, {}
+        for name, model in zip(NeuralModels._fields, self.models):
+            specs[name], parts = to_data(model, f"{name}.")
+            arrays.update(parts)
+        info = {k: v for k, v in self.info.items() if k != "sha256"}
+        record = {"record": {k: info.get(k) for k in ("name", "trained_on", "command", "created")}, "info": info,
+                  "compare_from": self.compare_from, "suspect_from": self.suspect_from, "threshold": self.threshold,
+                  "offset": self.offset, "models": specs, "span_row": list(SPAN_ROW), "sentence_row": list(SENTENCE_ROW),
+                  "document_row": list(DOCUMENT_ROW)}
+        return save_model(path, "neural-detector", record, arrays)
+
+
+def name_suspects(spans: list[tuple[Span, float]]) -> list[SuspectWord]:
+    """A flagged sentence's suspects, most probable first: each with the original that fits
+    best where one beats it, and the reason."""
+    out = []
+    for span, p in sorted(spans, key=lambda sp: -sp[1])[:MAX_SUSPECTS]:
+        original, delta = span.best
+        better = original is not None and delta > 0
+        out.append(SuspectWord(span.text, span.start, span.end, original if better else None, round(p, 3),
+                               "likelier original" if better else "out of place"))
+    return sorted(out, key=lambda w: w.start)
+
+
+@lru_cache(maxsize=1)
+def shipped_originals() -> Originals:
+    """Originals from the shipped thesaurus and dictionary, indexed once per process."""
+    return Originals(default_thesaurus(), default_dictionary())
+
+
+def default_model_path() -> str:
+    """Where the shipped neural detector lives (the stem of its two files)."""
+    return str(importlib.resources.files("spinfix.models").joinpath(DEFAULT_MODEL))
+
+
+@lru_cache(maxsize=4)
+@pausing
+def _read(path: str) -> tuple[NeuralModels, float, float, float, float, Mapping]:
+    hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
+    file = read_model(path, "neural-detector", hint)
+    record = file.record
+    try:
+        if list(record["span_row"]) != list(SPAN_ROW) or list(record["sentence_row"]) != list(SENTENCE_ROW) \
+                or list(record["document_row"]) != list(DOCUMENT_ROW):
+            raise ValueError("its rows are not this spinfix's")
+        models = NeuralModels(*(from_data(record["models"][n], file.arrays, f"{n}.") for n in NeuralModels._fields))
+        values = [float(record[k]) for k in ("compare_from", "suspect_from", "threshold", "offset")]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
+    return (models, *values, {**record.get("info", {}), "sha256": file.sha256})
+
+
+def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
+    """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
+    judge from the user cache)."""
+    models, compare_from, suspect_from, threshold, offset, info = _read(str(path or default_model_path()))
+    return NeuralDetector(models, compare_from, suspect_from, threshold, offset, info, judge)
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "document_row",
+           "load_neural_detector", "sentence_rows", "without_comparisons"]

@@ -1,0 +1,114 @@
+"""The originals a spun word or phrase may stand for: what the dictionaries list for it and
+what the thesaurus reaches from it, one or two steps away in either direction.
+
+A spinner's table turns a word into one of its synonyms, so the likeliest originals of "soiled"
+are the words that list "soiled" among their first synonyms ("dirty"); the rest of the
+neighbourhood is kept as a set (:meth:`Originals.related`) that the neural judge's own
+expectations at that place are matched against.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..dictionary.substitutions import SubstitutionDictionary
+from ..text.thesaurus import Thesaurus
+from ..text.words import function_words
+
+STEP1 = 12  # one-step originals proposed per phrase
+FORWARD_RANKS = 4  # a word is proposed as the original of its synonyms of these first ranks
+STEP2 = 4  # two-step originals proposed per phrase (through its first four neighbours)
+MAX_LISTED = 8  # listed originals proposed per phrase, most frequent first
+NOT_LISTED = 12  # the rank of a synonym an entry does not list
+MEMO_LIMIT = 50_000  # phrases whose proposals are kept
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One original for a spun phrase and how it was reached: ``user`` and ``prior`` count the
+    dictionaries' rows for the pair (the user's own, and the shipped one), ``step`` is the
+    thesaurus distance (0: not reached), ``forward_rank`` the spun phrase's rank among the
+    original's synonyms, which a spinner's table prefers."""
+
+    original: str
+    user: int = 0
+    prior: int = 0
+    step: int = 0
+    forward_rank: int = NOT_LISTED
+
+
+class Originals:
+    """Proposes originals from dictionaries and a thesaurus, indexed once.
+
+    Parameters
+    ----------
+    thesaurus : the thesaurus (both directions are used).
+    prior : the shipped dictionary, or None.
+    user : the user's dictionaries (observed and curated rows count as ``user``).
+    """
+
+    def __init__(self, thesaurus: Thesaurus, prior: SubstitutionDictionary | None = None,
+                 user: list[SubstitutionDictionary] = ()):
+        self.thesaurus = thesaurus
+        self._listed: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for dictionary, own in [(prior, False)] * (prior is not None) + [(u, True) for u in user]:
+            for (spun, original, source), entry in dictionary.entries.items():
+                counts = self._listed[spun].setdefault(original, [0, 0])
+                counts[0 if own and source != "prior" else 1] += entry.count
+        stop = function_words()
+        self.keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop) | frozenset(self._listed)
+        self.max_words = max((k.count(" ") + 1 for k in self.keys), default=1)
+        self._memo: dict[str, list[Proposal]] = {}
+        self._related: dict[str, frozenset[str]] = {}
+
+    def propose(self, key: str) -> list[Proposal]:
+        """The originals of the spun phrase ``key`` (matching form): listed ones first (the
+        user's before the prior's), then the thesaurus's."""
+        hit = self._memo.get(key)
+        if hit is None:
+            if len(self._memo) > MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[key] = self._propose(key)
+        return hit
+
+    def related(self, key: str) -> frozenset[str]:
+        """Every word within two thesaurus steps of ``key``, either direction."""
+        hit = self._related.get(key)
+        if hit is None:
+            if len(self._related) > MEMO_LIMIT:
+                self._related.clear()
+            neighbours = self.thesaurus.neighbours
+            first = neighbours.get(key, [])
+            out = set(first)
+            for n in first:
+                out.update(neighbours.get(n, ()))
+            out.discard(key)
+            hit = self._related[key] = frozenset(out)
+        return hit
+
+    def _propose(self, key: str) -> list[Proposal]:
+        reach = self._reach(key)
+        listed = sorted(self._listed.get(key, {}).items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        out = [Proposal(o, u, p, *reach.get(o, (0, NOT_LISTED))) for o, (u, p) in listed[:MAX_LISTED]]
+        seen = {p.original for p in out} | {key}
+        return out + [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
+
+    def _reach(self, key: str) -> dict[str, tuple[int, int]]:
+        """Originals one step away (the heads listing ``key`` among their first synonyms, then
+        ``key``'s own first neighbours) and two steps away: (step, forward rank)."""
+        synonyms = self.thesaurus.synonyms
+        neighbours = self.thesaurus.neighbours
+        first = neighbours.get(key, [])
+        heads = sorted((rank, head) for head in dict.fromkeys(neighbours.heads(key))
+                       for rank, s in enumerate(synonyms.get(head, [])[:FORWARD_RANKS]) if s == key)
+        reach: dict[str, tuple[int, int]] = {}
+        for o in list(dict.fromkeys([h for _, h in heads][:STEP1] + first[:STEP1 // 2]))[:STEP1]:
+            ranks = synonyms.get(o, [])
+            reach[o] = (1, ranks.index(key) if key in ranks else NOT_LISTED)
+        second = [o for n in first[:4] for o in neighbours.get(n, [])[:4] if o != key and o not in reach]
+        for o in list(dict.fromkeys(second))[:STEP2]:
+            reach[o] = (2, NOT_LISTED)
+        return reach
+
+
+__all__ = ["Originals", "Proposal"]

@@ -1,0 +1,164 @@
+"""Fitting the neural detector from labelled span rows (:mod:`spinfix.training.span_data`).
+
+scikit-learn's conventions: the estimators are parameters, :meth:`NeuralDetectorTrainer.fit`
+learns everything, thresholds included, and the fitted detector is ``detector_``. The span
+models are fit on the training documents; the sentence and document models on the training
+documents' out-of-fold span probabilities, so they read the probabilities a new document would
+get; calibration and every threshold are set on validation documents no model was fit on.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ..detection.document_features import shift_prior
+from ..detection.forests import compile_classifier
+from ..detection.judged import SPAN_ROW
+from ..detection.neural_detector import NeuralDetector, NeuralModels, document_row, sentence_rows, without_comparisons
+from .span_data import SpanData
+
+FOLDS = 5
+
+
+def span_estimator(seed: int = 0) -> CalibratedClassifierCV:
+    """Gradient boosting on span rows, calibrated (isotonic, three folds)."""
+    return CalibratedClassifierCV(HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05, max_leaf_nodes=31,
+                                                                 l2_regularization=1.0, random_state=seed),
+                                  method="isotonic", cv=3)
+
+
+def linear_estimator() -> object:
+    """A calibrated logistic regression on standardized rows (sentence and document models)."""
+    return make_pipeline(StandardScaler(), CalibratedClassifierCV(LogisticRegression(C=1.0, max_iter=2000),
+                                                                  method="sigmoid", cv=3))
+
+
+class NeuralDetectorTrainer(BaseEstimator):
+    """Fits a :class:`~spinfix.detection.neural_detector.NeuralDetector`.
+
+    Parameters
+    ----------
+    cheap_estimator, span_estimator, sentence_estimator, document_estimator : unfitted
+        scikit-learn classifiers (defaults: :func:`span_estimator` for the two span models,
+        :func:`linear_estimator` for the others).
+    compare_recall : share of the swapped spans that the cascade must compare in full.
+    sentence_false_flags : the most clean validation sentences (per source) a threshold may flag.
+    document_false_flags : the most clean validation documents (per source) at likelihood 0.5.
+    """
+
+    def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
+                 compare_recall: float = 0.9, sentence_false_flags: float = 0.008,
+                 document_false_flags: float = 0.02, seed: int = 0):
+        self.cheap_estimator = cheap_estimator
+        self.span_estimator = span_estimator
+        self.sentence_estimator = sentence_estimator
+        self.document_estimator = document_estimator
+        self.compare_recall = compare_recall
+        self.sentence_false_flags = sentence_false_flags
+        self.document_false_flags = document_false_flags
+        self.seed = seed
+
+    def fit(self, train: SpanData, validation: SpanData, info: dict | None = None) -> NeuralDetectorTrainer:
+        cheap_rows = without_comparisons(train.rows)
+        groups = train.sentence_document[train.sentence]
+        cheap_oof = self._oof(self.cheap_estimator or span_estimator(self.seed), cheap_rows, train.labels, groups)
+        self.cheap_ = (self.cheap_estimator or span_estimator(self.seed)).fit(cheap_rows, train.labels)
+        compared = train.rows[:, SPAN_ROW.index("compared")] > 0
+        swapped = (train.labels == 1) & compared
+        self.compare_from_ = float(np.quantile(cheap_oof[swapped], 1 - self.compare_recall)) if swapped.any() else 0.5
+        cascaded = self._cascade(train.rows, cheap_oof)
+        span_oof = self._oof(self.span_estimator or span_estimator(self.seed), cascaded, train.labels, groups)
+        self.span_ = (self.span_estimator or span_estimator(self.seed)).fit(cascaded, train.labels)
+        sent_train = self._sentence_rows(train, span_oof)
+        self.sentence_ = (self.sentence_estimator or linear_estimator()).fit(sent_train, train.sentence_label)
+        p_val = self.span_.predict_proba(self._cascade(validation.rows, self.cheap_.predict_proba(
+            without_comparisons(validation.rows))[:, 1]))[:, 1]
+        sent_p_val = self.sentence_.predict_proba(self._sentence_rows(validation, p_val))[:, 1]
+        self.suspect_from_, self.threshold_ = self._thresholds(validation, p_val, sent_p_val)
+        sent_p_train = self.sentence_.predict_proba(sent_train)[:, 1]
+        doc_train = self._document_rows(train, span_oof, sent_p_train)
+        self.document_ = (self.document_estimator or linear_estimator()).fit(doc_train, train.document_spun)
+        doc_val = self._document_rows(validation, p_val, sent_p_val)
+        self.offset_ = self._offset(validation, self.document_.predict_proba(doc_val)[:, 1])
+        models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_)))
+        if any(m is None for m in models):
+            raise ValueError("an estimator spinfix cannot store as arrays")
+        self.detector_ = NeuralDetector(models, self.compare_from_, self.suspect_from_, self.threshold_, self.offset_,
+                                        info or {})
+        return self
+
+    def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
+        """Out-of-fold probabilities, folds by document."""
+        out = np.zeros(len(y))
+        for fit, held in GroupKFold(FOLDS).split(X, y, groups):
+            out[held] = clone(estimator).fit(X[fit], y[fit]).predict_proba(X[held])[:, 1]
+        return out
+
+    def _cascade(self, rows: np.ndarray, cheap: np.ndarray) -> np.ndarray:
+        """The rows as the cascade leaves them: comparisons only where the cheap model asked."""
+        skipped = cheap < self.compare_from_
+        out = np.array(rows, copy=True)
+        out[skipped] = without_comparisons(rows[skipped])
+        return out
+
+    @staticmethod
+    def _sentence_rows(data: SpanData, p: np.ndarray) -> np.ndarray:
+        titles = np.zeros(len(data.sentence_label))
+        titles[data.sentence] = data.rows[:, SPAN_ROW.index("title")]
+        return sentence_rows(p, data.sentence, data.sentence_words.astype(float), titles)
+
+    def _flags(self, data: SpanData, p: np.ndarray, sent_p: np.ndarray, suspect_from: float,
+               threshold: float) -> np.ndarray:
+        has = np.zeros(len(sent_p), bool)
+        has[data.sentence[p >= suspect_from]] = True
+        return (sent_p >= threshold) & has
+
+    def _thresholds(self, data: SpanData, p: np.ndarray, sent_p: np.ndarray) -> tuple[float, float]:
+        """The suspect and sentence thresholds flagging the most spun validation sentences while
+        no clean validation source has more than :attr:`sentence_false_flags` of its clean
+        sentences flagged."""
+        clean = data.document_spun[data.sentence_document] == 0
+        sources = data.document_source[data.sentence_document]
+        best = (0.0, 0.9, 0.99)
+        for suspect_from in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            for threshold in np.linspace(0.2, 0.99, 80):
+                flags = self._flags(data, p, sent_p, suspect_from, threshold)
+                worst = max(flags[clean & (sources == s)].mean() for s in np.unique(sources[clean]))
+                if worst <= self.sentence_false_flags:
+                    recall = flags[data.sentence_label == 1].mean()
+                    if recall > best[0]:
+                        best = (recall, suspect_from, threshold)
+                    break
+        return float(best[1]), float(best[2])
+
+    def _document_rows(self, data: SpanData, p: np.ndarray, sent_p: np.ndarray) -> np.ndarray:
+        flags = self._flags(data, p, sent_p, self.suspect_from_, self.threshold_)
+        rows = []
+        for d in range(len(data.document_spun)):
+            sents = np.flatnonzero(data.sentence_document == d)
+            spans = np.isin(data.sentence, sents)
+            suspects = int(np.sum((p[spans] >= self.suspect_from_) & flags[data.sentence[spans]]))
+            rows.append(document_row(p[spans], sent_p[sents], flags[sents].astype(float), suspects,
+                                     data.sentence_words[sents].astype(float)))
+        return np.array(rows)
+
+    def _offset(self, data: SpanData, q: np.ndarray) -> float:
+        """The prior shift (log-odds) that keeps every clean validation source's share of
+        documents at likelihood 0.5 or more within :attr:`document_false_flags`."""
+        clean = data.document_spun == 0
+        for offset in np.arange(0.0, 8.0, 0.05):
+            shifted = shift_prior(q, offset)
+            worst = max(np.mean(shifted[clean & (data.document_source == s)] >= 0.5)
+                        for s in np.unique(data.document_source[clean]))
+            if worst <= self.document_false_flags:
+                return float(offset)
+        return 8.0
+
+
+__all__ = ["NeuralDetectorTrainer", "linear_estimator", "span_estimator"]

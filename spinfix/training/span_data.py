@@ -1,0 +1,125 @@
+"""Labelled span rows for the neural detector: clean documents, some spun by the synthetic
+spinner, read by the neural judge (:class:`~spinfix.detection.judged.SpanReader`), each span
+labelled by whether the spinner swapped it.
+
+The synthetic spinner draws its swaps from the very thesaurus that proposes originals, so every
+swapped span would have its original among the proposals, which real spinners' tables do not
+allow (about a third of real swaps can be reached). A share of the swapped spans (``drop``)
+therefore have their true original left out of the proposals, so the model learns what a
+swap looks like when no proposal undoes it.
+"""
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from ..detection.judged import SPAN_ROW, Span, SpanReader
+from ..persist.files import atomic_write
+from ..text.tokens import split_sentences
+from .corpora import Document
+from .labelling import FURNITURE_SHARE, _furniture, _spinner, names_in, spinner_tables
+
+DROP = 0.6  # share of swapped spans whose original is left out of the proposals
+SPUN_SHARE = 0.6  # share of documents spun
+
+
+@dataclass
+class SpanData:
+    """Span rows of many documents with their labels, and per sentence and per document what
+    the sentence and document models need. Arrays only, so it saves as ``.npz`` without pickles."""
+
+    rows: np.ndarray  # spans x SPAN_ROW
+    labels: np.ndarray  # 1 where the span overlaps a swap
+    sentence: np.ndarray  # the span's sentence (index into the sentence arrays)
+    best: np.ndarray  # the original that fits best (str), "" when none was compared
+    truth: np.ndarray  # the swap's original (str), "" for unswapped spans
+    sentence_label: np.ndarray  # 1 where the spinner changed the sentence
+    sentence_words: np.ndarray
+    sentence_document: np.ndarray
+    document_spun: np.ndarray
+    document_words: np.ndarray
+    document_source: np.ndarray  # str
+
+    def save(self, path: str | Path) -> None:
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **{f.name: getattr(self, f.name) for f in fields(self)})
+        atomic_write(path, buf.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> SpanData:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(**{f.name: z[f.name] for f in fields(cls)})
+
+    @classmethod
+    def join(cls, parts: list[SpanData]) -> SpanData:
+        """Several parts as one, their sentence and document indexes shifted."""
+        out = {f.name: [] for f in fields(cls)}
+        sentences = documents = 0
+        for p in parts:
+            for f in fields(cls):
+                value = getattr(p, f.name)
+                if f.name == "sentence":
+                    value = value + sentences
+                elif f.name == "sentence_document":
+                    value = value + documents
+                out[f.name].append(value)
+            sentences += len(p.sentence_label)
+            documents += len(p.document_spun)
+        return cls(**{k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()})
+
+
+def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "fit", drop: float = DROP,
+              spun_share: float = SPUN_SHARE, progress: Callable[[int, int], None] | None = None) -> SpanData:
+    """Read each document (spun with a table of ``role`` at a rate drawn from
+    :data:`RATE_RANGE`, with probability ``spun_share``) and label its spans."""
+    rng = random.Random(seed)
+    names = names_in(docs)
+    tables = spinner_tables(role)
+    columns: dict[str, list] = {f.name: [] for f in fields(SpanData)}
+    sentences_so_far = 0
+    for k, doc in enumerate(docs):
+        text, swaps = doc.text, []
+        if rng.random() < spun_share:
+            spinner = _spinner(rng, seed * 100_003 + k, names, None, tables)
+            text, _, swaps = spinner.spin_with_swaps(doc.text)
+        if rng.random() < FURNITURE_SHARE:
+            text = text + "\n\n" + "\n".join(_furniture(docs, rng))
+        sentences = split_sentences(text)
+        truth = {}
+        for s in swaps:
+            truth[(s.start, s.end)] = s.original.lower()
+
+        def exclude(span: Span) -> str | None:
+            for (a, b), original in truth.items():
+                if a < span.end and span.start < b:
+                    return original if rng.random() < drop else None
+            return None
+
+        spans = reader.read(text, sentences, exclude)
+        for span in spans:
+            hit = next((o for (a, b), o in truth.items() if a < span.end and span.start < b), None)
+            columns["rows"].append(span.row)
+            columns["labels"].append(int(hit is not None))
+            columns["sentence"].append(sentences_so_far + span.sentence)
+            columns["best"].append(span.best[0] or "")
+            columns["truth"].append(hit or "")
+        for s in sentences:
+            columns["sentence_label"].append(int(any(a < s.end and s.start < b for a, b in truth)))
+            columns["sentence_words"].append(len(s.text.split()))
+            columns["sentence_document"].append(k)
+        sentences_so_far += len(sentences)
+        columns["document_spun"].append(int(bool(swaps)))
+        columns["document_words"].append(len(text.split()))
+        columns["document_source"].append(doc.name.split("/", 1)[0])
+        if progress:
+            progress(k + 1, len(docs))
+    rows = np.array(columns.pop("rows"), dtype=float).reshape(-1, len(SPAN_ROW))
+    return SpanData(rows=rows, **{k: np.array(v) if v else np.zeros(0) for k, v in columns.items()})
+
+
+__all__ = ["DROP", "SpanData", "span_data"]
