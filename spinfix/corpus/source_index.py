@@ -22,7 +22,7 @@ from ..persist.files import read_text
 from ..persist.model_files import read_model, save_model
 from ..restoration.restorations import restore_with_reference
 from ..text.thesaurus import Thesaurus, default_thesaurus
-from ..text.words import function_words, unswappable
+from ..text.words import function_words, unswappable_words
 from .batch import discover
 
 NUM_PERM = 64  # MinHash permutations per document
@@ -45,14 +45,8 @@ def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
     >>> immutables("The soiled bomb exploded near the Kaohsiung shipyard of Formosa Plastics on 12 May 1987.")
     ['kaohsiung', 'formosa', '12', '1987']
     """
-    table = (thesaurus or default_thesaurus()).synonyms
-    stop = function_words()
-    out = []
-    for match in SHINGLE_WORD_RE.finditer(text):
-        word = match.group().lower().replace("’", "'")
-        if unswappable(word, table, stop):
-            out.append(word)
-    return out
+    words = [m.group().lower().replace("’", "'") for m in SHINGLE_WORD_RE.finditer(text)]
+    return unswappable_words(words, (thesaurus or default_thesaurus()).synonyms, function_words())
 
 
 def _hash(shingle: str) -> int:
