@@ -103,9 +103,13 @@ class _Bands:
     def candidates(self, signature: np.ndarray) -> np.ndarray:
         """The rows sharing a band with ``signature``, in row order."""
         keys = self._keys(signature[None, :])
-        low, high = np.searchsorted(self.sorted, keys, "left"), np.searchsorted(self.sorted, keys, "right")
-        found = [self.document[a:z] for a, z in zip(low.tolist(), high.tolist()) if z > a]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.intp)
+        low = np.searchsorted(self.sorted, keys, "left")
+        counts = np.searchsorted(self.sorted, keys, "right") - low
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, np.intp)
+        at = np.repeat(low - (np.cumsum(counts) - counts), counts) + np.arange(total)  # every matching key's place
+        return np.unique(self.document[at])
 
 
 @dataclass
