@@ -205,6 +205,15 @@ class SourceIndex:
             self.signed.append(doc_id)
             self.signatures.append(_signature(hashes) if signature is None else signature)
 
+    def band(self, force: bool = True) -> int:
+        """Band the signatures for queries (:class:`_Bands`), all of them (``force``), or only
+        when many were added since they last were; returns how many are banded."""
+        n, banded = len(self.signatures), self._bands.size if self._bands is not None else 0
+        if n and n > banded and (force or n - banded > max(1024, banded // 8)):
+            self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
+            banded = n
+        return banded
+
     def _candidates(self, signature: np.ndarray) -> list[str]:
         """The documents sharing a band of their signature with ``signature``: those banded
         through :class:`_Bands`, the ones added since compared band by band (the bands are made
@@ -212,10 +221,7 @@ class SourceIndex:
         n = len(self.signatures)
         if not n:
             return []
-        banded = self._bands.size if self._bands is not None else 0
-        if n - banded > max(1024, banded // 8):
-            self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
-            banded = n
+        banded = self.band(force=False)
         rows = self._bands.candidates(signature).tolist() if self._bands is not None else []
         if n > banded:
             ranges = _band_ranges(self.threshold)
@@ -385,6 +391,7 @@ def load_index(path: str | os.PathLike[str]) -> SourceIndex:
         doc_hashes = hashes[bounds[k]:bounds[k + 1]]
         index.add_hashes(doc_id, doc_hashes, doc_path, None if offset < 0 else offset,
                          next(signatures) if doc_hashes.size else None)
+    index.band()  # ready for queries
     return index
 
 
