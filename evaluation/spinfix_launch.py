@@ -38,7 +38,8 @@ def _package_dirs(root: Path) -> dict[str, str]:
         except Exception:  # an unreadable pyproject: fall back to the usual layout
             pass
     for sub in ("models", "data"):
-        mapping.setdefault(f"spinfix.{sub}", str(root / sub))
+        if (root / sub).is_dir():  # older checkouts keep them beside the package; newer ones inside it
+            mapping.setdefault(f"spinfix.{sub}", str(root / sub))
     return mapping
 
 

@@ -144,3 +144,10 @@ def test_the_entry_points_import_fast(name):
             "m.split('.')[1] not in ('_version', 'errors', 'cli', 'persist')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]", out
+
+
+def test_every_folder_of_the_package_is_a_regular_package():
+    """Packaging finds a subpackage by its ``__init__.py``: a folder without one would not ship."""
+    missing = [str(d.relative_to(PACKAGE.parent)) for d in PACKAGE.rglob("*")
+               if d.is_dir() and d.name != "__pycache__" and list(d.glob("*.py")) and not (d / "__init__.py").exists()]
+    assert not missing, missing

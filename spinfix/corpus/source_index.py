@@ -22,7 +22,7 @@ from ..persist.files import read_text
 from ..persist.model_files import read_model, save_model
 from ..restoration.restorations import restore_with_reference
 from ..text.thesaurus import Thesaurus, default_thesaurus
-from ..text.words import function_words, unswappable
+from ..text.words import function_words, unswappable_words
 from .batch import discover
 
 NUM_PERM = 64  # MinHash permutations per document
@@ -45,14 +45,8 @@ def immutables(text: str, thesaurus: Thesaurus | None = None) -> list[str]:
     >>> immutables("The soiled bomb exploded near the Kaohsiung shipyard of Formosa Plastics on 12 May 1987.")
     ['kaohsiung', 'formosa', '12', '1987']
     """
-    table = (thesaurus or default_thesaurus()).synonyms
-    stop = function_words()
-    out = []
-    for match in SHINGLE_WORD_RE.finditer(text):
-        word = match.group().lower().replace("’", "'")
-        if unswappable(word, table, stop):
-            out.append(word)
-    return out
+    words = [m.group().lower().replace("’", "'") for m in SHINGLE_WORD_RE.finditer(text)]
+    return unswappable_words(words, (thesaurus or default_thesaurus()).synonyms, function_words())
 
 
 def _hash(shingle: str) -> int:
@@ -109,9 +103,13 @@ class _Bands:
     def candidates(self, signature: np.ndarray) -> np.ndarray:
         """The rows sharing a band with ``signature``, in row order."""
         keys = self._keys(signature[None, :])
-        low, high = np.searchsorted(self.sorted, keys, "left"), np.searchsorted(self.sorted, keys, "right")
-        found = [self.document[a:z] for a, z in zip(low.tolist(), high.tolist()) if z > a]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, np.intp)
+        low = np.searchsorted(self.sorted, keys, "left")
+        counts = np.searchsorted(self.sorted, keys, "right") - low
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, np.intp)
+        at = np.repeat(low - (np.cumsum(counts) - counts), counts) + np.arange(total)  # every matching key's place
+        return np.unique(self.document[at])
 
 
 @dataclass
@@ -207,6 +205,15 @@ class SourceIndex:
             self.signed.append(doc_id)
             self.signatures.append(_signature(hashes) if signature is None else signature)
 
+    def band(self, force: bool = True) -> int:
+        """Band the signatures for queries (:class:`_Bands`), all of them (``force``), or only
+        when many were added since they last were; returns how many are banded."""
+        n, banded = len(self.signatures), self._bands.size if self._bands is not None else 0
+        if n and n > banded and (force or n - banded > max(1024, banded // 8)):
+            self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
+            banded = n
+        return banded
+
     def _candidates(self, signature: np.ndarray) -> list[str]:
         """The documents sharing a band of their signature with ``signature``: those banded
         through :class:`_Bands`, the ones added since compared band by band (the bands are made
@@ -214,10 +221,7 @@ class SourceIndex:
         n = len(self.signatures)
         if not n:
             return []
-        banded = self._bands.size if self._bands is not None else 0
-        if n - banded > max(1024, banded // 8):
-            self._bands = _Bands(np.stack(self.signatures), _band_ranges(self.threshold))
-            banded = n
+        banded = self.band(force=False)
         rows = self._bands.candidates(signature).tolist() if self._bands is not None else []
         if n > banded:
             ranges = _band_ranges(self.threshold)
@@ -387,6 +391,7 @@ def load_index(path: str | os.PathLike[str]) -> SourceIndex:
         doc_hashes = hashes[bounds[k]:bounds[k + 1]]
         index.add_hashes(doc_id, doc_hashes, doc_path, None if offset < 0 else offset,
                          next(signatures) if doc_hashes.size else None)
+    index.band()  # ready for queries
     return index
 
 

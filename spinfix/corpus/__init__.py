@@ -1,0 +1,1 @@
+"""Working on a collection: scoring many files, the source index and find-source, screening."""
