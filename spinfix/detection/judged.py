@@ -58,6 +58,7 @@ class Span:
     originals: list[str] = field(default_factory=list)
     deltas: np.ndarray = field(default_factory=lambda: np.zeros(0))
     proposals: list[Proposal] = field(default_factory=list, repr=False)
+    left: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
     @property
     def best(self) -> tuple[str | None, float]:
@@ -104,12 +105,16 @@ class SpanReader:
         self._expected_words: tuple[np.ndarray, list[str]] | None = None
 
     def read(self, text: str, sentences: Sequence[Sentence], select: Callable[[np.ndarray], np.ndarray] | None = None,
-             exclude: Callable[[Span], str | None] | None = None) -> list[Span]:
+             exclude: Callable[[Span], str | None] | None = None,
+             extend: Callable[[list[Span]], np.ndarray] | None = None, extended: int = 8,
+             extended_window: int = 3) -> list[Span]:
         """The spans of ``sentences`` (of ``text``) with their evidence, a block of readings
         at a time (so memory stays bounded on any input). ``select`` says, from the rows
         before any comparison (their comparison columns empty), which spans to compare (by
-        default those with an original preferred from the left or a large gap); ``exclude``
-        (training only) names an original to leave out of a span's proposals."""
+        default those with an original preferred from the left or a large gap); ``extend``
+        says, from the finished spans, which to compare again with ``extended`` originals
+        over ``extended_window`` words (a restore's deeper look; the rows stay as they were);
+        ``exclude`` (training only) names an original to leave out of a span's proposals."""
         out: list[Span] = []
         for block in _blocks(_chunks(text, sentences)):
             readings = self.judge.read([text[a:b] for a, b, _ in block], keep=True)
@@ -120,10 +125,14 @@ class SpanReader:
             self._left_scores(pending, readings)
             before = np.array([self._row(p, [], np.zeros(0)) for p in pending]).reshape(-1, len(SPAN_ROW))
             chosen = select(before) if select is not None else self._default_select(before)
-            self._compare([p for p, c in zip(pending, chosen) if c], readings)
+            self._compare([p for p, c in zip(pending, chosen) if c], readings, self.compared, self.window)
             for p, c, row in zip(pending, chosen, before):
                 if not c:
                     p.span.row = tuple(row)
+            if extend is not None and pending:
+                deeper = extend([p.span for p in pending])
+                self._compare([p for p, d in zip(pending, deeper) if d], readings, extended, extended_window,
+                              keep_rows=True)
             out += [p.span for p in pending]
         return out
 
@@ -229,18 +238,20 @@ class SpanReader:
 
     # -- comparisons --------------------------------------------------------------------------
 
-    def _compare(self, pending: list[_Pending], readings: list[Reading]) -> None:
-        """Compare the best few originals of each span in full (those the user's dictionary
-        lists always among them), and complete the spans' rows."""
+    def _compare(self, pending: list[_Pending], readings: list[Reading], compared: int, window: int,
+                 keep_rows: bool = False) -> None:
+        """Compare the best ``compared`` originals of each span (by their left-context score;
+        those the user's dictionary lists always among them) over ``window`` words after it,
+        and complete the spans' rows (unless ``keep_rows``)."""
         swaps, asked = [], []
         for p in pending:
             if len(p.left):
-                order = list(np.argsort(-p.left)[:self.compared])
+                order = list(np.argsort(-p.left)[:compared])
                 order += [k for k, q in enumerate(p.proposals) if q.user and k not in order][:2]
                 swaps.append(Swap(p.chunk, p.at, p.at + len(p.span.text), tuple(p.cased[k] for k in order)))
                 asked.append((p, order))
         saved = self.judge.window
-        self.judge.window = self.window
+        self.judge.window = window
         try:
             deltas = self.judge.compare(readings, swaps) if swaps else []
         finally:
@@ -250,7 +261,9 @@ class SpanReader:
             order, d = compared.get(id(p), ([], np.zeros(0)))
             p.span.originals = [p.proposals[k].original for k in order]
             p.span.deltas = np.asarray(d, dtype=float)
-            p.span.row = self._row(p, order, np.asarray(d, dtype=float))
+            p.span.left = p.left[order] if len(order) else np.zeros(0)
+            if not keep_rows:
+                p.span.row = self._row(p, order, np.asarray(d, dtype=float))
 
     def _row(self, p: _Pending, order: list[int], deltas: np.ndarray) -> tuple:
         values = dict(p.values)

@@ -132,10 +132,13 @@ class NeuralDetector:
                 f"|format:{FORMAT}|judge:{judge.signature}|thesaurus:wn30+moby2"
                 f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}")
 
-    def spans(self, text: str, sentences: Sequence[Sentence]) -> tuple[list[Span], np.ndarray]:
-        """A document's spans read through the cascade, and each one's probability of being a swap."""
+    def spans(self, text: str, sentences: Sequence[Sentence], extend=None, extended: int = 8,
+              extended_window: int = 3) -> tuple[list[Span], np.ndarray]:
+        """A document's spans read through the cascade, and each one's probability of being a
+        swap (``extend``: see :meth:`SpanReader.read`)."""
         reader = self.reader()
-        spans = reader.read(text, sentences, select=lambda rows: self.models.cheap(rows) >= self.compare_from)
+        spans = reader.read(text, sentences, select=lambda rows: self.models.cheap(rows) >= self.compare_from,
+                            extend=extend, extended=extended, extended_window=extended_window)
         rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
         return spans, (self.models.span(rows) if len(spans) else np.zeros(0))
 

@@ -100,7 +100,7 @@ def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "
                     return original if rng.random() < drop else None
             return None
 
-        spans = reader.read(text, sentences, exclude)
+        spans = reader.read(text, sentences, exclude=exclude)
         for span in spans:
             hit = next((o for (a, b), o in truth.items() if a < span.end and span.start < b), None)
             columns["rows"].append(span.row)
