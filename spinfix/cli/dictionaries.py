@@ -43,7 +43,7 @@ def cmd_dict_import(args: argparse.Namespace) -> None:
     from ..dictionary.substitutions import import_phrase_list  # start-up time
     from ..persist.files import read_text  # start-up time
 
-    imported = import_phrase_list(read_text(args.file, args.max_bytes), args.file)
+    imported = import_phrase_list(read_text(args.file, args.max_bytes, "a CSV/TSV phrase list"), args.file)
     result = update_dictionary(args.output, lambda d: d.merge(imported))
     print(f"{args.output}: imported {len(imported)} phrases ({len(result)} entries)", file=sys.stderr)
 
