@@ -223,7 +223,7 @@ def test_score_a_directory_summary_glob_and_fail_over(tmp_path, SPUN):
     assert result.returncode == 1, err  # a spun document found; the unreadable walked file is only reported
     assert "skipped" in err and "broken.txt" in err and "Traceback" not in err
     lines = result.stdout.decode().splitlines()
-    assert lines[0].split("\t") == ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words"]
+    assert lines[0].split("\t") == ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words", "verdict"]
     rows = {line.split("\t")[0].rsplit("/", 1)[-1]: line.split("\t") for line in lines[1:]}
     assert set(rows) == {"spun.txt", "clean.txt"}  # README.md is not a *.txt file
     assert float(rows["spun.txt"][1]) >= 0.8 > float(rows["clean.txt"][1])

@@ -48,7 +48,7 @@ def cmd_find_source(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise SpinfixError(f"{args.restore}: cannot create the directory ({exc.strerror})") from None
     missing, written = False, set()
-    for found in discover(args.files, args.glob):
+    for found in discover(args.files, args.glob, "find the source of"):
         result = find_source(read_text(found.path, args.max_bytes), index, found.path, args.top,
                              args.restore is not None, args.max_bytes)
         missing |= not result.matches

@@ -10,6 +10,7 @@ from ..errors import SpinfixError
 
 EXIT_ERROR = 2
 EXIT_SPUN = 1  # score --fail-over: a document reached the given likelihood; find-source: one has no source
+EXIT_UNJUDGED = 3  # score: no document could be judged (each "cannot judge": not English prose)
 
 
 def probability(text: str) -> float:
@@ -93,5 +94,5 @@ def grow_dictionary(path: str | None, alignments: list) -> str:
     return f"{path}: added {added} pairs ({len(dictionary)} entries)"
 
 
-__all__ = ["EXIT_ERROR", "EXIT_SPUN", "add_deprecated", "add_glob", "grow_dictionary", "jobs", "positive_int",
+__all__ = ["EXIT_ERROR", "EXIT_SPUN", "EXIT_UNJUDGED", "add_deprecated", "add_glob", "grow_dictionary", "jobs", "positive_int",
            "print_json", "probability", "refuse_overwriting_inputs", "resolve_deprecated"]

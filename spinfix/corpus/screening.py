@@ -87,7 +87,7 @@ def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None
     """Every document of the collection, in a fixed order (ids must be unique); walked files
     that cannot be read are listed in ``skipped``."""
     refs, seen = [], set()
-    for doc_id, _, path, offset in iter_sources(paths, glob, skipped, max_bytes):
+    for doc_id, _, path, offset in iter_sources(paths, glob, skipped, max_bytes, "screen"):
         if doc_id in seen:
             raise SpinfixError(f"{doc_id}: two documents of the collection have this id")
         seen.add(doc_id)

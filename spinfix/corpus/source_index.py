@@ -287,13 +287,13 @@ def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[
 
 
 def iter_sources(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
-                 max_bytes: int | None = None):
+                 max_bytes: int | None = None, purpose: str = "index"):
     """Yield ``(doc_id, text, path, offset)`` for every document under ``paths``: text files
     (directories walked for ``glob`` as ``spinfix score`` walks them; the id is the path) and
     JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's).
     A file found by walking a directory that cannot be read is left out and its reason added to
     ``skipped`` (one binary file in a crawl does not stop the run); a named one raises."""
-    for found in discover(paths, glob):
+    for found in discover(paths, glob, purpose):
         if found.path.endswith(".jsonl"):
             yield from _jsonl_documents(Path(found.path))
             continue
