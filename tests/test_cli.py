@@ -107,8 +107,10 @@ def test_corrupt_dictionary_and_model(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"")
     assert_one_line_error(run("score", SPUN, "--model", str(tmp_path / "bad")), "not a spinfix model file")
     before = bad.read_bytes()
-    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "not a spinfix dictionary")
-    assert bad.read_bytes() == before
+    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(tmp_path / "merged.tsv")),
+                          "not a spinfix dictionary")
+    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "is also an input")
+    assert bad.read_bytes() == before and not (tmp_path / "merged.tsv").exists()
 
 
 @pytest.mark.parametrize("problem, needle", [("missing", "has no partner"), ("empty", "empty"),

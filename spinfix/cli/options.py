@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 from ..errors import SpinfixError
+from ..persist.files import json_text
 
 EXIT_ERROR = 2
 EXIT_SPUN = 1  # score --fail-over: a document reached the given likelihood; find-source: one has no source
@@ -70,7 +70,7 @@ def resolve_deprecated(args: argparse.Namespace) -> None:
 
 def print_json(obj: object) -> None:
     """One JSON line on standard output."""
-    print(json.dumps(obj, ensure_ascii=False))
+    print(json_text(obj))
 
 
 def refuse_overwriting_inputs(output: str | None, inputs: list[str | None]) -> None:

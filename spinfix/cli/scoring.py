@@ -55,10 +55,15 @@ def cmd_score(args: argparse.Namespace) -> int:
     if not (args.json or args.summary):
         for signature in signatures:
             print(f"signature: {signature}")
-    if args.html:
+    if args.html and scored and not failed:
         from ..reports.html import ReportDocument, render_report  # start-up time
 
         atomic_write(args.html, render_report([ReportDocument(s, read_text(s.file, args.max_bytes)) for s in scored]))
+    elif args.html:  # a report of part of what was asked for, or of nothing, would pass for the whole
+        why = "a named file could not be scored" if failed else "no file to report (standard input is not kept)"
+        print(f"spinfix: error: {args.html}: not written, since {why}; an earlier report there is unchanged",
+              file=sys.stderr)
+        failed = True
     return EXIT_ERROR if failed else EXIT_SPUN if spun else EXIT_UNJUDGED if unjudged and not judged else 0
 
 

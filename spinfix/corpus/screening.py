@@ -24,7 +24,7 @@ from ..detection.detector import load_detector
 from ..dictionary.storage import load_dictionary, save_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..errors import SpinfixError
-from ..persist.files import atomic_write
+from ..persist.files import atomic_write, json_text
 from ..persist.model_files import model_exists, read_model, save_model
 from ..restoration.restorations import restore_without_reference
 from ..restoration.restorer import default_restorer
@@ -73,7 +73,7 @@ class ScreenSummary:
     def format(self, is_json: bool = False) -> str:
         """The summary for programs (one JSON line) or for people (one line of text)."""
         if is_json:
-            return json.dumps(self.to_dict(), ensure_ascii=False)
+            return json_text(self.to_dict())
         sources = ", ".join(f"{n} in {where}" for where, n in sorted(self.sourced.items())) or "none"
         return (f"{self.output}: {self.documents} documents, {self.spun} at spin likelihood >= {SPUN}; "
                 f"sources found: {sources}; {self.unsourced_restored} spun documents without a source restored "
@@ -171,7 +171,7 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
                 alignments.append(alignment)
                 record["restored"] = apply_substitutions(text, alignment.substitutions)
                 record["substitutions"] = len(alignment.substitutions)
-        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+        lines.append(json_text(record, sort_keys=True))
     dictionary = SubstitutionDictionary()
     dictionary.add_alignments(alignments, "observed")
     save_dictionary(dictionary, dictionary_path)
@@ -191,9 +191,9 @@ def restore_unsourced(refs: list[DocumentRef], results_path: str, path: str, dic
     for ref, record in zip(refs, records):
         if record["source"] is None and record["spin_likelihood"] >= SPUN:
             result = restore_without_reference(_read(ref, max_bytes), dictionary, restorer=restorer, only_dictionary=True)
-            lines.append(json.dumps({"id": ref.doc_id, "restored": result.restored,
+            lines.append(json_text({"id": ref.doc_id, "restored": result.restored,
                                      "substitutions": [c.to_dict() for c in result.substitutions]},
-                                    ensure_ascii=False, sort_keys=True))
+                                    sort_keys=True))
     atomic_write(path, "".join(line + "\n" for line in lines))
 
 

@@ -2,12 +2,12 @@
 likelihood, and the model signature that produced them."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
 import numpy as np
 
+from ..persist.files import json_text
 from ..text.language import ENGLISH, ProseCheck, prose_check
 from .document_features import suspect_counts
 from .features import WordEvidence
@@ -115,7 +115,7 @@ class DocumentScore:
         the flagged sentences, the verdict; the signature is in the JSON, and the command line
         prints it once)."""
         if is_json:
-            return json.dumps(self.to_dict(), ensure_ascii=False)
+            return json_text(self.to_dict())
         flagged = self.flagged
         return "\n".join([self.header(self.file, self.spin_likelihood, len(flagged), len(self.sentences))]
                          + [s.marked() for s in flagged] + [f"  verdict: {self.verdict.line}"])

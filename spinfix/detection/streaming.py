@@ -8,7 +8,6 @@ restore reads the same first pass, then the text block by block (:meth:`Streamed
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -16,6 +15,7 @@ from typing import TextIO
 
 import numpy as np
 
+from ..persist.files import json_text
 from ..text.language import ProseCheck, prose_check
 from ..text.tokens import Sentence, iter_sentences
 from .detector import Detector, name_suspects
@@ -115,15 +115,15 @@ class StreamedScore:
     def write(self, out: TextIO, is_json: bool = False) -> None:
         """Write the result as :meth:`DocumentScore.format` does, one sentence at a time."""
         if is_json:
-            head = json.dumps({"file": self.file, "spin_likelihood": self.spin_likelihood}, ensure_ascii=False)
+            head = json_text({"file": self.file, "spin_likelihood": self.spin_likelihood})
             out.write(head[:-1] + ', "sentences": [')
             named = 0
             for k, s in enumerate(self.sentences()):
                 named += len(s.suspects)
-                out.write((", " if k else "") + json.dumps(asdict(s), ensure_ascii=False))
+                out.write((", " if k else "") + json_text(asdict(s)))
             self._named = named
-            tail = json.dumps({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words,
-                               "verdict": self.verdict.to_dict()}, ensure_ascii=False)
+            tail = json_text({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words,
+                              "verdict": self.verdict.to_dict()})
             out.write("], " + tail[1:] + "\n")
             return
         out.write(DocumentScore.header(self.file, self.spin_likelihood, self.flagged_count, self.sentence_count) + "\n")
