@@ -148,3 +148,41 @@ def test_score_output_carries_the_verdict_in_text_and_json(tmp_path):
     summary = run("score", "--summary", str(german), str(EXAMPLE_CLEAN))
     assert summary.returncode == 0  # one input could be judged
     assert [row.split("\t")[-1] for row in summary.stdout.splitlines()] == ["verdict", CANNOT_JUDGE, UNLIKELY]
+
+
+SPUN_PAIRS = ("The soiled bomb was stated to be massive by the shut U.S. ally on Thursday. Officials alleged the "
+              "maximum harm was done to the lovers of the club.\n")
+
+
+def test_restore_says_what_it_did_and_did_not_do_and_why(tmp_path):
+    """Every suspect that score names is either restored or left alone with a reason, and the
+    summary line adds up; under the 0.5 line the line says that it gates a restore."""
+    from spinfix.restoration.restorations import NO_BETTER, UNDER_THE_LINE, restore_without_reference
+
+    detector = load_detector()
+    for text, gated in ((SPUN_PAIRS, False), (EXAMPLE_SPUN.read_text(), True)):
+        score = detector.score_text(text)
+        named = [(w.start, w.end) for s in score.flagged for w in s.suspects]
+        result = restore_without_reference(text, detector=detector)
+        assert result.suspects == len(named) > 0
+        assert {(w.start, w.end) for w in result.left_alone} <= set(named)
+        restored = [n for n in named if any(c.start < n[1] and n[0] < c.end for c in result.substitutions)]
+        assert len(restored) + len(result.left_alone) == len(named)
+        line = result.summary()
+        if gated:
+            assert not result.substitutions and {w.reason for w in result.left_alone} == {UNDER_THE_LINE}
+            assert line.startswith(f"restored nothing: spin likelihood {score.spin_likelihood:.3f} is under the 0.5 line")
+            assert line.endswith(f"{len(named)} suspects left as written")
+        else:
+            assert line.startswith(f"restored {len(restored)} of {len(named)} suspects")
+            assert all(w.reason for w in result.left_alone) and NO_BETTER in line
+    path = tmp_path / "spun.txt"
+    path.write_text(SPUN_PAIRS)
+    cli = subprocess.run([sys.executable, "-m", "spinfix", "restore", str(path), "--json"], capture_output=True,
+                         text=True, timeout=120)
+    data = json.loads(cli.stdout)
+    assert data["summary"] in cli.stderr and data["summary"].startswith("restored 3 of 6 suspects; 3 left")
+    assert all(set(w) == {"word", "start", "end", "reason"} for w in data["left_alone"])
+    reference = subprocess.run([sys.executable, "-m", "spinfix", "restore", str(path), "--reference", str(path)],
+                               capture_output=True, text=True, timeout=120)
+    assert "restored 0 spans against the reference" in reference.stderr

@@ -11,6 +11,7 @@ import sys
 from itertools import chain
 
 from ..errors import SpinfixError
+from ..wording import plural
 from .options import EXIT_SPUN, add_glob, positive_int
 from .overwrites import find_source_outputs, model_files
 
@@ -23,7 +24,7 @@ def cmd_index(args: argparse.Namespace) -> None:
     for message in skipped:
         print(f"spinfix: skipped: {message}", file=sys.stderr)
     save_index(index, args.output)
-    print(f"{args.output}: {len(index)} documents indexed", file=sys.stderr)
+    print(f"{args.output}: {plural(len(index), 'document')} indexed", file=sys.stderr)
 
 
 def _unique(name: str, taken: set[str]) -> str:

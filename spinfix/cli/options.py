@@ -7,6 +7,7 @@ import sys
 
 from ..errors import SpinfixError
 from ..persist.files import json_text
+from ..wording import plural
 
 EXIT_ERROR = 2
 EXIT_SPUN = 1  # score --fail-over: a document reached the given likelihood; find-source: one has no source
@@ -90,8 +91,8 @@ def grow_dictionary(path: str | None, alignments: list) -> str:
         return ""
     added, dictionary = add_alignments_to_file(path, alignments)
     if not added:
-        return f"{path}: this pair was already counted; dictionary unchanged ({len(dictionary)} entries)"
-    return f"{path}: added {added} pairs ({len(dictionary)} entries)"
+        return f"{path}: this pair was already counted; dictionary unchanged ({plural(len(dictionary), 'entry', 'entries')})"
+    return f"{path}: added {plural(added, 'pair')} ({plural(len(dictionary), 'entry', 'entries')})"
 
 
 __all__ = ["EXIT_ERROR", "EXIT_SPUN", "EXIT_UNJUDGED", "add_deprecated", "add_glob", "grow_dictionary", "jobs", "positive_int",

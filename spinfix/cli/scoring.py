@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from ..errors import SpinfixError
+from ..wording import plural
 from .options import (EXIT_ERROR, EXIT_SPUN, EXIT_UNJUDGED, add_deprecated, add_glob, jobs, probability,
                       refuse_overwriting_inputs)
 
@@ -81,7 +82,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     documents = report_documents(args.files, args.reference, args.restore, args.dictionary, args.model, args.threshold,
                                  args.max_bytes, args.phrase_list)
     atomic_write(args.output, render_report(documents))
-    print(f"{args.output}: report of {len(documents)} documents", file=sys.stderr)
+    print(f"{args.output}: report of {plural(len(documents), 'document')}", file=sys.stderr)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -28,6 +29,7 @@ from ..persist.files import atomic_write, json_text
 from ..persist.model_files import model_exists, read_model, save_model
 from ..restoration.restorations import restore_without_reference
 from ..restoration.restorer import default_restorer
+from ..wording import plural
 from .source_index import SourceIndex, immutables, iter_sources, load_index, read_document, read_source, save_index, shingles
 
 PARTITION = 32  # documents per partition: the unit of work and of restarting
@@ -53,7 +55,7 @@ class ScreenSummary:
     Examples
     --------
     >>> ScreenSummary("out", 3, 1, {"sources": 1}, 0, 12, 1, 0, []).format()
-    'out: 3 documents, 1 at spin likelihood >= 0.5; sources found: 1 in sources; 0 spun documents without a source restored from the learned dictionary (12 entries); 1 partitions (0 already done)'
+    'out: 3 documents, 1 at spin likelihood >= 0.5; sources found: 1 in sources; 0 spun documents without a source restored from the learned dictionary (12 entries); 1 partition (0 already done)'
     """
 
     output: str
@@ -75,11 +77,11 @@ class ScreenSummary:
         if is_json:
             return json_text(self.to_dict())
         sources = ", ".join(f"{n} in {where}" for where, n in sorted(self.sourced.items())) or "none"
-        return (f"{self.output}: {self.documents} documents, {self.spun} at spin likelihood >= {SPUN}; "
-                f"sources found: {sources}; {self.unsourced_restored} spun documents without a source restored "
-                f"from the learned dictionary ({self.dictionary_entries} entries); {self.partitions} partitions "
-                f"({self.skipped_partitions} already done)"
-                + (f"; {len(self.skipped_files)} unreadable files skipped" if self.skipped_files else ""))
+        return (f"{self.output}: {plural(self.documents, 'document')}, {self.spun} at spin likelihood >= {SPUN}; "
+                f"sources found: {sources}; {plural(self.unsourced_restored, 'spun document')} without a source "
+                f"restored from the learned dictionary ({plural(self.dictionary_entries, 'entry', 'entries')}); "
+                f"{plural(self.partitions, 'partition')} ({self.skipped_partitions} already done)"
+                + (f"; {plural(len(self.skipped_files), 'unreadable file')} skipped" if self.skipped_files else ""))
 
 
 def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
@@ -161,7 +163,7 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
         text = _read(ref, max_bytes)
         match, where = _source(ref, text, likelihood, sources, corpus)
         record = {"id": ref.doc_id, "path": ref.path, "offset": ref.offset, **score, "source": match.to_dict() if match else None,
-                  "source_in": where, "restored": None, "substitutions": 0, "error": None}
+                  "source_in": where, "restored": None, "substitutions": [], "error": None}
         if match:
             try:
                 alignment = align(text, read_source(match, max_bytes))
@@ -170,7 +172,7 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
             else:
                 alignments.append(alignment)
                 record["restored"] = apply_substitutions(text, alignment.substitutions)
-                record["substitutions"] = len(alignment.substitutions)
+                record["substitutions"] = [s.to_dict() for s in alignment.substitutions]
         lines.append(json_text(record, sort_keys=True))
     dictionary = SubstitutionDictionary()
     dictionary.add_alignments(alignments, "observed")
@@ -305,7 +307,50 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
         save_dictionary(merged, dictionary)
         runner.map(restore_unsourced, [(p, r, u, dictionary, max_bytes) for p, r, u in zip(parts, result_files, unsourced_files)
                                        if not os.path.exists(u)], "restoring unsourced")
+    write_restored(out, refs, result_files, unsourced_files)
     return _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)
+
+
+def restored_names(refs: list[DocumentRef]) -> dict[str, str]:
+    """Each document's file name under ``restored/``, in the collection's order: a text file's own
+    name, a JSONL document's id (made safe as a file name) with ``.txt``; ``NAME-2.txt`` for a
+    second document of that name, as ``find-source --restore`` names them."""
+    names, taken = {}, set()
+    for ref in refs:
+        base = os.path.basename(ref.path) if ref.offset is None else re.sub(r"[^\w.-]+", "_", ref.doc_id)[:100] + ".txt"
+        stem, ext = os.path.splitext(base.lstrip(".") or "document.txt")
+        name, k = stem + ext, 1
+        while name in taken:
+            k += 1
+            name = f"{stem}-{k}{ext}"
+        taken.add(name)
+        names[ref.doc_id] = name
+    return names
+
+
+def write_restored(out: Path, refs: list[DocumentRef], result_files: list[str], unsourced_files: list[str]) -> None:
+    """Step 6: every restored text as a file, ``restored/NAME.txt`` (:func:`restored_names`): the
+    copies restored against their source, and the spun documents without one restored from the
+    learned dictionary. A file already holding that text is left as it is (a rerun writes nothing)."""
+    names = restored_names(refs)
+    inputs = {os.path.realpath(ref.path) for ref in refs if ref.offset is None}
+    folder = out / "restored"
+    folder.mkdir(exist_ok=True)
+    for path in [*result_files, *unsourced_files]:
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record.get("restored") is None:
+                    continue
+                target = folder / names[record["id"]]
+                if os.path.realpath(target) in inputs:
+                    raise SpinfixError(f"{target}: is a document of the collection; screen into another directory")
+                try:
+                    if target.read_text(encoding="utf-8") == record["restored"]:
+                        continue
+                except OSError:
+                    pass
+                atomic_write(str(target), record["restored"])
 
 
 def _summarize(out: Path, result_files: list[str], unsourced_files: list[str], documents: int,

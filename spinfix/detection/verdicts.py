@@ -15,15 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..text.language import ProseCheck
+from ..wording import plural
 
 DOCUMENT_LINE = 0.5  # from this spin likelihood a document is likely spun (and a restore acts on it)
 LIKELY, UNLIKELY, CANNOT_JUDGE = "likely spun", "unlikely spun", "cannot judge"
 LABELS = (LIKELY, UNLIKELY, CANNOT_JUDGE)
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 sentence``, ``2 sentences`` (``many``: an irregular plural)."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 @dataclass(frozen=True)
@@ -84,4 +80,4 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
                    threshold, tuple(reasons))
 
 
-__all__ = ["CANNOT_JUDGE", "DOCUMENT_LINE", "LABELS", "LIKELY", "UNLIKELY", "Verdict", "document_verdict", "plural"]
+__all__ = ["CANNOT_JUDGE", "DOCUMENT_LINE", "LABELS", "LIKELY", "UNLIKELY", "Verdict", "document_verdict"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..detection.detector import Detector
-from ..detection.streaming import score_streamed
+from ..detection.streaming import StreamedScore, score_streamed
 from ..judge import Judge, load_judge
 from ..text.phrases import MAX_PHRASE_WORDS, match_phrases
 from ..text.tokens import Token, iter_sentences, sentence_tokens
@@ -208,7 +208,7 @@ def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | N
 
 def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None,
                      acts_on: Callable[[float, float], bool] | None = None,
-                     judge: Judge | None = None) -> Iterator[CandidateTable]:
+                     judge: Judge | None = None, streamed: StreamedScore | None = None) -> Iterator[CandidateTable]:
     """:func:`find_candidates` a block of sentences at a time, each block's candidates as one
     :class:`CandidateTable`, so that a text of any size needs the memory of one block's table
     (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of
@@ -220,10 +220,12 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
     sentences a change may be made at all: candidates are only built there, since building them
     is most of a restore's time, and none at all in a document it rules out (training passes
     None, to see every candidate). ``judge`` (default: :func:`~spinfix.judge.load_judge`'s) says
-    how well each phrase fits its context."""
+    how well each phrase fits its context; ``streamed``, the detector's first pass over the text
+    where the caller made it already (:func:`~spinfix.detection.streaming.score_streamed` with
+    ``block=RESTORE_BLOCK``)."""
     judge = judge if judge is not None else load_judge()
     if detector is not None:
-        streamed = score_streamed(detector, spun_text, block=RESTORE_BLOCK)
+        streamed = streamed if streamed is not None else score_streamed(detector, spun_text, block=RESTORE_BLOCK)
         blocks: Iterator = streamed.blocks()
         likelihood = streamed.likelihood
         document_spun_share = float(np.mean(streamed.probabilities)) if streamed.sentence_count else 0.0
