@@ -2,6 +2,7 @@
 a restore draws on, with every change it made."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -154,11 +155,13 @@ def restore_without_reference(spun_text: str, dictionary: SubstitutionDictionary
     streamed = score_streamed(detector, spun_text, block=candidates.RESTORE_BLOCK)
     suspects = _Suspects(streamed, restorer, NOT_LISTED if trusting or only_dictionary else NO_CANDIDATE)
     changes = []
-    for block in candidate_blocks(spun_text, knowledge, detector, restorer.acts_on, judge, suspects.watched()):
+    for block in candidate_blocks(spun_text, knowledge, detector, restorer.acts_on, judge, suspects.watched(),
+                                  listed_only=trusting):
         made = []
         for cand, p in restorer.decide(block):
             spun = spun_text[cand.start:cand.end]
-            made.append(Change(spun, match_case(spun, cand.original), cand.start, cand.end, round(p, 3)))
+            original = carry_case(spun, cand.original) if trusting else match_case(spun, cand.original)
+            made.append(Change(spun, original, cand.start, cand.end, round(p, 3)))
         suspects.settle(made, block.spans)
         changes += made
     restored = apply_substitutions(spun_text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])
@@ -233,7 +236,28 @@ class _Suspects:
         return self.left, self.count, note
 
 
+def carry_case(spun: str, original: str) -> str:
+    """``original`` (as a dictionary keeps it, case-folded) written with the case of the spun
+    phrase it replaces: a word the two share keeps its form ("concealed Markov model" -> "hidden
+    Markov model", "Parkinson's infection" -> "Parkinson's disease"; so does a part of a hyphenated
+    word, "NP-Difficult" -> "NP-hard"), then the whole is cased as
+    :func:`~spinfix.text.tokens.match_case` does ("Brobdingnagian knowledge" -> "Big data").
+
+    Examples
+    --------
+    >>> carry_case("Navier-Stokes conditions", "navier-stokes equations")
+    'Navier-Stokes equations'
+    >>> carry_case("WI-FIRELESS", "wi-fi")
+    'WI-FI'
+    """
+    written = {part.casefold(): part for part in _PARTS.split(spun)}
+    return match_case(spun, "".join(written.get(part, part) for part in _PARTS.split(original)))
+
+
+_PARTS = re.compile(r"(\s+|-)")  # a phrase's words and the parts of its hyphenated words, with what joins them
+
+
 restore_with_dictionary = restore_without_reference  # the name of earlier versions (it needs no dictionary)
 
 __all__ = ["Change", "LeftAlone", "NO_BETTER", "NO_CANDIDATE", "NOT_LISTED", "Restoration", "SENTENCE_CLEAN",
-           "UNDER_THE_LINE", "restore_with_dictionary", "restore_with_reference", "restore_without_reference"]
+           "UNDER_THE_LINE", "carry_case", "restore_with_dictionary", "restore_with_reference", "restore_without_reference"]
