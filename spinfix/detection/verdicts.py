@@ -47,7 +47,7 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
     >>> document_verdict(0.91, 6, 6, 9, 180).line
     'likely spun: spin likelihood 0.910 is over the 0.5 line; 6 of 6 sentences flagged, 9 suspects in 180 words'
     >>> print(document_verdict(0.439, 6, 6, 7, 400).reasons[-1])
-    most sentences are flagged but their suspects are weak evidence for the whole text (the document model weighs how far words are out of place, not how many are): light spin, or old or technical prose, reads like this; look at the flagged sentences before deciding
+    most sentences are flagged, yet the document model, which weighs how strongly words are out of place across the whole text, keeps it under the line: light spin, old or technical prose, or a short text reads like this; look at the flagged sentences before deciding (a restore without a reference changes nothing under the line)
     """
     what = f"{flagged} of {plural(sentences, 'sentence')} flagged"
     if flagged:
@@ -63,16 +63,16 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
         label, side = UNLIKELY, f"spin likelihood {likelihood:.3f} is under the {threshold:g} line"
     reasons = [side, what]
     if label == UNLIKELY and flagged:
+        restore = " (a restore without a reference changes nothing under the line)"
         if flagged < sentences / 2:
             reasons.append(f"sentences are flagged but suspects are few for the length "
                            f"({round(100 * suspects / max(words, 1), 1):g} per 100 words): light spin or a false "
-                           "alarm; look at the flagged sentences (a restore without a reference changes nothing "
-                           "under the line)")
+                           f"alarm; look at the flagged sentences{restore}")
         else:
-            reasons.append("most sentences are flagged but their suspects are weak evidence for the whole text "
-                           "(the document model weighs how far words are out of place, not how many are): light "
-                           "spin, or old or technical prose, reads like this; look at the flagged sentences before "
-                           "deciding")
+            reasons.append("most sentences are flagged, yet the document model, which weighs how strongly words are "
+                           "out of place across the whole text, keeps it under the line: light spin, old or "
+                           "technical prose, or a short text reads like this; look at the flagged sentences before "
+                           f"deciding{restore}")
     elif label == LIKELY and not flagged:
         reasons.append("no single sentence reaches the sentence threshold: the evidence is spread thinly over "
                        "the text; score with a lower --threshold to see the sentences that carry it")

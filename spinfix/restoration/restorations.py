@@ -231,8 +231,8 @@ class _Suspects:
             if not note and streamed.sentence_count:
                 line = getattr(self.restorer, "min_likelihood", DOCUMENT_LINE)
                 note = (f"spin likelihood {streamed.spin_likelihood:.3f} is under the {line:g} line, and a restore "
-                        "without a reference changes only likely spun text (`--dictionary LIST --trust` applies a "
-                        "curated list anyway)")
+                        "without a reference changes only likely spun text (with --dictionary LIST --trust a curated "
+                        "list applies anyway)")
         return self.left, self.count, note
 
 
