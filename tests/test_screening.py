@@ -153,3 +153,4 @@ def test_screen_writes_each_restored_text_as_a_file_and_lists_its_substitutions(
     assert restored == {Path(r["id"]).name for r in found.values() if r["restored"] is not None} | {
         Path(r["id"]).name for r in unsourced}
     assert not any(found[str(root / "corpus" / f"clean{k}.txt")]["substitutions"] for k in range(4))
+    assert all(r["verdict"]["label"] in ("likely spun", "unlikely spun", "cannot judge") for r in found.values())

@@ -129,7 +129,8 @@ def score_partition(refs: list[DocumentRef], path: str, model: str | None, max_b
     texts = [_read(r, max_bytes) for r in refs]
     scores = load_detector(model).score_texts(texts, [r.doc_id for r in refs])
     _save_scores(path, [{"spin_likelihood": s.spin_likelihood, "flagged_sentences": len(s.flagged),
-                         "suspects_per_100_words": s.suspects_per_100_words, "signature": s.signature} for s in scores],
+                         "suspects_per_100_words": s.suspects_per_100_words, "signature": s.signature,
+                         "verdict": s.verdict.to_dict()} for s in scores],
                  [shingles(immutables(t)) for t in texts])
 
 
