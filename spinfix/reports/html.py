@@ -61,13 +61,18 @@ MAX_LISTED = 40  # suspects listed beside a document's text (all of them are mar
 
 
 def _around(text: str, start: int, end: int) -> tuple[str, str]:
-    """A few words of ``text`` before ``start`` and after ``end`` (cut at spaces, one line)."""
+    """A few words of ``text`` before ``start`` and after ``end``, within the change's line (cut
+    at spaces, "…" where the line goes on)."""
     before, after = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
-    if start > CONTEXT_CHARS and " " in before:
+    if "\n" in before:
+        before = before[before.rindex("\n") + 1:]
+    elif start > CONTEXT_CHARS and " " in before:
         before = "…" + before[before.index(" "):]
-    if end + CONTEXT_CHARS < len(text) and " " in after:
+    if "\n" in after:
+        after = after[:after.index("\n")]
+    elif end + CONTEXT_CHARS < len(text) and " " in after:
         after = after[:after.rindex(" ")] + " …"
-    return before.replace("\n", " "), after.replace("\n", " ")
+    return before, after
 
 
 def _changes(restoration: Restoration, text: str) -> list[dict]:
