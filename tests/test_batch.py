@@ -42,7 +42,8 @@ def test_scores_come_in_input_order_with_unreadable_files_reported(folder):
     alone = load_detector().score_text(EXAMPLE_SPUN.read_text(), str(folder / "a.txt"))
     assert results[0].to_dict() == alone.to_dict()
     assert summary_line(results[0]).split("\t") == [
-        alone.file, f"{alone.spin_likelihood:.4f}", str(alone.flagged_count), f"{alone.suspects_per_100_words:.2f}"]
+        alone.file, f"{alone.spin_likelihood:.4f}", str(alone.flagged_count), f"{alone.suspects_per_100_words:.2f}",
+        alone.verdict.label]
 
 
 def test_a_large_file_is_scored_streamed_with_the_same_result(folder, monkeypatch):

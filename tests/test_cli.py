@@ -107,8 +107,10 @@ def test_corrupt_dictionary_and_model(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"")
     assert_one_line_error(run("score", SPUN, "--model", str(tmp_path / "bad")), "not a spinfix model file")
     before = bad.read_bytes()
-    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "not a spinfix dictionary")
-    assert bad.read_bytes() == before
+    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(tmp_path / "merged.tsv")),
+                          "not a spinfix dictionary")
+    assert_one_line_error(run("dict", "merge", str(bad), str(bad), "-o", str(bad)), "is also an input")
+    assert bad.read_bytes() == before and not (tmp_path / "merged.tsv").exists()
 
 
 @pytest.mark.parametrize("problem, needle", [("missing", "has no partner"), ("empty", "empty"),
@@ -223,7 +225,7 @@ def test_score_a_directory_summary_glob_and_fail_over(tmp_path, SPUN):
     assert result.returncode == 1, err  # a spun document found; the unreadable walked file is only reported
     assert "skipped" in err and "broken.txt" in err and "Traceback" not in err
     lines = result.stdout.decode().splitlines()
-    assert lines[0].split("\t") == ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words"]
+    assert lines[0].split("\t") == ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words", "verdict"]
     rows = {line.split("\t")[0].rsplit("/", 1)[-1]: line.split("\t") for line in lines[1:]}
     assert set(rows) == {"spun.txt", "clean.txt"}  # README.md is not a *.txt file
     assert float(rows["spun.txt"][1]) >= 0.8 > float(rows["clean.txt"][1])

@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 PUBLIC = ["spinfix", "spinfix.api", "spinfix.schema", "spinfix.judge", "spinfix.judge.trigram",
+          "spinfix.wording", "spinfix.text.language", "spinfix.detection.verdicts",
           "spinfix.text.words", "spinfix.text.phrases", "spinfix.text.spelling", "spinfix.text.thesaurus",
           "spinfix.alignment.substitutions", "spinfix.alignment.aligner", "spinfix.dictionary.substitutions",
           "spinfix.dictionary.storage", "spinfix.detection.detector", "spinfix.detection.forests",

@@ -126,7 +126,7 @@ def test_an_unreadable_file_in_a_walked_directory_is_skipped_and_reported(tmp_pa
     (folder / "broken.txt").write_bytes(b"\x00\x01PNG\x00" * 50)
     built = run("index", str(folder), "-o", str(tmp_path / "i.bin"))
     err = built.stderr.decode()
-    assert built.returncode == 0 and "1 documents indexed" in err, err
+    assert built.returncode == 0 and "1 document indexed" in err, err
     assert "spinfix: skipped:" in err and "broken.txt" in err and "Traceback" not in err
     named = run("index", str(folder / "broken.txt"), str(folder / "park.txt"), "-o", str(tmp_path / "j.bin"))
     assert_one_line_error(named, "broken.txt")  # a file named on the command line must be readable

@@ -42,7 +42,7 @@ def _run(argv: list[str], capsys, size: int) -> tuple[int, str]:
     elapsed = time.monotonic() - started
     out, err = capsys.readouterr()
     assert "Traceback" not in err
-    assert code in (0, 1, 2), (argv, code, err)
+    assert code in (0, 1, 2, 3), (argv, code, err)  # 3: score could judge no input (not English prose)
     if code == 2:
         assert len(err.strip().splitlines()) == 1 and err.startswith("spinfix: error:"), (argv, err)
     assert elapsed <= 10 + SECONDS_PER_MB * size / 1e6, (argv, elapsed)
@@ -72,7 +72,7 @@ def test_offsets_slice_the_input_to_what_they_name(corpus, capsys, name):
     path = next(p for p in paths if p.stem == name)
     text = read_text(path)
     code, out = _run(["score", "--json", str(path)], capsys, path.stat().st_size)
-    assert code == 0
+    assert code in (0, 3)  # 3: "cannot judge" (a text of single letters, no words)
     for sentence in json.loads(out)["sentences"]:
         assert text[sentence["start"]:sentence["end"]] == sentence["text"]
         for word in sentence["suspects"]:

@@ -1,14 +1,16 @@
 """The HTML report: self-contained, highlights at the right offsets, rendered by a real browser."""
 from __future__ import annotations
 
+import html
 import html.parser
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from spinfix.reports.html import render_report, report_documents
+from spinfix.reports.html import CONTEXT_CHARS, render_report, report_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SPUN = str(ROOT / "spinfix" / "data" / "example_spun.txt")
@@ -73,11 +75,52 @@ def test_report_escapes_what_it_shows(tmp_path):
     assert "<script>alert" not in text and "&lt;script&gt;" in text
 
 
+def test_report_states_the_verdict_and_shows_only_what_a_restore_changed(page):
+    path, documents = page
+    text = path.read_text()
+    assert "likely spun</strong> from a spin likelihood of <strong>0.5</strong>" in text  # the line, stated once
+    for d in documents:
+        assert d.score.verdict.line in text
+        assert f'<span class="label {d.score.verdict.label.replace(" ", "-")}">{d.score.verdict.label}</span>' in text
+        assert d.restoration.summary() in text
+    clean = next(d for d in documents if d.score.file == EXAMPLE_CLEAN)
+    assert not clean.restoration.substitutions
+    for line in filter(None, clean.text.splitlines()):
+        assert html.unescape(text).count(line.split(". ")[0]) == 1, line  # the text once: no restored copy of it
+
+
+def test_a_restored_section_shows_each_change_in_its_context_only(tmp_path):
+    spun = tmp_path / "spun.txt"
+    spun.write_text("The soiled bomb was stated to be massive by the shut U.S. ally on Thursday. Officials alleged "
+                    "the maximum harm was done to the lovers of the club.\n")
+    documents = report_documents([str(spun)], restore=True)
+    changes = documents[0].restoration.substitutions
+    assert changes
+    page = render_report(documents)
+    parser = _Marks()
+    parser.feed(page)
+    assert [t for k, _, t in parser.changes if k == "del"] == ["spun"] + [c.spun for c in changes]  # the legend's first
+    assert [t for k, _, t in parser.changes if k == "ins"] == ["restored"] + [c.original for c in changes]
+    items = page.split('<ol class="changes">')[1].split("</ol>")[0].split("<li>")[1:]
+    assert len(items) == len(changes)
+    assert all(len(re.sub(r"<[^>]+>", "", item)) <= 2 * CONTEXT_CHARS + 40 for item in items)  # context, not the text
+    assert page.count('data-role="scored"') == 1
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (CI installs Debian's chromium)")
 def test_report_renders_in_headless_chromium(page, tmp_path):
+    """At 1280 px a screenshot with colour in it, and in print (the page as PDF, where pdftotext
+    is installed; else the page as the browser built it) every suspect's likelier original beside
+    it, "former → old", and each verdict."""
     path, documents = page
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
              f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], capture_output=True, timeout=120)
     assert dom.returncode == 0, dom.stderr.decode()[-500:]
@@ -85,9 +128,24 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     parser.feed(dom.stdout.decode())
     spun = next(d for d in documents if d.score.file == EXAMPLE_SPUN)
     rendered = {(int(a["data-start"]), int(a["data-end"])): text for _, a, text in parser.marks if "data-start" in a}
-    for w in (w for s in spun.score.flagged for w in s.suspects):
+    suspects = [w for s in spun.score.flagged for w in s.suspects]
+    for w in suspects:
         assert rendered[(w.start, w.end)] == w.word
     shot = tmp_path / "report.png"
-    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", path.as_uri()],
+    subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1280,2000", path.as_uri()],
                    capture_output=True, timeout=120)
-    assert shot.exists() and shot.stat().st_size > 20_000  # a page with colour in it, not a blank one
+    assert shot.exists() and _png_size(shot) == (1280, 2000)
+    assert shot.stat().st_size > 60_000  # a page with text and colour in it, not a blank one
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        pdf = tmp_path / "report.pdf"
+        subprocess.run([CHROMIUM, *flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", path.as_uri()],
+                       capture_output=True, timeout=120)
+        printed = " ".join(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                                          timeout=60).stdout.split())
+    else:
+        printed = " ".join(html.parser.unescape(dom.stdout.decode()).split()) if hasattr(html.parser, "unescape") \
+            else " ".join(dom.stdout.decode().replace("</mark><span class=\"orig\">", " ").split())
+    originals = [f"{w.word} → {w.original}" for w in suspects if w.original]
+    assert originals and all(o in printed for o in originals), (originals, printed[:2000])
+    assert all(d.score.verdict.label in printed for d in documents) and "0.5" in printed

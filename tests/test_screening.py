@@ -132,3 +132,25 @@ def test_a_screen_skips_an_unreadable_walked_file_and_says_so(tmp_path, tiny_cor
     (folder / "broken.txt").write_bytes(b"\xff\xfe\x00garbage" * 40)
     summary = screen([str(folder)], str(tmp_path / "out"), workers=1)
     assert summary.documents == 3 and len(summary.skipped_files) == 1 and "broken.txt" in summary.skipped_files[0]
+
+
+def test_screen_writes_each_restored_text_as_a_file_and_lists_its_substitutions(collection, joblib_run):
+    """Issue 30: `part-K.jsonl` gives the substitutions themselves (as `align --json`), and every
+    restored text is a file, `OUT/restored/NAME.txt`, as `find-source --restore` writes them."""
+    root, truth = collection
+    out, _ = joblib_run
+    found = records(out)
+    for copy in truth:
+        record = found[copy]
+        assert isinstance(record["substitutions"], list) and record["substitutions"], copy
+        first = record["substitutions"][0]
+        assert set(first) == {"spun", "original", "spun_start", "spun_end", "ref_start", "ref_end"}
+        assert Path(copy).read_text()[first["spun_start"]:first["spun_end"]] == first["spun"]
+        assert (out / "restored" / Path(copy).name).read_text() == record["restored"]
+    unsourced = [json.loads(line) for p in sorted(out.glob("unsourced-*.jsonl")) for line in p.read_text().splitlines()]
+    assert all((out / "restored" / Path(r["id"]).name).read_text() == r["restored"] for r in unsourced)
+    restored = {p.name for p in (out / "restored").iterdir()}
+    assert restored == {Path(r["id"]).name for r in found.values() if r["restored"] is not None} | {
+        Path(r["id"]).name for r in unsourced}
+    assert not any(found[str(root / "corpus" / f"clean{k}.txt")]["substitutions"] for k in range(4))
+    assert all(r["verdict"]["label"] in ("likely spun", "unlikely spun", "cannot judge") for r in found.values())

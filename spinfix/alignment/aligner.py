@@ -3,13 +3,12 @@ then words inside each aligned block (:mod:`~spinfix.alignment.words`), whose ed
 substitutions."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TextIO
 
 from ..collector import paused
 from ..errors import SpinfixError
-from ..persist.files import write_json_object
+from ..persist.files import json_text, write_json_object
 from ..text.tokens import Sentence
 from .sentences import Block, Sentences, align_sentences
 from .substitutions import Substitution
@@ -57,7 +56,7 @@ class Alignment:
         """For programs, :meth:`to_dict` as JSON; for people, one line per substitution
         (``start-end<TAB>'spun' -> 'original'``)."""
         if is_json:
-            return json.dumps(self.to_dict(), ensure_ascii=False)
+            return json_text(self.to_dict())
         return "\n".join(f"{s.spun_start}-{s.spun_end}\t{s.spun!r} -> {s.original!r}" for s in self.substitutions)
 
     def write_json(self, out: TextIO) -> None:

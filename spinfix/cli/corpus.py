@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from itertools import chain
 
 from ..errors import SpinfixError
+from ..wording import plural
 from .options import EXIT_SPUN, add_glob, positive_int
+from .overwrites import find_source_outputs, model_files
 
 
 def cmd_index(args: argparse.Namespace) -> None:
@@ -21,7 +24,7 @@ def cmd_index(args: argparse.Namespace) -> None:
     for message in skipped:
         print(f"spinfix: skipped: {message}", file=sys.stderr)
     save_index(index, args.output)
-    print(f"{args.output}: {len(index)} documents indexed", file=sys.stderr)
+    print(f"{args.output}: {plural(len(index), 'document')} indexed", file=sys.stderr)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -43,12 +46,13 @@ def cmd_find_source(args: argparse.Namespace) -> int:
 
     index = load_index(args.index)
     if args.restore:
+        _refuse_restoring_over_inputs(args, index)
         try:
             os.makedirs(args.restore, exist_ok=True)
         except OSError as exc:
             raise SpinfixError(f"{args.restore}: cannot create the directory ({exc.strerror})") from None
     missing, written = False, set()
-    for found in discover(args.files, args.glob):
+    for found in discover(args.files, args.glob, "find the source of"):
         result = find_source(read_text(found.path, args.max_bytes), index, found.path, args.top,
                              args.restore is not None, args.max_bytes)
         missing |= not result.matches
@@ -57,6 +61,17 @@ def cmd_find_source(args: argparse.Namespace) -> int:
             atomic_write(os.path.join(args.restore, name), result.restored)
         print(result.format(is_json=args.json), flush=True)
     return EXIT_SPUN if missing else 0
+
+
+def _refuse_restoring_over_inputs(args: argparse.Namespace, index) -> None:
+    """``find-source --restore DIR`` writes each file's restoration under its own name in DIR: none
+    of those may be a file the run reads (a spun file, the index, an indexed source)."""
+    from ..corpus.batch import discover  # start-up time
+    from ..persist.files import refuse_writing_over  # start-up time
+
+    files = [f.path for f in discover(args.files, args.glob)]
+    outputs = find_source_outputs(files, args.restore, _unique)
+    refuse_writing_over(outputs, chain(files, model_files(args.index), (d.path for d in index.documents.values())))
 
 
 def cmd_screen(args: argparse.Namespace) -> None:

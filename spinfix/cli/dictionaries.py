@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..wording import plural
 from .options import positive_int, print_json
 
 
 def cmd_dict_show(args: argparse.Namespace) -> None:
-    from ..dictionary.storage import load_dictionary  # start-up time
+    """The most frequent pairs of a dictionary file, by default of the shipped prior dictionary."""
+    from ..dictionary.storage import default_dictionary_path, load_dictionary  # start-up time
 
-    dictionary = load_dictionary(args.file, args.max_bytes)
+    path = args.file or default_dictionary_path()
+    dictionary = load_dictionary(path, args.max_bytes)
     rows = dictionary.top(args.top)
     sources = dict(dictionary.sources())
     if args.json:
@@ -24,7 +27,9 @@ def cmd_dict_show(args: argparse.Namespace) -> None:
                             for s, o, src, e in rows]})
         return
     by_source = ", ".join(f"{n} {src}" for src, n in sorted(sources.items()))
-    print(f"{len(dictionary)} entries ({by_source}) from {len(dictionary.documents)} documents")
+    if not args.file:
+        print(f"the shipped dictionary ({path}):")
+    print(f"{plural(len(dictionary), 'entry', 'entries')} ({by_source}) from {plural(len(dictionary.documents), 'document')}")
     for spun, original, source, entry in rows:
         print(f"{entry.count:6d} {entry.documents:5d}  {source:8s}  {spun} -> {original}")
 
@@ -35,7 +40,8 @@ def cmd_dict_merge(args: argparse.Namespace) -> None:
     with locked(args.output):
         merged = load_dictionary(args.first, args.max_bytes).merge(load_dictionary(args.second, args.max_bytes))
         save_dictionary(merged, args.output)
-    print(f"{args.output}: {len(merged)} entries from {len(merged.documents)} documents", file=sys.stderr)
+    print(f"{args.output}: {plural(len(merged), 'entry', 'entries')} from {plural(len(merged.documents), 'document')}",
+          file=sys.stderr)
 
 
 def cmd_dict_import(args: argparse.Namespace) -> None:
@@ -43,9 +49,10 @@ def cmd_dict_import(args: argparse.Namespace) -> None:
     from ..dictionary.substitutions import import_phrase_list  # start-up time
     from ..persist.files import read_text  # start-up time
 
-    imported = import_phrase_list(read_text(args.file, args.max_bytes), args.file)
+    imported = import_phrase_list(read_text(args.file, args.max_bytes, "a CSV/TSV phrase list"), args.file)
     result = update_dictionary(args.output, lambda d: d.merge(imported))
-    print(f"{args.output}: imported {len(imported)} phrases ({len(result)} entries)", file=sys.stderr)
+    print(f"{args.output}: imported {plural(len(imported), 'phrase')} ({plural(len(result), 'entry', 'entries')})",
+          file=sys.stderr)
 
 
 def cmd_dict_learn(args: argparse.Namespace) -> None:
@@ -60,7 +67,8 @@ def cmd_dict_learn(args: argparse.Namespace) -> None:
     dictionary, restorer = learn_restoration(split_documents(training_documents()), load_detector(args.model),
                                              args.max_docs, args.restorer_docs, args.seed, sys.stderr.isatty())
     save_dictionary(dictionary, args.output)
-    print(f"{args.output}: {len(dictionary)} prior entries from {len(dictionary.documents)} spun documents",
+    print(f"{args.output}: {plural(len(dictionary), 'prior entry', 'prior entries')} from "
+          f"{plural(len(dictionary.documents), 'spun document')}",
           file=sys.stderr)
     restorer.save(args.restorer_output)
     print(f"{args.restorer_output}: restorer threshold {restorer.threshold:.3f}", file=sys.stderr)
@@ -70,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dict", help="show, merge and import substitution dictionaries")
     dsub = p.add_subparsers(dest="dict_command", required=True)
     q = dsub.add_parser("show", help="list the most frequent pairs")
-    q.add_argument("file")
+    q.add_argument("file", nargs="?", help="a dictionary file (default: the shipped prior dictionary)")
     q.add_argument("-n", "--top", type=positive_int, default=20)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_dict_show)

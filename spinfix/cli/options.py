@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
 from ..errors import SpinfixError
+from ..persist.files import json_text
+from ..wording import plural
 
 EXIT_ERROR = 2
 EXIT_SPUN = 1  # score --fail-over: a document reached the given likelihood; find-source: one has no source
+EXIT_UNJUDGED = 3  # score: no document could be judged (each "cannot judge": not English prose)
 
 
 def probability(text: str) -> float:
@@ -69,7 +71,7 @@ def resolve_deprecated(args: argparse.Namespace) -> None:
 
 def print_json(obj: object) -> None:
     """One JSON line on standard output."""
-    print(json.dumps(obj, ensure_ascii=False))
+    print(json_text(obj))
 
 
 def refuse_overwriting_inputs(output: str | None, inputs: list[str | None]) -> None:
@@ -89,9 +91,9 @@ def grow_dictionary(path: str | None, alignments: list) -> str:
         return ""
     added, dictionary = add_alignments_to_file(path, alignments)
     if not added:
-        return f"{path}: this pair was already counted; dictionary unchanged ({len(dictionary)} entries)"
-    return f"{path}: added {added} pairs ({len(dictionary)} entries)"
+        return f"{path}: this pair was already counted; dictionary unchanged ({plural(len(dictionary), 'entry', 'entries')})"
+    return f"{path}: added {plural(added, 'pair')} ({plural(len(dictionary), 'entry', 'entries')})"
 
 
-__all__ = ["EXIT_ERROR", "EXIT_SPUN", "add_deprecated", "add_glob", "grow_dictionary", "jobs", "positive_int",
+__all__ = ["EXIT_ERROR", "EXIT_SPUN", "EXIT_UNJUDGED", "add_deprecated", "add_glob", "grow_dictionary", "jobs", "positive_int",
            "print_json", "probability", "refuse_overwriting_inputs", "resolve_deprecated"]

@@ -13,6 +13,7 @@ from ..errors import SpinfixError
 from ..persist.files import MAX_BYTES
 from ..persist.paths import refuse_shipped
 from . import corpus, dictionaries, restoration, scoring, training
+from .overwrites import refuse_overwrites
 from .options import EXIT_ERROR, positive_int, resolve_deprecated
 
 
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for path in _written(args):
             refuse_shipped(path)  # before any work, not after minutes of it
+        refuse_overwrites(args)  # no output may be one of the run's inputs, by any name
         code = args.func(args) or 0
         sys.stdout.flush()
         gc.freeze()  # the process ends here: the collection at exit need not walk the models' objects
@@ -70,9 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
-    except OSError as exc:  # standard output full, gone or refused
+    except OSError as exc:  # standard output full, gone or refused; or a file a step did not expect to fail
         _silence_stdout()
-        return _fail(f"cannot write the output ({exc.strerror or type(exc).__name__})")
+        reason = exc.strerror or type(exc).__name__
+        if exc.filename is not None:  # every path error names its path
+            return _fail(f"{exc.filename}: {reason}")
+        return _fail(f"cannot write the output ({reason})")
     except Exception as exc:
         if args.debug:
             raise

@@ -62,8 +62,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
         print()
     elif not args.output:
         sys.stdout.write(result.restored)
-    print(f"restored {len(result.substitutions)} spans" + (f"; wrote {args.output}" if args.output else ""),
-          file=sys.stderr)
+    print(result.summary() + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
     if note:
         print(note, file=sys.stderr)
 

@@ -10,16 +10,20 @@ import argparse
 import sys
 
 from ..errors import SpinfixError
-from .options import (EXIT_ERROR, EXIT_SPUN, add_deprecated, add_glob, jobs, probability, refuse_overwriting_inputs)
+from ..wording import plural
+from .options import (EXIT_ERROR, EXIT_SPUN, EXIT_UNJUDGED, add_deprecated, add_glob, jobs, probability,
+                      refuse_overwriting_inputs)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """Print each document's score (or a summary line); exit 1 when one reaches ``--fail-over``,
-    2 when a named file could not be scored."""
+    """Print each document's score (or a summary line) and, in text, the signature once at the end;
+    exit 1 when one reaches ``--fail-over``, 2 when a named file could not be scored, 3 when no
+    document could be judged (each one "cannot judge": not English prose)."""
     from tqdm import tqdm  # start-up time
 
     from ..corpus.batch import SUMMARY_HEADER, FileError, discover, score_files, summary_line  # start-up time
     from ..detection.results import DocumentScore  # start-up time
+    from ..detection.verdicts import CANNOT_JUDGE  # start-up time
     from ..persist.files import atomic_write, read_text  # start-up time
 
     files = discover(args.files, args.glob)
@@ -27,7 +31,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.summary:
         print("\t".join(SUMMARY_HEADER))
     failed = spun = False
-    scored = []
+    scored, signatures, judged, unjudged = [], [], 0, 0
     for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes, args.phrase_list):
         bar.update()
         if isinstance(result, FileError):
@@ -35,6 +39,12 @@ def cmd_score(args: argparse.Namespace) -> int:
             bar.write(f"spinfix: {'error' if result.named else 'skipped'}: {result.message}", file=sys.stderr)
             continue
         spun |= args.fail_over is not None and result.spin_likelihood >= args.fail_over
+        if result.signature not in signatures:
+            signatures.append(result.signature)
+        if result.verdict.label == CANNOT_JUDGE:
+            unjudged += 1
+        else:
+            judged += 1
         if args.summary:
             print(summary_line(result), flush=True)
         else:
@@ -43,11 +53,19 @@ def cmd_score(args: argparse.Namespace) -> int:
         if args.html and result.file != "<stdin>":
             scored.append(result if isinstance(result, DocumentScore) else result.materialize())
     bar.close()
-    if args.html:
+    if not (args.json or args.summary):
+        for signature in signatures:
+            print(f"signature: {signature}")
+    if args.html and scored and not failed:
         from ..reports.html import ReportDocument, render_report  # start-up time
 
         atomic_write(args.html, render_report([ReportDocument(s, read_text(s.file, args.max_bytes)) for s in scored]))
-    return EXIT_ERROR if failed else EXIT_SPUN if spun else 0
+    elif args.html:  # a report of part of what was asked for, or of nothing, would pass for the whole
+        why = "a named file could not be scored" if failed else "no file to report (standard input is not kept)"
+        print(f"spinfix: error: {args.html}: not written, since {why}; an earlier report there is unchanged",
+              file=sys.stderr)
+        failed = True
+    return EXIT_ERROR if failed else EXIT_SPUN if spun else EXIT_UNJUDGED if unjudged and not judged else 0
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -64,7 +82,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     documents = report_documents(args.files, args.reference, args.restore, args.dictionary, args.model, args.threshold,
                                  args.max_bytes, args.phrase_list)
     atomic_write(args.output, render_report(documents))
-    print(f"{args.output}: report of {len(documents)} documents", file=sys.stderr)
+    print(f"{args.output}: report of {plural(len(documents), 'document')}", file=sys.stderr)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 
+from ..wording import plural
 from .options import add_deprecated, positive_int
 
 
@@ -28,7 +29,8 @@ def cmd_train(args: argparse.Namespace) -> None:
         alignments = [align(p.spun, p.clean) for p in tqdm(pairs, desc="aligning pairs", unit="pair",
                                                             disable=not sys.stderr.isatty())]
         added, dictionary = add_alignments_to_file(args.save_pairs, alignments)
-        print(f"{args.save_pairs}: added {added} pairs from {len(pairs)} documents ({len(dictionary)} entries)",
+        print(f"{args.save_pairs}: added {plural(added, 'pair')} from {plural(len(pairs), 'document')} "
+              f"({plural(len(dictionary), 'entry', 'entries')})",
               file=sys.stderr)
     detector, report = train(pairs=pairs, seed=args.seed, max_docs=args.max_docs,
                              baselines=not args.no_baselines, progress=sys.stderr.isatty())

@@ -49,9 +49,10 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def discover(paths: list[str], glob: str = DEFAULT_GLOB) -> list[InputFile]:
+def discover(paths: list[str], glob: str = DEFAULT_GLOB, purpose: str = "score") -> list[InputFile]:
     """The files to score: named files as they are, directories walked for ``glob`` (hidden
-    files and folders skipped); ``-`` stays standard input."""
+    files and folders skipped); ``-`` stays standard input. A directory with no such file is an
+    error that says what its files were for (``purpose``: "score", "index"...)."""
     out = []
     for path in paths:
         p = Path(path)
@@ -59,7 +60,7 @@ def discover(paths: list[str], glob: str = DEFAULT_GLOB) -> list[InputFile]:
             found = sorted(f for f in p.rglob(glob) if f.is_file()
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
-                raise SpinfixError(f"{path}: directory has no files matching {glob!r} to score (see --glob)")
+                raise SpinfixError(f"{path}: directory has no files matching {glob!r} to {purpose} (see --glob)")
             out.extend(InputFile(str(f), named=False) for f in found)
         else:
             out.append(InputFile(path))
@@ -180,12 +181,13 @@ def _worker_context(model: str | None, phrases: str | None, max_bytes: int | Non
 
 
 def summary_line(score: DocumentScore | StreamedScore, separator: str = "\t") -> str:
-    """One line for a table of many files: file, likelihood, flagged sentences, suspects per 100 words."""
+    """One line for a table of many files: file, likelihood, flagged sentences, suspects per 100
+    words, and the verdict's label ("likely spun", "unlikely spun", "cannot judge")."""
     return separator.join([score.file, f"{score.spin_likelihood:.4f}", str(score.flagged_count),
-                           f"{score.suspects_per_100_words:.2f}"])
+                           f"{score.suspects_per_100_words:.2f}", score.verdict.label])
 
 
-SUMMARY_HEADER = ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words"]
+SUMMARY_HEADER = ["file", "spin_likelihood", "flagged_sentences", "suspects_per_100_words", "verdict"]
 
 
 __all__ = ["DEFAULT_GLOB", "FileError", "InputFile", "SUMMARY_HEADER", "discover", "score_files", "summary_line"]

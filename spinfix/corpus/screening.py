@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -24,10 +25,11 @@ from ..detection.detector import load_detector
 from ..dictionary.storage import load_dictionary, save_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..errors import SpinfixError
-from ..persist.files import atomic_write
+from ..persist.files import atomic_write, json_text
 from ..persist.model_files import model_exists, read_model, save_model
 from ..restoration.restorations import restore_without_reference
 from ..restoration.restorer import default_restorer
+from ..wording import plural
 from .source_index import SourceIndex, immutables, iter_sources, load_index, read_document, read_source, save_index, shingles
 
 PARTITION = 32  # documents per partition: the unit of work and of restarting
@@ -53,7 +55,7 @@ class ScreenSummary:
     Examples
     --------
     >>> ScreenSummary("out", 3, 1, {"sources": 1}, 0, 12, 1, 0, []).format()
-    'out: 3 documents, 1 at spin likelihood >= 0.5; sources found: 1 in sources; 0 spun documents without a source restored from the learned dictionary (12 entries); 1 partitions (0 already done)'
+    'out: 3 documents, 1 at spin likelihood >= 0.5; sources found: 1 in sources; 0 spun documents without a source restored from the learned dictionary (12 entries); 1 partition (0 already done)'
     """
 
     output: str
@@ -73,13 +75,13 @@ class ScreenSummary:
     def format(self, is_json: bool = False) -> str:
         """The summary for programs (one JSON line) or for people (one line of text)."""
         if is_json:
-            return json.dumps(self.to_dict(), ensure_ascii=False)
+            return json_text(self.to_dict())
         sources = ", ".join(f"{n} in {where}" for where, n in sorted(self.sourced.items())) or "none"
-        return (f"{self.output}: {self.documents} documents, {self.spun} at spin likelihood >= {SPUN}; "
-                f"sources found: {sources}; {self.unsourced_restored} spun documents without a source restored "
-                f"from the learned dictionary ({self.dictionary_entries} entries); {self.partitions} partitions "
-                f"({self.skipped_partitions} already done)"
-                + (f"; {len(self.skipped_files)} unreadable files skipped" if self.skipped_files else ""))
+        return (f"{self.output}: {plural(self.documents, 'document')}, {self.spun} at spin likelihood >= {SPUN}; "
+                f"sources found: {sources}; {plural(self.unsourced_restored, 'spun document')} without a source "
+                f"restored from the learned dictionary ({plural(self.dictionary_entries, 'entry', 'entries')}); "
+                f"{plural(self.partitions, 'partition')} ({self.skipped_partitions} already done)"
+                + (f"; {plural(len(self.skipped_files), 'unreadable file')} skipped" if self.skipped_files else ""))
 
 
 def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
@@ -87,7 +89,7 @@ def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None
     """Every document of the collection, in a fixed order (ids must be unique); walked files
     that cannot be read are listed in ``skipped``."""
     refs, seen = [], set()
-    for doc_id, _, path, offset in iter_sources(paths, glob, skipped, max_bytes):
+    for doc_id, _, path, offset in iter_sources(paths, glob, skipped, max_bytes, "screen"):
         if doc_id in seen:
             raise SpinfixError(f"{doc_id}: two documents of the collection have this id")
         seen.add(doc_id)
@@ -127,7 +129,8 @@ def score_partition(refs: list[DocumentRef], path: str, model: str | None, max_b
     texts = [_read(r, max_bytes) for r in refs]
     scores = load_detector(model).score_texts(texts, [r.doc_id for r in refs])
     _save_scores(path, [{"spin_likelihood": s.spin_likelihood, "flagged_sentences": len(s.flagged),
-                         "suspects_per_100_words": s.suspects_per_100_words, "signature": s.signature} for s in scores],
+                         "suspects_per_100_words": s.suspects_per_100_words, "signature": s.signature,
+                         "verdict": s.verdict.to_dict()} for s in scores],
                  [shingles(immutables(t)) for t in texts])
 
 
@@ -161,7 +164,7 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
         text = _read(ref, max_bytes)
         match, where = _source(ref, text, likelihood, sources, corpus)
         record = {"id": ref.doc_id, "path": ref.path, "offset": ref.offset, **score, "source": match.to_dict() if match else None,
-                  "source_in": where, "restored": None, "substitutions": 0, "error": None}
+                  "source_in": where, "restored": None, "substitutions": [], "error": None}
         if match:
             try:
                 alignment = align(text, read_source(match, max_bytes))
@@ -170,8 +173,8 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
             else:
                 alignments.append(alignment)
                 record["restored"] = apply_substitutions(text, alignment.substitutions)
-                record["substitutions"] = len(alignment.substitutions)
-        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+                record["substitutions"] = [s.to_dict() for s in alignment.substitutions]
+        lines.append(json_text(record, sort_keys=True))
     dictionary = SubstitutionDictionary()
     dictionary.add_alignments(alignments, "observed")
     save_dictionary(dictionary, dictionary_path)
@@ -191,9 +194,9 @@ def restore_unsourced(refs: list[DocumentRef], results_path: str, path: str, dic
     for ref, record in zip(refs, records):
         if record["source"] is None and record["spin_likelihood"] >= SPUN:
             result = restore_without_reference(_read(ref, max_bytes), dictionary, restorer=restorer, only_dictionary=True)
-            lines.append(json.dumps({"id": ref.doc_id, "restored": result.restored,
+            lines.append(json_text({"id": ref.doc_id, "restored": result.restored,
                                      "substitutions": [c.to_dict() for c in result.substitutions]},
-                                    ensure_ascii=False, sort_keys=True))
+                                    sort_keys=True))
     atomic_write(path, "".join(line + "\n" for line in lines))
 
 
@@ -305,7 +308,50 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
         save_dictionary(merged, dictionary)
         runner.map(restore_unsourced, [(p, r, u, dictionary, max_bytes) for p, r, u in zip(parts, result_files, unsourced_files)
                                        if not os.path.exists(u)], "restoring unsourced")
+    write_restored(out, refs, result_files, unsourced_files)
     return _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)
+
+
+def restored_names(refs: list[DocumentRef]) -> dict[str, str]:
+    """Each document's file name under ``restored/``, in the collection's order: a text file's own
+    name, a JSONL document's id (made safe as a file name) with ``.txt``; ``NAME-2.txt`` for a
+    second document of that name, as ``find-source --restore`` names them."""
+    names, taken = {}, set()
+    for ref in refs:
+        base = os.path.basename(ref.path) if ref.offset is None else re.sub(r"[^\w.-]+", "_", ref.doc_id)[:100] + ".txt"
+        stem, ext = os.path.splitext(base.lstrip(".") or "document.txt")
+        name, k = stem + ext, 1
+        while name in taken:
+            k += 1
+            name = f"{stem}-{k}{ext}"
+        taken.add(name)
+        names[ref.doc_id] = name
+    return names
+
+
+def write_restored(out: Path, refs: list[DocumentRef], result_files: list[str], unsourced_files: list[str]) -> None:
+    """Step 6: every restored text as a file, ``restored/NAME.txt`` (:func:`restored_names`): the
+    copies restored against their source, and the spun documents without one restored from the
+    learned dictionary. A file already holding that text is left as it is (a rerun writes nothing)."""
+    names = restored_names(refs)
+    inputs = {os.path.realpath(ref.path) for ref in refs if ref.offset is None}
+    folder = out / "restored"
+    folder.mkdir(exist_ok=True)
+    for path in [*result_files, *unsourced_files]:
+        with open(path, encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record.get("restored") is None:
+                    continue
+                target = folder / names[record["id"]]
+                if os.path.realpath(target) in inputs:
+                    raise SpinfixError(f"{target}: is a document of the collection; screen into another directory")
+                try:
+                    if target.read_text(encoding="utf-8") == record["restored"]:
+                        continue
+                except OSError:
+                    pass
+                atomic_write(str(target), record["restored"])
 
 
 def _summarize(out: Path, result_files: list[str], unsourced_files: list[str], documents: int,

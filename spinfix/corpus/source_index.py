@@ -18,7 +18,7 @@ import numpy as np
 from .._version import __version__
 from ..alignment.aligner import align
 from ..errors import SpinfixError
-from ..persist.files import read_text
+from ..persist.files import MAX_BYTES, json_text, open_regular, read_line, read_text
 from ..persist.model_files import read_model, save_model
 from ..restoration.restorations import restore_with_reference
 from ..text.thesaurus import Thesaurus, default_thesaurus
@@ -153,7 +153,7 @@ class SourceResult:
 
     def format(self, is_json: bool = False) -> str:
         if is_json:
-            return json.dumps(self.to_dict(), ensure_ascii=False)
+            return json_text(self.to_dict())
         if not self.matches:
             return f"{self.file}: no source found"
         best = self.matches[0]
@@ -287,15 +287,16 @@ def _shared_words(words: list[str], shared: np.ndarray, limit: int = 8) -> list[
 
 
 def iter_sources(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
-                 max_bytes: int | None = None):
+                 max_bytes: int | None = None, purpose: str = "index"):
     """Yield ``(doc_id, text, path, offset)`` for every document under ``paths``: text files
     (directories walked for ``glob`` as ``spinfix score`` walks them; the id is the path) and
-    JSONL files (one ``{"id": ..., "text": ...}`` object per line; the id is the object's).
-    A file found by walking a directory that cannot be read is left out and its reason added to
-    ``skipped`` (one binary file in a crawl does not stop the run); a named one raises."""
-    for found in discover(paths, glob):
+    JSONL files (one ``{"id": ..., "text": ...}`` object per line, at most ``max_bytes`` a line;
+    the id is the object's). A file found by walking a directory that cannot be read is left
+    out and its reason added to ``skipped`` (one binary file in a crawl does not stop the run);
+    a named one raises."""
+    for found in discover(paths, glob, purpose):
         if found.path.endswith(".jsonl"):
-            yield from _jsonl_documents(Path(found.path))
+            yield from _jsonl_documents(Path(found.path), max_bytes)
             continue
         try:
             text = read_text(found.path, max_bytes)
@@ -307,14 +308,18 @@ def iter_sources(paths: list[str], glob: str = "*.txt", skipped: list[str] | Non
         yield found.path, text, found.path, None
 
 
-def _jsonl_documents(file: Path):
-    try:
-        handle = open(file, "rb")
-    except OSError as exc:
-        raise SpinfixError(f"{file}: cannot read it ({exc.strerror})") from None
-    with handle:
-        offset = 0
-        for number, line in enumerate(handle, 1):
+JSONL = "a JSONL file of documents"
+
+
+def _jsonl_documents(file: Path, max_bytes: int | None = None):
+    """The documents of a JSONL file, a line at a time (a regular file only: a FIFO or a device
+    named ``.jsonl`` is refused before it is opened, and a line over ``max_bytes`` is refused
+    before it is held whole)."""
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    with open_regular(file, JSONL) as handle:
+        offset, number = 0, 0
+        while line := read_line(handle, f"{file}:{number + 1}", limit):
+            number += 1
             start, offset = offset, offset + len(line)
             if not line.strip():
                 continue
@@ -326,13 +331,15 @@ def _jsonl_documents(file: Path):
 
 
 def read_document(path: str, offset: int | None, max_bytes: int | None = None) -> str:
-    """The text of a document where an index says it lives: a file, or a JSONL line."""
+    """The text of a document where an index says it lives: a file, or a JSONL line (read from
+    a regular file only, at most ``max_bytes`` of it)."""
     if offset is None:
         return read_text(path, max_bytes)
+    limit = MAX_BYTES if max_bytes is None else max_bytes
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, JSONL) as handle:
             handle.seek(offset)
-            return str(json.loads(handle.readline())["text"])
+            return str(json.loads(read_line(handle, f"{path} (byte {offset})", limit))["text"])
     except (OSError, ValueError, KeyError, TypeError):
         raise SpinfixError(f"{path}: no JSONL document at byte {offset} (has the file changed since it was indexed?)") from None
 

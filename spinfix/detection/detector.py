@@ -16,6 +16,7 @@ from ..collector import pausing
 from ..dictionary.storage import default_dictionary_hash
 from ..errors import SpinfixError
 from ..persist.model_files import FORMAT, frozen, read_model, save_model
+from ..text.language import prose_check
 from ..text.tokens import Sentence, split_sentences
 from .document_features import EvidenceSummary, model_rows, shift_prior
 from .features import FeatureTables, FeatureTransform, WordEvidence
@@ -147,13 +148,15 @@ class Detector:
         names = names or ["-"] * len(texts)
         split = [split_sentences(text) for text in texts]
         results = []
-        for name, sentences, analysis in zip(names, split, self.analyse([[s.text for s in ss] for ss in split])):
+        for name, text, sentences, analysis in zip(names, texts, split,
+                                                    self.analyse([[s.text for s in ss] for ss in split])):
             scored = []
             evidence = analysis.evidence or [[] for _ in sentences]
             for s, p, found, flagged in zip(sentences, analysis.probabilities, evidence, analysis.flags(threshold)):
                 scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), bool(flagged),
                                             name_suspects(s, found) if flagged else []))
-            results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature(threshold)))
+            results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature(threshold),
+                                         prose_check(text)))
         return results
 
     def save(self, path: str | os.PathLike[str]) -> str:

@@ -8,7 +8,6 @@ restore reads the same first pass, then the text block by block (:meth:`Streamed
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -16,11 +15,14 @@ from typing import TextIO
 
 import numpy as np
 
+from ..persist.files import json_text
+from ..text.language import ProseCheck, prose_check
 from ..text.tokens import Sentence, iter_sentences
 from .detector import Detector, name_suspects
 from .document_features import EvidenceSummary
 from .features import WordEvidence
 from .results import DocumentScore, SentenceScore
+from .verdicts import Verdict, document_verdict
 
 STREAM_CHARS = 200_000  # texts longer than this are scored in two streamed passes
 BLOCK_SENTENCES = 2000  # sentences per model call
@@ -53,14 +55,34 @@ class StreamedScore:
     block: int = BLOCK_SENTENCES
     evidence: list[list[WordEvidence]] | None = None  # every sentence's, kept for a text of few sentences
     _named: int | None = None  # suspects named in the flagged sentences, once counted
+    _check: ProseCheck | None = None
+
+    @property
+    def check(self) -> ProseCheck:
+        """Whether the text is English prose spinfix can judge (:func:`~spinfix.text.language.prose_check`)."""
+        if self._check is None:
+            self._check = prose_check(self.text)
+        return self._check
+
+    @property
+    def verdict(self) -> Verdict:
+        """As :attr:`DocumentScore.verdict` (counting the named suspects takes a pass, unless
+        :meth:`write` made it already)."""
+        return document_verdict(self.spin_likelihood, self.flagged_count, self.sentence_count, self.named,
+                                self.words, self.check)
+
+    @property
+    def named(self) -> int:
+        """Suspects named in the flagged sentences (a pass over them, unless :meth:`write` counted them)."""
+        if self._named is None:
+            self._named = sum(len(s.suspects) for s in self.sentences() if s.flagged)
+        return self._named
 
     @property
     def suspects_per_100_words(self) -> float:
         """As :attr:`DocumentScore.suspects_per_100_words`; counting the named suspects takes a
         pass over the flagged sentences, unless :meth:`write` made it already."""
-        if self._named is None:
-            self._named = sum(len(s.suspects) for s in self.sentences() if s.flagged)
-        return round(100 * self._named / max(self.words, 1), 2)
+        return round(100 * self.named / max(self.words, 1), 2)
 
     def blocks(self, flagged_only: bool = False) -> Iterator[tuple[list[Sentence], np.ndarray,
                                                                    list[list[WordEvidence]] | None]]:
@@ -93,26 +115,29 @@ class StreamedScore:
     def write(self, out: TextIO, is_json: bool = False) -> None:
         """Write the result as :meth:`DocumentScore.format` does, one sentence at a time."""
         if is_json:
-            head = json.dumps({"file": self.file, "spin_likelihood": self.spin_likelihood}, ensure_ascii=False)
+            head = json_text({"file": self.file, "spin_likelihood": self.spin_likelihood})
             out.write(head[:-1] + ', "sentences": [')
             named = 0
             for k, s in enumerate(self.sentences()):
                 named += len(s.suspects)
-                out.write((", " if k else "") + json.dumps(asdict(s), ensure_ascii=False))
+                out.write((", " if k else "") + json_text(asdict(s)))
             self._named = named
-            tail = json.dumps({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words},
-                              ensure_ascii=False)
+            tail = json_text({"signature": self.signature, "suspects_per_100_words": self.suspects_per_100_words,
+                              "verdict": self.verdict.to_dict()})
             out.write("], " + tail[1:] + "\n")
             return
-        out.write(DocumentScore.header(self.file, self.spin_likelihood, self.flagged_count, self.sentence_count,
-                                       self.signature) + "\n")
+        out.write(DocumentScore.header(self.file, self.spin_likelihood, self.flagged_count, self.sentence_count) + "\n")
+        named = 0
         for s in self.sentences():
             if s.flagged:
+                named += len(s.suspects)
                 out.write(s.marked() + "\n")
+        self._named = named
+        out.write(f"  verdict: {self.verdict.line}\n")
 
     def materialize(self) -> DocumentScore:
         """The whole :class:`~spinfix.detection.results.DocumentScore` (for a report that shows every sentence)."""
-        return DocumentScore(self.file, self.spin_likelihood, list(self.sentences()), self.signature)
+        return DocumentScore(self.file, self.spin_likelihood, list(self.sentences()), self.signature, self.check)
 
 
 def score_streamed(detector: Detector, text: str, name: str = "-", threshold: float | None = None,

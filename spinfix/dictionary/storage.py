@@ -44,7 +44,7 @@ def load_dictionary(path: str | os.PathLike[str], max_bytes: int | None = None) 
     >>> len(shipped) > 10_000
     True
     """
-    return SubstitutionDictionary.from_tsv(read_text(path, max_bytes), str(path))
+    return SubstitutionDictionary.from_tsv(read_text(path, max_bytes, "a dictionary file"), str(path))
 
 
 def default_dictionary_path() -> str:

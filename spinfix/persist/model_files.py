@@ -26,7 +26,7 @@ import numpy as np
 from .._version import __version__
 from ..collector import pausing
 from ..errors import SpinfixError
-from .files import atomic_write
+from .files import atomic_write, check_regular, open_regular, read_regular
 
 FORMAT = 4
 READ_FORMATS = (4,)
@@ -133,27 +133,25 @@ def frozen(value):
 
 
 def _read(path: Path, name: str, kind: str, rebuild: str) -> bytes:
+    """One file of a model pair, checked to be a regular file before it is opened (a FIFO is never
+    waited on, a device never read) and read up to :data:`MAX_MODEL_BYTES`."""
+    if not os.path.lexists(path):
+        raise SpinfixError(f"{name}: no such {kind} file ({path} is missing); {rebuild}")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_MODEL_BYTES + 1)
-    except FileNotFoundError:
-        raise SpinfixError(f"{name}: no such {kind} file ({path.name} is missing); {rebuild}") from None
-    except IsADirectoryError:
-        raise SpinfixError(f"{name}: is a directory, not a {kind} file") from None
-    except OSError as exc:
-        raise SpinfixError(f"{name}: cannot read the model ({exc.strerror})") from None
-    if len(data) > MAX_MODEL_BYTES:
-        raise SpinfixError(f"{name}: larger than {MAX_MODEL_BYTES:,} bytes: not a spinfix model file")
-    return data
+        return read_regular(path, f"a {kind} file", MAX_MODEL_BYTES)
+    except SpinfixError as exc:
+        if "larger than" in str(exc):
+            raise SpinfixError(f"{path}: larger than {MAX_MODEL_BYTES:,} bytes: not a spinfix model file") from None
+        raise
 
 
 def _refuse_other_files(path: str | os.PathLike[str], name: str, rebuild: str) -> None:
     """Say what ``path`` is when it is a file but no model pair: an old pickled model (refused,
     never read further), or something else."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, "a model file") as handle:
             head = handle.read(len(PICKLED_MAGIC))
-    except OSError:
+    except (SpinfixError, OSError):
         return
     if head == PICKLED_MAGIC:
         raise SpinfixError(f"{name}: a model file of an earlier spinfix, which holds pickles (loading one can run "
@@ -170,7 +168,8 @@ def read_model(path: str | os.PathLike[str], kind: str, rebuild: str) -> ModelFi
     only a pickle could hold, is refused)."""
     name = str(path)
     npz_path, json_path = model_paths(path)
-    if not (npz_path.exists() or json_path.exists()) and os.path.isfile(path):
+    if not (os.path.lexists(npz_path) or os.path.lexists(json_path)) and os.path.lexists(path):
+        check_regular(path, f"a {kind} file")  # a directory, a device, a FIFO: said before anything is opened
         _refuse_other_files(path, name, rebuild)
     head = _read(json_path, name, kind, rebuild)
     try:

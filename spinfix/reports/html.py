@@ -1,14 +1,18 @@
-"""A self-contained HTML report (one file, no network): each document's spin likelihood, its
-flagged sentences and suspect words highlighted, and where a restore was run, every change shown
-beside its original; many documents get a sortable index."""
+"""A self-contained HTML report (one file, no network, printable): each document's verdict
+against the 0.5 line, its flagged sentences shaded and each suspect word followed by its likelier
+original, and where a restore was run, what it changed and what it left and why; many documents
+get a sortable index."""
 from __future__ import annotations
 
 import importlib.resources
+import re
 from dataclasses import dataclass, field
 
+from .._version import __version__
 from ..detection.detector import load_detector
 from ..detection.phrase_evidence import PhraseList
 from ..detection.results import DocumentScore
+from ..detection.verdicts import DOCUMENT_LINE
 from ..dictionary.storage import load_dictionary
 from ..persist.files import read_text
 from ..restoration.restorations import Restoration, restore_with_reference, restore_without_reference
@@ -52,34 +56,75 @@ def _scored_pieces(score: DocumentScore, text: str) -> list[_Part]:
     return pieces
 
 
-def _restored_parts(restoration: Restoration, text: str) -> list[_Part]:
-    """The spun text with each change as (spun, original), in order."""
-    parts, pos = [], 0
+CONTEXT_CHARS = 48  # of text shown either side of a restored change
+MAX_LISTED = 40  # suspects listed beside a document's text (all of them are marked in it)
+
+
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """A few words of ``text`` before ``start`` and after ``end``, within the change's line (cut
+    at spaces, "…" where the line goes on)."""
+    before, after = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
+    if "\n" in before:
+        before = before[before.rindex("\n") + 1:]
+    elif start > CONTEXT_CHARS and " " in before:
+        before = "…" + before[before.index(" "):]
+    if "\n" in after:
+        after = after[:after.index("\n")]
+    elif end + CONTEXT_CHARS < len(text) and " " in after:
+        after = after[:after.rindex(" ")] + " …"
+    return before, after
+
+
+def _changes(restoration: Restoration, text: str) -> list[dict]:
+    """Each change of a restoration in order, with a little of the text around it (the rest of
+    the text is unchanged, and is shown once, above)."""
+    out, pos = [], 0
     for start, end, original in sorted((c.start, c.end, c.original) for c in restoration.substitutions):
         if start < pos:
             continue
-        parts += [_Part("plain", text[pos:start]), _Part("change", spun=text[start:end], original=original)]
+        before, after = _around(text, start, end)
+        out.append({"before": before, "spun": text[start:end], "original": original, "after": after, "start": start})
         pos = end
-    parts.append(_Part("plain", text[pos:]))
-    return parts
+    return out
+
+
+def _sentence_threshold(signature: str) -> float | None:
+    """The sentence threshold a score's signature names (``|threshold:0.608256``)."""
+    found = re.search(r"\|threshold:([0-9.]+)", signature)
+    return float(found.group(1)) if found else None
+
+
+def _view(d: ReportDocument) -> dict:
+    score, verdict = d.score, d.score.verdict
+    suspects = [{"word": w.word, "original": w.original, "reason": w.reason, "start": w.start,
+                 "probability": s.probability} for s in score.flagged for w in sorted(s.suspects, key=lambda w: w.start)]
+    restoration = None
+    if d.restoration is not None:
+        restoration = {"how": d.how, "summary": d.restoration.summary(), "changes": _changes(d.restoration, d.text),
+                       "count": len(d.restoration.substitutions)}
+    return {"name": score.file, "likelihood": score.spin_likelihood, "flagged": score.flagged_count,
+            "sentences": len(score.sentences), "density": score.suspects_per_100_words, "signature": score.signature,
+            "label": verdict.label, "label_class": verdict.label.replace(" ", "-"), "verdict": verdict.line,
+            "reasons": verdict.reasons, "line": verdict.threshold, "suspects": suspects,
+            "pieces": _scored_pieces(score, d.text), "restoration": restoration}
 
 
 def render_report(documents: list[ReportDocument]) -> str:
-    """The HTML page for ``documents``, most spun first."""
+    """The HTML page for ``documents``, most spun first: each one's verdict against the 0.5
+    line, its text with the flagged sentences shaded and each suspect followed by its likelier
+    original ("soiled → dirty", in the page itself, so that it prints), and where a restore was
+    run, what it changed (each change in a line of its context; nothing when it changed nothing)."""
     from jinja2 import Environment, select_autoescape  # Jinja2 costs start-up time: only where a page is made
 
     template_text = importlib.resources.files("spinfix.reports").joinpath("templates", "report.html.j2").read_text()
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True)
     ordered = sorted(documents, key=lambda d: -d.score.spin_likelihood)
-    view = [{
-        "name": d.score.file, "likelihood": d.score.spin_likelihood, "flagged": len(d.score.flagged),
-        "sentences": len(d.score.sentences), "density": d.score.suspects_per_100_words,
-        "signature": d.score.signature, "pieces": _scored_pieces(d.score, d.text),
-        "restoration": None if d.restoration is None else {
-            "how": d.how, "changes": len(d.restoration.substitutions), "parts": _restored_parts(d.restoration, d.text)},
-    } for d in ordered]
-    return env.from_string(template_text).render(documents=view,
-                                                 any_restoration=any(d.restoration for d in documents))
+    signatures = list(dict.fromkeys(d.score.signature for d in ordered))
+    thresholds = {t for d in documents if (t := _sentence_threshold(d.score.signature)) is not None}
+    return env.from_string(template_text).render(
+        documents=[_view(d) for d in ordered], any_restoration=any(d.restoration for d in documents),
+        line=DOCUMENT_LINE, sentence_threshold=min(thresholds) if len(thresholds) == 1 else None, version=__version__,
+        signature=signatures[0] if len(signatures) == 1 else None, max_suspects=MAX_LISTED)
 
 
 def report_documents(paths: list[str], reference: str | None = None, restore: bool = False,

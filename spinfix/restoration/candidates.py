@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..detection.detector import Detector
-from ..detection.streaming import score_streamed
+from ..detection.streaming import StreamedScore, score_streamed
 from ..judge import Judge, load_judge
 from ..text.phrases import MAX_PHRASE_WORDS, match_phrases
 from ..text.tokens import Token, iter_sentences, sentence_tokens
@@ -169,6 +169,22 @@ def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Kno
     return CandidateTable(rows, bounds.tolist(), spans, originals, listed)
 
 
+def listed_table(matches: list[tuple[list[Token], int, int, str]], knowledge: Knowledge) -> CandidateTable:
+    """The candidates of matches of listed phrases (``(tokens, i, j, phrase)``) as a trusting
+    restore reads them: one per original the dictionaries list for the phrase, most listed first,
+    with no evidence in their rows (all zero)."""
+    sizes, spans, originals, listed = [], [], [], []
+    for tokens, i, j, key in matches:
+        options = [o for o in knowledge.options(key) if o.listed]
+        if options:
+            sizes.append(len(options))
+            spans.append((tokens[i].start, tokens[j - 1].end))
+            originals += [o.original for o in options]
+            listed += [o.listed for o in options]
+    return CandidateTable(np.zeros((len(originals), len(CANDIDATE_ROW))), np.cumsum([0] + sizes).tolist(), spans,
+                          originals, listed)
+
+
 def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[list[float], list[float]]:
     """Noisy-channel posteriors of the options: P(original | spun, context) ~ prior weight of
     the pair * 10 ** gain in context; then the same with "keep" as one more option, weighing
@@ -208,7 +224,8 @@ def find_candidates(spun_text: str, knowledge: Knowledge, detector: Detector | N
 
 def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | None,
                      acts_on: Callable[[float, float], bool] | None = None,
-                     judge: Judge | None = None) -> Iterator[CandidateTable]:
+                     judge: Judge | None = None, streamed: StreamedScore | None = None,
+                     listed_only: bool = False) -> Iterator[CandidateTable]:
     """:func:`find_candidates` a block of sentences at a time, each block's candidates as one
     :class:`CandidateTable`, so that a text of any size needs the memory of one block's table
     (a row is 31 floats, and a megabyte of text has a million of them). The detector's view of
@@ -220,10 +237,17 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
     sentences a change may be made at all: candidates are only built there, since building them
     is most of a restore's time, and none at all in a document it rules out (training passes
     None, to see every candidate). ``judge`` (default: :func:`~spinfix.judge.load_judge`'s) says
-    how well each phrase fits its context."""
+    how well each phrase fits its context; ``streamed``, the detector's first pass over the text
+    where the caller made it already (:func:`~spinfix.detection.streaming.score_streamed` with
+    ``block=RESTORE_BLOCK``).
+
+    ``listed_only`` is a trusting restore's (:class:`~spinfix.restoration.decisions.TrustingRestorer`):
+    every match of a listed phrase comes with its listed originals, most listed first, whatever
+    the judge knows of its words (a curated tortured phrase, "vaticination", "wi-fireless", is
+    often outside any language model), and no row of evidence is computed (:func:`listed_table`)."""
     judge = judge if judge is not None else load_judge()
     if detector is not None:
-        streamed = score_streamed(detector, spun_text, block=RESTORE_BLOCK)
+        streamed = streamed if streamed is not None else score_streamed(detector, spun_text, block=RESTORE_BLOCK)
         blocks: Iterator = streamed.blocks()
         likelihood = streamed.likelihood
         document_spun_share = float(np.mean(streamed.probabilities)) if streamed.sentence_count else 0.0
@@ -233,6 +257,11 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
         blocks = iter([(sentences, [0.5] * len(sentences), None)])
         likelihood, document_spun_share, names = 0.5, 0.5 if sentences else 0.0, frozenset()
     if acts_on is not None and not acts_on(likelihood, 1.0):
+        return
+    if listed_only:
+        for sentences, _, _ in blocks:
+            yield listed_table([(tokens, i, j, key) for s in sentences if (tokens := sentence_tokens(s))
+                                for i, j, key in match_phrases(tokens, knowledge.listed)], knowledge)
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
     for sentences, probabilities, evidence_of in blocks:
@@ -256,4 +285,4 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
 
 
 __all__ = ["RESTORE_BLOCK", "Candidate", "CandidateTable", "MatchContext", "candidate_blocks", "find_candidates",
-           "phrase_counts"]
+           "listed_table", "phrase_counts"]

@@ -4,6 +4,7 @@ baselines trained on the same data in the same run (:func:`train`)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -82,15 +83,20 @@ class DetectorTrainer:
         self.false_flag_rate = false_flag_rate
 
     def fit(self, train: list[LabelledDocument], validation: list[LabelledDocument],
-            info: dict | None = None) -> DetectorTrainer:
+            info: dict | None = None, step: Callable[[str], None] | None = None) -> DetectorTrainer:
+        """Fit everything; ``step(name)`` is told as each step begins (a progress bar)."""
+        step = step or (lambda name: None)
+        step("fitting the sentence model")
         X, y = flatten(train)
         sentence_model = clone(self.sentence_model if self.sentence_model is not None else make_sentence_model())
         fitted = FittedDetector(sentence_model.fit(X, y), clone(self.context_model or ContextModel()),
                                 clone(self.document_model or DocumentModel()), 0.5, info)
+        step("fitting the context and document models")
         ctx_rows, doc_rows = _document_rows(fitted.detector(), validation)  # the sentence model's alone
         fitted.context_model.fit(ctx_rows, flatten(validation)[1])
         fitted.document_model.fit(doc_rows, np.array([d.spun for d in validation]),
                                   sources=np.array([d.source for d in validation]))
+        step("setting the flagging threshold")
         clean: dict[str, list[LabelledDocument]] = {}
         for d in validation:
             if not d.spun:
@@ -99,6 +105,26 @@ class DetectorTrainer:
         self.estimators_ = fitted
         self.detector_ = fitted.detector()
         return self
+
+
+class _Steps:
+    """A progress bar of named steps: calling it with the next step's name counts the one before
+    as done and shows what is running now."""
+
+    def __init__(self, bar: tqdm):
+        self.bar, self.started = bar, False
+
+    def __call__(self, name: str) -> None:
+        if self.started:
+            self.bar.update()
+        self.started = True
+        self.bar.set_postfix_str(name)
+
+    def close(self) -> None:
+        if self.started:
+            self.bar.update()
+        self.bar.set_postfix_str("done")
+        self.bar.close()
 
 
 def train(docs: list[Document] | None = None, pairs: list[Pair] | None = None, seed: int = 0,
@@ -134,14 +160,13 @@ def train_with_trainer(docs: list[Document] | None = None, pairs: list[Pair] | N
                   for (k, v), share in zip(splits.items(), (0.7, 0.15, 0.15))}
     outside = ood_splits(ood or {}, max_docs)
     pair_splits = split_documents(pairs or [])
-    stages = ["label", "fit", "evaluate"] + (["lm_only", "char_ngram_tfidf_lr"] if baselines else [])
-    bar = tqdm(total=len(stages), desc="training", unit="stage", disable=not progress)
+    steps = _Steps(tqdm(total=6 + 2 * baselines, desc="training", unit="step", disable=not progress))
+    steps("labelling documents (the synthetic spinner)")
     train_set = labelled_pairs(splits["train"], seed) + labelled_user_pairs(pair_splits["train"])
     val_set = (labelled_pairs(splits["validation"], seed + 1, role="tune", source="validation")
                + labelled_user_pairs(pair_splits["validation"])
                + [d for n, (name, docs) in enumerate(outside["validation"].items())
                   for d in labelled_pairs(docs, seed + 3 + n, role="tune", source=name)])
-    bar.update()
     info = {
         "name": f"spinfix-{__version__}-seed{seed}", "spinfix_version": __version__,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -153,9 +178,9 @@ def train_with_trainer(docs: list[Document] | None = None, pairs: list[Pair] | N
         "command": "spinfix train" + (f" --max-docs {max_docs}" if max_docs else "") + (" --pairs DIR" if pairs else ""),
         "sentence_splitter": splitter_name(),
     }
-    trainer = DetectorTrainer().fit(train_set, val_set, info)
+    trainer = DetectorTrainer().fit(train_set, val_set, info, steps)
     detector = trainer.detector_
-    bar.update()
+    steps("evaluating on held-out documents")
     report = TrainingReport(data={"train_documents": len(splits["train"]),
                                   "validation_documents": len(splits["validation"]),
                                   "test_documents": len(splits["test"]),
@@ -163,18 +188,18 @@ def train_with_trainer(docs: list[Document] | None = None, pairs: list[Pair] | N
                                   "user_pairs": {k: len(v) for k, v in pair_splits.items()},
                                   "train_sentences": len(flatten(train_set)[0])})
     report.metrics["full_model"] = evaluate(detector, splits["test"], seed + 2)
+    steps("evaluating on other sources and your pairs")
     report.metrics["transfer"] = transfer_report(
         detector, outside["test"], splits["test"] + [d for v in outside["test"].values() for d in v], seed + 4)
     if pair_splits["test"]:
         report.metrics["user_pairs_test"] = evaluate_pairs(detector, pair_splits["test"])
-    bar.update()
     if baselines:
         for name, model in (("lm_only", make_sentence_model(use_vocabulary=False)),
                             ("char_ngram_tfidf_lr", char_ngram_baseline())):
+            steps(f"the {name} baseline")
             baseline = DetectorTrainer(model).fit(train_set, val_set).detector_
             report.metrics[name] = evaluate(baseline, splits["test"], seed + 2)
-            bar.update()
-    bar.close()
+    steps.close()
     trainer.estimators_.info.update(metrics=report.metrics, data=report.data, threshold=detector.threshold)
     return trainer.estimators_.detector(compiled=True), trainer, report
 

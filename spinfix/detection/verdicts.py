@@ -1,0 +1,83 @@
+"""A score's verdict in one line a user can act on: which side of the document line (0.5) the
+spin likelihood is on, what crossed it, and where the sentence flags and the likelihood seem to
+disagree, why.
+
+The document line and the sentence threshold are two different things: a sentence is flagged
+from the model's sentence threshold (about 0.61) on its own evidence, while the likelihood is the
+document model's reading of how strongly and how densely the whole text is out of place. A few
+flagged sentences in a long text, or many sentences with weak suspects (old or technical prose),
+leave the likelihood under the line; the verdict says so instead of leaving two numbers that
+seem to contradict each other. The line also gates a reference-free restore, which changes
+nothing in a document under it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..text.language import ProseCheck
+from ..wording import plural
+
+DOCUMENT_LINE = 0.5  # from this spin likelihood a document is likely spun (and a restore acts on it)
+LIKELY, UNLIKELY, CANNOT_JUDGE = "likely spun", "unlikely spun", "cannot judge"
+LABELS = (LIKELY, UNLIKELY, CANNOT_JUDGE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A document's verdict: ``label`` (:data:`LABELS`), the ``line`` a person reads, the
+    document ``threshold`` it was judged against, and the ``reasons`` the line joins."""
+
+    label: str
+    line: str
+    threshold: float
+    reasons: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "line": self.line, "threshold": self.threshold, "reasons": list(self.reasons)}
+
+
+def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: int, words: int,
+                     check: ProseCheck | None = None, threshold: float = DOCUMENT_LINE) -> Verdict:
+    """The verdict on a document of ``sentences`` sentences (``flagged`` of them flagged) and
+    ``words`` words, whose flagged sentences name ``suspects`` suspect words, at spin
+    ``likelihood``; ``check`` says whether the text is English prose at all.
+
+    Examples
+    --------
+    >>> document_verdict(0.91, 6, 6, 9, 180).line
+    'likely spun: spin likelihood 0.910 is over the 0.5 line; 6 of 6 sentences flagged, 9 suspects in 180 words'
+    >>> print(document_verdict(0.439, 6, 6, 7, 400).reasons[-1])
+    most sentences are flagged, yet the document model, which weighs how strongly words are out of place across the whole text, keeps it under the line: light spin, old or technical prose, or a short text reads like this; look at the flagged sentences before deciding (a restore without a reference changes nothing under the line)
+    """
+    what = f"{flagged} of {plural(sentences, 'sentence')} flagged"
+    if flagged:
+        what += f", {plural(suspects, 'suspect')} in {plural(words, 'word')}"
+    if check is not None and not check.judgeable:
+        reasons = (check.reason, f"spinfix reads English prose only, so its spin likelihood ({likelihood:.3f}) "
+                                 "says nothing here, spun or not")
+        return Verdict(CANNOT_JUDGE, f"{CANNOT_JUDGE}: " + "; ".join(reasons), threshold, reasons)
+    if likelihood >= threshold:
+        over = "over" if likelihood > threshold else "at"
+        label, side = LIKELY, f"spin likelihood {likelihood:.3f} is {over} the {threshold:g} line"
+    else:
+        label, side = UNLIKELY, f"spin likelihood {likelihood:.3f} is under the {threshold:g} line"
+    reasons = [side, what]
+    if label == UNLIKELY and flagged:
+        restore = " (a restore without a reference changes nothing under the line)"
+        if flagged < sentences / 2:
+            reasons.append(f"sentences are flagged but suspects are few for the length "
+                           f"({round(100 * suspects / max(words, 1), 1):g} per 100 words): light spin or a false "
+                           f"alarm; look at the flagged sentences{restore}")
+        else:
+            reasons.append("most sentences are flagged, yet the document model, which weighs how strongly words are "
+                           "out of place across the whole text, keeps it under the line: light spin, old or "
+                           "technical prose, or a short text reads like this; look at the flagged sentences before "
+                           f"deciding{restore}")
+    elif label == LIKELY and not flagged:
+        reasons.append("no single sentence reaches the sentence threshold: the evidence is spread thinly over "
+                       "the text; score with a lower --threshold to see the sentences that carry it")
+    return Verdict(label, f"{label}: " + "; ".join(reasons[:2]) + "".join(f". {r[0].upper()}{r[1:]}" for r in reasons[2:]),
+                   threshold, tuple(reasons))
+
+
+__all__ = ["CANNOT_JUDGE", "DOCUMENT_LINE", "LABELS", "LIKELY", "UNLIKELY", "Verdict", "document_verdict"]
