@@ -9,7 +9,7 @@ clearly too. Every suspect left alone says why.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from ..dictionary.storage import default_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..text.thesaurus import default_thesaurus
 from ..text.tokens import match_case, split_sentences
-from .restorations import Change, Restoration
+from .restorations import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
 
 RESTORE_FROM = 0.3  # span probability from which a span is compared again for a restore
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied
@@ -30,19 +30,11 @@ MARGIN_MIN = 1.0  # nats it must beat the next original by
 USER_MIN = 0.0  # nats a pair the user's dictionary lists must beat the span by
 COMPARED = 8
 WINDOW = 3
-
-
-@dataclass(frozen=True)
-class LeftAlone:
-    """A suspect a restore did not change, and why."""
-
-    word: str
-    start: int
-    end: int
-    reason: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
+FITS_BETTER = "an original fits clearly better"
+UNLIKELY = "not likely enough a swap"
+BY_TOO_LITTLE = "the likeliest original fits better by too little"
+TIED = "two originals fit about equally"
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,7 @@ class Rule:
     def decide(self, span: Span, p: float) -> tuple[str | None, str]:
         """The original to put back (or None) and the reason."""
         if not len(span.deltas):
-            return None, "no original to compare"
+            return None, NO_CANDIDATE
         order = np.argsort(-span.deltas)
         best, d1 = span.originals[order[0]], float(span.deltas[order[0]])
         d2 = float(span.deltas[order[1]]) if len(order) > 1 else -np.inf
@@ -67,16 +59,16 @@ class Rule:
         if user:
             d, o = max(user)
             if d > self.user_min:
-                return o, f"your dictionary lists it and the judge prefers it by {d:.1f} nats"
+                return o, LISTED_AND_PREFERRED
         if d1 <= 0:
-            return None, "no original fits better"
+            return None, NO_BETTER
         if p < self.apply_from:
-            return None, f"not likely enough a swap (p={p:.2f}, needs {self.apply_from:g})"
+            return None, UNLIKELY
         if d1 < self.delta_min:
-            return None, f"'{best}' fits better by only {d1:.1f} nats (needs {self.delta_min:g})"
+            return None, BY_TOO_LITTLE
         if d1 - d2 < self.margin_min:
-            return None, f"'{best}' and '{span.originals[order[1]]}' fit about equally"
-        return best, f"'{best}' fits better by {d1:.1f} nats"
+            return None, TIED
+        return best, FITS_BETTER
 
 
 def restore_judged(text: str, detector: NeuralDetector, dictionary: SubstitutionDictionary | None = None,
@@ -114,7 +106,7 @@ def restore_judged(text: str, detector: NeuralDetector, dictionary: Substitution
         elif q >= detector.suspect_from or listed:
             left.append(LeftAlone(span.text, span.start, span.end, reason))
     restored = apply_substitutions(text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])
-    return Restoration(restored, changes, left_alone=left)
+    return Restoration(restored, changes, left_alone=left, suspects=len(changes) + len(left))
 
 
 def _deeper(detector: NeuralDetector, spans: list[Span], rule: Rule) -> np.ndarray:
@@ -124,4 +116,4 @@ def _deeper(detector: NeuralDetector, spans: list[Span], rule: Rule) -> np.ndarr
     return (p >= rule.restore_from) | np.array([any(x.user for x in s.proposals) for s in spans])
 
 
-__all__ = ["LeftAlone", "Rule", "restore_judged"]
+__all__ = ["Rule", "restore_judged"]
