@@ -16,11 +16,15 @@ from .corpus.screening import screen as _screen
 from .corpus.source_index import SourceIndex, SourceResult, load_index
 from .corpus.source_index import find_source as _find_source
 from .detection.detector import Detector, load_detector
+from .detection.loading import load_scorer
+from .detection.neural_detector import NeuralDetector
 from .detection.phrase_evidence import load_phrase_list
 from .detection.results import DocumentScore
 from .dictionary.storage import load_dictionary as _load_dictionary
 from .dictionary.substitutions import SubstitutionDictionary
-from .judge import DEFAULT_JUDGE, Judge, load_judge
+from .judge import DEFAULT_JUDGE, Judge
+from .judge.loading import load_judge
+from .judge.neural import NeuralJudge
 from .persist.files import atomic_write
 from .reports.html import render_report, report_documents
 from .restoration.decisions import RestorerDecisions, TrustingRestorer
@@ -44,11 +48,12 @@ class Spinfix:
     True
     """
 
-    def __init__(self, detector: Detector, restorer: RestorerDecisions | TrustingRestorer, judge: Judge):
+    def __init__(self, detector: Detector | NeuralDetector, restorer: RestorerDecisions | TrustingRestorer,
+                 judge: Judge | NeuralJudge):
         self._detector, self._restorer, self._judge = detector, restorer, judge
 
     @property
-    def detector(self) -> Detector:
+    def detector(self) -> Detector | NeuralDetector:
         """The detector (immutable)."""
         return self._detector
 
@@ -190,7 +195,7 @@ def load(judge: str = DEFAULT_JUDGE, model: str | None = None, restorer: str | N
     >>> load(judge="trigram").judge.name
     'trigram'
     """
-    detector = load_detector(model)
+    detector = load_scorer(model, judge)
     if phrase_list is not None:
         detector = detector.with_phrases(load_phrase_list(phrase_list))
     return Spinfix(detector, load_restorer(restorer) if restorer else default_restorer(), load_judge(judge))

@@ -78,7 +78,7 @@ def cmd_screen(args: argparse.Namespace) -> None:
     from ..corpus.screening import screen  # start-up time
 
     summary = screen(args.corpus, args.output, args.sources, args.scheduler, args.workers, args.model, args.glob,
-                     progress=args.progress or sys.stderr.isatty(), max_bytes=args.max_bytes)
+                     progress=args.progress or sys.stderr.isatty(), max_bytes=args.max_bytes, judge=args.judge)
     for message in summary.skipped_files:
         print(f"spinfix: skipped: {message}", file=sys.stderr)
     print(summary.format(is_json=args.json))

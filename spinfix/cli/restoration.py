@@ -45,7 +45,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
         result = restore_with_reference(spun, read_text(args.reference, args.max_bytes))
         note = grow_dictionary(args.save_pairs, [result.alignment])
     else:
-        from ..detection.detector import load_detector  # start-up time
+        from ..detection.loading import load_scorer  # start-up time
         from ..dictionary.storage import load_dictionary  # start-up time
         from ..restoration.decisions import TrustingRestorer  # start-up time
         from ..restoration.restorations import restore_without_reference  # start-up time
@@ -53,7 +53,8 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
         dictionary = load_dictionary(args.dictionary, args.max_bytes) if args.dictionary else None
         restorer = TrustingRestorer() if args.trust else load_restorer(args.restorer) if args.restorer else None
-        result = restore_without_reference(spun, dictionary, load_detector(args.model), restorer, args.only_dictionary)
+        judge = "trigram" if args.trust or args.only_dictionary else args.judge  # a trusting restore asks no judge
+        result = restore_without_reference(spun, dictionary, load_scorer(args.model, judge), restorer, args.only_dictionary)
         note = ""
     if args.output:
         atomic_write(args.output, result.restored)

@@ -32,7 +32,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print("\t".join(SUMMARY_HEADER))
     failed = spun = False
     scored, signatures, judged, unjudged = [], [], 0, 0
-    for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes, args.phrase_list):
+    for result in score_files(files, args.model, args.threshold, args.jobs, args.max_bytes, args.phrase_list, args.judge):
         bar.update()
         if isinstance(result, FileError):
             failed |= result.named
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         args.phrase_list, args.dictionary = args.dictionary, None
     refuse_overwriting_inputs(args.output, [*args.files, args.reference, args.dictionary, args.phrase_list])
     documents = report_documents(args.files, args.reference, args.restore, args.dictionary, args.model, args.threshold,
-                                 args.max_bytes, args.phrase_list)
+                                 args.max_bytes, args.phrase_list, args.judge)
     atomic_write(args.output, render_report(documents))
     print(f"{args.output}: report of {plural(len(documents), 'document')}", file=sys.stderr)
 

@@ -14,6 +14,8 @@ from .options import add_deprecated, positive_int
 
 
 def cmd_train(args: argparse.Namespace) -> None:
+    if args.judge == "neural":
+        return cmd_train_neural(args)
     from tqdm import tqdm  # start-up time
 
     from ..alignment.aligner import align  # start-up time
@@ -41,6 +43,25 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(json.dumps(summary, indent=2))
 
 
+def cmd_train_neural(args: argparse.Namespace) -> None:
+    """Train the neural detector: the corpora's documents spun and read by the neural judge."""
+    from ..persist.paths import user_path  # start-up time
+    from ..training.corpora import load_pairs  # start-up time
+    from ..training.neural_training import corpus_documents, train_neural  # scikit-learn: start-up time
+
+    output = args.output or user_path("neural-detector")
+    pairs = load_pairs(args.pairs, args.max_bytes) if args.pairs else []
+    train_docs, validation_docs = corpus_documents(args.max_docs or 320, seed=args.seed)
+    say = (lambda part, k, n: print(f"\r{part}: {k} of {n} documents read", end="" if k < n else "\n",
+                                    file=sys.stderr)) if sys.stderr.isatty() else None
+    detector = train_neural(train_docs, validation_docs, pairs, args.seed, args.cache, say)
+    sha256 = detector.save(output)
+    summary = {"model": output, "sha256": sha256, "judge": "neural", "trained_on": dict(detector.info["trained_on"]),
+               "thresholds": {"compare_from": detector.compare_from, "suspect_from": detector.suspect_from,
+                              "sentence": detector.threshold, "document_offset": detector.offset}}
+    print(json.dumps(summary, indent=2))
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train the detector (from the corpora, plus your own spun/clean pairs)")
     p.add_argument("--pairs", metavar="DIR", help="directory of NAME.spun.txt + NAME.clean.txt pairs")
@@ -49,7 +70,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "user data directory)")
     p.add_argument("--save-pairs", metavar="FILE", help="also add the pairs' aligned substitutions to this dictionary file")
     add_deprecated(p, "--dictionary", "save_pairs", "--save-pairs")
-    p.add_argument("--max-docs", type=positive_int, metavar="N", help="use only N corpus documents (quick runs)")
+    p.add_argument("--max-docs", type=positive_int, metavar="N",
+                   help="use only N corpus documents (quick runs; with --judge neural: N training documents, "
+                        "default 320, a few seconds each)")
+    p.add_argument("--cache", metavar="DIR", help="with --judge neural: keep the judge's readings here and reuse them")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-baselines", action="store_true", help="skip training the two baselines")
     p.add_argument("--report", metavar="FILE", help="also write the metrics as JSON here")

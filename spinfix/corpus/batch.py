@@ -14,7 +14,10 @@ from functools import partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from ..detection.detector import Detector, load_detector
+from ..detection.detector import Detector
+from ..detection.loading import load_scorer
+from ..detection.neural_detector import NeuralDetector
+from ..judge import DEFAULT_JUDGE
 from ..detection.phrase_evidence import load_phrase_list
 from ..detection.results import DocumentScore
 from ..detection.streaming import STREAM_CHARS, StreamedScore, score_streamed
@@ -67,17 +70,19 @@ def discover(paths: list[str], glob: str = DEFAULT_GLOB, purpose: str = "score")
     return out
 
 
-def _detector(model: str | None, phrases: str | None, max_bytes: int | None = None) -> Detector:
-    """The detector at ``model`` (default: shipped), counting the phrase list of the
-    dictionary file ``phrases`` as evidence when one is given
+def _detector(model: str | None, phrases: str | None, max_bytes: int | None = None,
+              judge: str = DEFAULT_JUDGE) -> Detector | NeuralDetector:
+    """The detector of ``judge`` at ``model`` (default: shipped), counting the phrase list of
+    the dictionary file ``phrases`` as evidence when one is given
     (:mod:`spinfix.detection.phrase_evidence`)."""
     if phrases is None:
-        return load_detector(model)
-    return load_detector(model).with_phrases(load_phrase_list(phrases, max_bytes))
+        return load_scorer(model, judge)
+    return load_scorer(model, judge).with_phrases(load_phrase_list(phrases, max_bytes))
 
 
 def _score_chunk(files: list[InputFile], model: str | None, threshold: float | None,
-                 stdin_text: str | None, max_bytes: int | None, phrases: str | None = None) -> list[dict | FileError]:
+                 stdin_text: str | None, max_bytes: int | None, phrases: str | None = None,
+                 judge: str = DEFAULT_JUDGE) -> list[dict | FileError]:
     """Score a chunk of files in one worker and one pass of the models."""
     texts: dict[int, str] = {}
     results: list[dict | FileError] = []
@@ -88,7 +93,8 @@ def _score_chunk(files: list[InputFile], model: str | None, threshold: float | N
         except SpinfixError as exc:
             results.append(FileError(f.path, str(exc), f.named))
     names = ["<stdin>" if files[k].path == STDIN else files[k].path for k in texts]
-    for k, score in zip(texts, _detector(model, phrases, max_bytes).score_texts(list(texts.values()), names, threshold)):
+    detector = _detector(model, phrases, max_bytes, judge)
+    for k, score in zip(texts, detector.score_texts(list(texts.values()), names, threshold)):
         results[k] = score.to_dict()
     return results
 
@@ -104,47 +110,52 @@ def _is_large(f: InputFile, stdin_text: str | None) -> bool:
 
 
 def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin_text: str | None,
-                 max_bytes: int | None, phrases: str | None) -> StreamedScore | FileError:
+                 max_bytes: int | None, phrases: str | None,
+                 judge: str = DEFAULT_JUDGE) -> DocumentScore | StreamedScore | FileError:
     try:
         text = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)
     except SpinfixError as exc:
         return FileError(f.path, str(exc), f.named)
-    return score_streamed(_detector(model, phrases, max_bytes), text, "<stdin>" if f.path == STDIN else f.path, threshold)
+    detector = _detector(model, phrases, max_bytes, judge)
+    name = "<stdin>" if f.path == STDIN else f.path
+    if isinstance(detector, NeuralDetector):  # reads a block of sentences at a time anyway
+        return detector.score_text(text, name, threshold)
+    return score_streamed(detector, text, name, threshold)
 
 
 def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
-                jobs: int = -1, max_bytes: int | None = None,
-                phrases: str | None = None) -> Iterator[DocumentScore | StreamedScore | FileError]:
+                jobs: int = -1, max_bytes: int | None = None, phrases: str | None = None,
+                judge: str = DEFAULT_JUDGE) -> Iterator[DocumentScore | StreamedScore | FileError]:
     """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
     reading at most ``max_bytes`` of each (default :data:`spinfix.persist.files.MAX_BYTES`). A
     file over :data:`~spinfix.detection.streaming.STREAM_CHARS` is scored alone in this process
     and comes back as a :class:`~spinfix.detection.streaming.StreamedScore`, whose sentences are
     computed as it is written. ``phrases``: a dictionary file whose curated phrases count as
-    evidence (``score --phrase-list``)."""
-    _detector(model, phrases, max_bytes)  # a bad model or phrase list fails once, up front
+    evidence (``score --phrase-list``); ``judge``: whose detector scores."""
+    _detector(model, phrases, max_bytes, judge)  # a bad model or phrase list fails once, up front
     stdin_text = read_text(STDIN, max_bytes) if any(f.path == STDIN for f in files) else None
     small: list[InputFile] = []
     for f in files:
         if _is_large(f, stdin_text):
-            yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases)
+            yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases, judge)
             small = []
-            yield _score_large(f, model, threshold, stdin_text, max_bytes, phrases)
+            yield _score_large(f, model, threshold, stdin_text, max_bytes, phrases, judge)
         else:
             small.append(f)
-    yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases)
+    yield from _score_small(small, model, threshold, jobs, stdin_text, max_bytes, phrases, judge)
 
 
 def _score_small(files: list[InputFile], model: str | None, threshold: float | None, jobs: int,
                  stdin_text: str | None, max_bytes: int | None,
-                 phrases: str | None) -> Iterator[DocumentScore | FileError]:
+                 phrases: str | None, judge: str = DEFAULT_JUDGE) -> Iterator[DocumentScore | FileError]:
     chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
     work = partial(_score_chunk, model=model, threshold=threshold, stdin_text=stdin_text, max_bytes=max_bytes,
-                   phrases=phrases)
+                   phrases=phrases, judge=judge)
     n_jobs = 1 if len(chunks) < 2 else _effective_jobs(jobs)
     if n_jobs == 1:
         yield from _unpack(map(work, chunks))
         return
-    pool = ProcessPoolExecutor(min(n_jobs, len(chunks)), mp_context=_worker_context(model, phrases, max_bytes))
+    pool = ProcessPoolExecutor(min(n_jobs, len(chunks)), mp_context=_worker_context(model, phrases, max_bytes, judge))
     try:
         yield from _unpack(pool.map(work, chunks))
     finally:
@@ -164,7 +175,8 @@ def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[Documen
             yield result if isinstance(result, FileError) else DocumentScore.from_dict(result)
 
 
-def _worker_context(model: str | None, phrases: str | None, max_bytes: int | None) -> BaseContext:
+def _worker_context(model: str | None, phrases: str | None, max_bytes: int | None,
+                    judge: str = DEFAULT_JUDGE) -> BaseContext:
     """How worker processes start: forked after the models are loaded here, so that they share
     them copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, them);
     spawned with more than one OpenMP thread or off Linux, since GNU OpenMP hangs in a child
@@ -174,7 +186,7 @@ def _worker_context(model: str | None, phrases: str | None, max_bytes: int | Non
     threads = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "openmp"]
     if not sys.platform.startswith("linux") or any(n > 1 for n in threads):
         return multiprocessing.get_context("spawn")
-    _detector(model, phrases, max_bytes).score_text("A sentence that loads the language model and the word lists.")
+    _detector(model, phrases, max_bytes, judge).score_text("A sentence that loads the language model and the word lists.")
     gc.collect()
     gc.freeze()
     return multiprocessing.get_context("fork")

@@ -21,7 +21,8 @@ import numpy as np
 from .._version import __version__
 from ..alignment.aligner import align
 from ..alignment.substitutions import apply_substitutions
-from ..detection.detector import load_detector
+from ..detection.loading import load_scorer
+from ..judge import DEFAULT_JUDGE
 from ..dictionary.storage import load_dictionary, save_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..errors import SpinfixError
@@ -124,10 +125,11 @@ def _read_scores(path: str) -> tuple[list[dict], list[np.ndarray]]:
     return list(file.record["scores"]), [hashes[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
-def score_partition(refs: list[DocumentRef], path: str, model: str | None, max_bytes: int | None = None) -> None:
+def score_partition(refs: list[DocumentRef], path: str, model: str | None, max_bytes: int | None = None,
+                    judge: str = DEFAULT_JUDGE) -> None:
     """Step 1 for one partition: scores and shingle hashes."""
     texts = [_read(r, max_bytes) for r in refs]
-    scores = load_detector(model).score_texts(texts, [r.doc_id for r in refs])
+    scores = load_scorer(model, judge).score_texts(texts, [r.doc_id for r in refs])
     _save_scores(path, [{"spin_likelihood": s.spin_likelihood, "flagged_sentences": len(s.flagged),
                          "suspects_per_100_words": s.suspects_per_100_words, "signature": s.signature,
                          "verdict": s.verdict.to_dict()} for s in scores],
@@ -182,9 +184,10 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
 
 
 def restore_unsourced(refs: list[DocumentRef], results_path: str, path: str, dictionary_path: str,
-                      max_bytes: int | None = None) -> None:
+                      max_bytes: int | None = None, model: str | None = None, judge: str = DEFAULT_JUDGE) -> None:
     """Step 5 for one partition: spun documents with no source, restored from the learned
-    dictionary."""
+    dictionary (with the neural judge: the learned pairs beside the shipped knowledge, the judge
+    deciding)."""
     dictionary = load_dictionary(dictionary_path)
     shipped = default_restorer()
     restorer = shipped.with_thresholds(max(shipped.threshold, UNSOURCED_THRESHOLD),
@@ -193,7 +196,11 @@ def restore_unsourced(refs: list[DocumentRef], results_path: str, path: str, dic
     lines = []
     for ref, record in zip(refs, records):
         if record["source"] is None and record["spin_likelihood"] >= SPUN:
-            result = restore_without_reference(_read(ref, max_bytes), dictionary, restorer=restorer, only_dictionary=True)
+            if judge == "neural":
+                result = restore_without_reference(_read(ref, max_bytes), dictionary, load_scorer(model, judge))
+            else:
+                result = restore_without_reference(_read(ref, max_bytes), dictionary, restorer=restorer,
+                                                   only_dictionary=True)
             lines.append(json_text({"id": ref.doc_id, "restored": result.restored,
                                      "substitutions": [c.to_dict() for c in result.substitutions]},
                                     sort_keys=True))
@@ -251,12 +258,12 @@ class Runner:
         bar.close()
 
 
-def _manifest(refs: list[DocumentRef], sources: str | None, model: str | None) -> dict:
+def _manifest(refs: list[DocumentRef], sources: str | None, model: str | None, judge: str = DEFAULT_JUDGE) -> dict:
     """What the outputs depend on: the documents, the sources index, the model, the partitioning."""
     digest = hashlib.sha256("\n".join(f"{r.doc_id}\t{r.path}\t{r.offset}" for r in refs).encode()).hexdigest()
     sources_hash = read_model(sources, "source-index", "rebuild it with `spinfix index`").sha256 if sources else None
     return {"spinfix": __version__, "documents": len(refs), "documents_sha256": digest, "partition": PARTITION,
-            "sources_sha256": sources_hash, "model": load_detector(model).signature()}
+            "sources_sha256": sources_hash, "model": load_scorer(model, judge).signature()}
 
 
 def _check_manifest(out: Path, manifest: dict) -> None:
@@ -270,14 +277,14 @@ def _check_manifest(out: Path, manifest: dict) -> None:
 
 def screen(paths: list[str], output: str, sources: str | None = None, scheduler: str | None = None,
            workers: int | None = None, model: str | None = None, glob: str = "*.txt",
-           progress: bool = False, max_bytes: int | None = None) -> ScreenSummary:
+           progress: bool = False, max_bytes: int | None = None, judge: str = DEFAULT_JUDGE) -> ScreenSummary:
     """Screen the collection under ``paths`` into the directory ``output`` (see the module
     docstring); a rerun finishes an interrupted one."""
     skipped: list[str] = []
     refs = plan(paths, glob, skipped, max_bytes)
     out = Path(output)
     (out / "scores").mkdir(parents=True, exist_ok=True)
-    _check_manifest(out, _manifest(refs, sources, model))
+    _check_manifest(out, _manifest(refs, sources, model, judge))
     parts = [refs[k:k + PARTITION] for k in range(0, len(refs), PARTITION)]
     names = [f"{k:05d}" for k in range(len(parts))]
     score_files = [str(out / "scores" / f"part-{n}") for n in names]  # each the stem of a .npz + .json pair
@@ -286,7 +293,8 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
     unsourced_files = [str(out / f"unsourced-{n}.jsonl") for n in names]
     done = sum(os.path.exists(f) for f in unsourced_files)
     with Runner(scheduler, workers, progress) as runner:
-        runner.map(score_partition, [(p, f, model, max_bytes) for p, f in zip(parts, score_files) if not model_exists(f)],
+        runner.map(score_partition, [(p, f, model, max_bytes, judge) for p, f in zip(parts, score_files)
+                                     if not model_exists(f)],
                    "scoring")
         likelihood, index = {}, SourceIndex()
         for part, path in zip(parts, score_files):
@@ -306,7 +314,8 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
             merged = merged.merge(load_dictionary(path))
         dictionary = str(out / "dictionary.tsv")
         save_dictionary(merged, dictionary)
-        runner.map(restore_unsourced, [(p, r, u, dictionary, max_bytes) for p, r, u in zip(parts, result_files, unsourced_files)
+        runner.map(restore_unsourced, [(p, r, u, dictionary, max_bytes, model, judge)
+                                       for p, r, u in zip(parts, result_files, unsourced_files)
                                        if not os.path.exists(u)], "restoring unsourced")
     write_restored(out, refs, result_files, unsourced_files)
     return _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)

@@ -28,7 +28,7 @@ from ..text.words import function_words, is_number
 from .originals import NOT_LISTED, Originals, Proposal
 
 SPAN_ROW = Schema(
-    "gap", "next_gap", "logp", "tokens", "words", "left_best", "left_count",
+    "gap", "inner_gap", "next_gap", "top", "logp", "tokens", "words", "left_best", "left_count",
     "compared", "delta_best", "delta_second", "delta_expected",
     "best_user", "best_prior", "best_step", "best_rank", "best_expected",
     "proposals", "capital", "title", "opens", "unigram", "function")
@@ -179,7 +179,8 @@ class SpanReader:
         unigram = phrase_unigram(tuple(words))
         span = Span(start, end, text[start:end], key, index, (), proposals=proposals)
         values = dict(
-            gap=float(gap[first]), next_gap=float(gap[last + 1]) if last + 1 < n else 0.0,
+            gap=float(gap[first]), inner_gap=float(np.max(gap[first + 1:last + 1])) if last > first else 0.0,
+            next_gap=float(gap[last + 1]) if last + 1 < n else 0.0, top=float(reading.best[first]),
             logp=float(np.mean(reading.logp[first:last + 1])), tokens=float(last - first + 1),
             words=float(len(words)), capital=float(piece[0].text[:1].isupper()), title=float(title),
             opens=float(opens), unigram=-99.0 if unigram is None else float(unigram),
@@ -188,9 +189,9 @@ class SpanReader:
                         [match_case(piece[0].text, p.original) for p in proposals], values)
 
     def _expected(self) -> tuple[np.ndarray, list[str]]:
-        """The judge's single-token words (rows of its restricted vocabulary) and their text."""
+        """The judge's single-token lowercase words: their output rows and their text."""
         if self._expected_words is None:
-            ids, _, _ = self.judge.subset()
+            ids, embed, _ = self.judge.subset()
             pieces = self.judge.tokenizer.pieces
             rows, words = [], []
             for k, i in enumerate(ids.tolist()):
@@ -198,7 +199,7 @@ class SpanReader:
                 if p.startswith(SPACE) and len(p) > 2 and p[1:].isalpha() and p[1:].islower():
                     rows.append(k)
                     words.append(p[1:])
-            self._expected_words = (np.array(rows), words)
+            self._expected_words = (np.ascontiguousarray(embed[np.array(rows)]), words)
         return self._expected_words
 
     def _left_scores(self, pending: list[_Pending], readings: list[Reading]) -> None:
@@ -206,10 +207,9 @@ class SpanReader:
         the span's), and the judge's expected words that the thesaurus relates to the span."""
         if not pending:
             return
-        rows, words = self._expected()
-        _, embed, _ = self.judge.subset()
+        embed, words = self._expected()
         hidden = np.stack([readings[p.chunk].hidden[p.first - 1] for p in pending])
-        expected = (embed[rows] @ hidden.T).T  # spans x expected words
+        expected = hidden @ embed.T  # spans x expected words
         top = np.argpartition(-expected, EXPECTED, axis=1)[:, :EXPECTED]
         for k, p in enumerate(pending):
             related = self.originals.related(p.span.key)

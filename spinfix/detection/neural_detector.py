@@ -11,7 +11,6 @@ of sentence probabilities, never counts, so a long document does not look spun f
 from __future__ import annotations
 
 import importlib.resources
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,15 +27,17 @@ from ..judge.neural import NeuralJudge, load_judge
 from ..persist.model_files import FORMAT, frozen, read_model, save_model
 from ..schema import Schema
 from ..text.thesaurus import default_thesaurus
-from ..text.tokens import Sentence, split_sentences
+from ..text.tokens import Sentence, match_case, split_sentences
 from .document_features import shift_prior
 from .forests import Predict, from_data, to_data
 from .judged import NO_DELTA, SPAN_ROW, Span, SpanReader
 from .originals import Originals
+from .phrase_evidence import PhraseList
 from .results import DocumentScore, SentenceScore, SuspectWord
 
 DEFAULT_MODEL = "neural-detector"  # neural-detector.npz + .json in spinfix/models
 MAX_SUSPECTS = 4
+LISTED_PROBABILITY = 0.99  # a phrase a curated list holds is a suspect wherever it matches
 COMPARE_COLUMNS = ("compared", "delta_best", "delta_second", "delta_expected")
 SENTENCE_ROW = Schema("p_max", "p_second", "p_sum", "over_half", "over_08", "spans", "log_words", "title")
 DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mean", "sentence_q75",
@@ -109,6 +110,7 @@ class NeuralDetector:
     info: Mapping[str, Any] = field(default_factory=dict)
     judge: NeuralJudge | None = field(default=None, repr=False)
     originals: Originals | None = field(default=None, repr=False)
+    phrases: PhraseList | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "info", frozen(self.info))
@@ -121,7 +123,7 @@ class NeuralDetector:
         """The span reader of this detector's judge and originals (the shipped ones by default)."""
         judge = self.judge if self.judge is not None else load_judge()
         originals = self.originals if self.originals is not None else shipped_originals()
-        return SpanReader(judge, originals)
+        return _reader(judge, originals)
 
     def signature(self, threshold: float | None = None) -> str:
         """Names everything that made a score: the version, the model and its hash, the judge
@@ -130,7 +132,8 @@ class NeuralDetector:
         judge = self.judge if self.judge is not None else load_judge()
         return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
                 f"|format:{FORMAT}|judge:{judge.signature}|thesaurus:wn30+moby2"
-                f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}")
+                f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}"
+                + (f"|{self.phrases.signature()}" if self.phrases is not None else ""))
 
     def spans(self, text: str, sentences: Sequence[Sentence], extend=None, extended: int = 8,
               extended_window: int = 3) -> tuple[list[Span], np.ndarray]:
@@ -140,7 +143,11 @@ class NeuralDetector:
         spans = reader.read(text, sentences, select=lambda rows: self.models.cheap(rows) >= self.compare_from,
                             extend=extend, extended=extended, extended_window=extended_window)
         rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
-        return spans, (self.models.span(rows) if len(spans) else np.zeros(0))
+        p = self.models.span(rows) if len(spans) else np.zeros(0)
+        if self.phrases is not None:  # a curated list's phrases count wherever they match
+            listed = np.array([s.key in self.phrases.originals for s in spans], dtype=bool)
+            p = np.where(listed, np.maximum(p, LISTED_PROBABILITY), p)
+        return spans, p
 
     def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
         """Score one document (``threshold``: flag sentences from this probability instead)."""
@@ -163,7 +170,7 @@ class NeuralDetector:
         for k, s in enumerate(sentences):
             mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
             scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
-                                        name_suspects(mine) if flagged[k] else []))
+                                        name_suspects(mine, self.phrases) if flagged[k] else []))
         return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold))
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
@@ -172,12 +179,13 @@ class NeuralDetector:
         names = names or ["-"] * len(texts)
         return [self.score_text(t, n, threshold) for t, n in zip(texts, names)]
 
-    def with_phrases(self, phrases) -> NeuralDetector:
-        """This detector with its originals drawn also from a phrase list's dictionary."""
+    def with_phrases(self, phrases: PhraseList | None) -> NeuralDetector:
+        """This detector also counting a phrase list's curated phrases wherever they match (as
+        suspects, with the listed original proposed)."""
         if phrases is None or not len(phrases):
             return self
         originals = Originals(default_thesaurus(), default_dictionary(), [phrases.dictionary])
-        return replace(self, originals=originals)
+        return replace(self, originals=originals, phrases=phrases)
 
     def save(self, path: str | os.PathLike[str]) -> str:
         """Write the detector as a model file of arrays and JSON; returns its hash."""
@@ -193,16 +201,26 @@ class NeuralDetector:
         return save_model(path, "neural-detector", record, arrays)
 
 
-def name_suspects(spans: list[tuple[Span, float]]) -> list[SuspectWord]:
+def name_suspects(spans: list[tuple[Span, float]], phrases: PhraseList | None = None) -> list[SuspectWord]:
     """A flagged sentence's suspects, most probable first: each with the original that fits
-    best where one beats it, and the reason."""
+    best where one beats it (a curated list's own original for a phrase it lists), and the reason."""
     out = []
     for span, p in sorted(spans, key=lambda sp: -sp[1])[:MAX_SUSPECTS]:
+        if phrases is not None and span.key in phrases.originals:
+            out.append(SuspectWord(span.text, span.start, span.end, match_case(span.text, phrases.originals[span.key][0]),
+                                   round(p, 3), f"listed phrase ({phrases.originals[span.key][1]})"))
+            continue
         original, delta = span.best
         better = original is not None and delta > 0
         out.append(SuspectWord(span.text, span.start, span.end, original if better else None, round(p, 3),
                                "likelier original" if better else "out of place"))
     return sorted(out, key=lambda w: w.start)
+
+
+@lru_cache(maxsize=4)
+def _reader(judge: NeuralJudge, originals: Originals) -> SpanReader:
+    """One span reader per judge and originals (it keeps the judge's word rows once made)."""
+    return SpanReader(judge, originals)
 
 
 @lru_cache(maxsize=1)
@@ -238,11 +256,6 @@ def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = No
     judge from the user cache)."""
     models, compare_from, suspect_from, threshold, offset, info = _read(str(path or default_model_path()))
     return NeuralDetector(models, compare_from, suspect_from, threshold, offset, info, judge)
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "document_row",

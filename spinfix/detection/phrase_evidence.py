@@ -71,6 +71,11 @@ class PhraseList:
         self._sha256 = sha256
 
     @property
+    def dictionary(self) -> SubstitutionDictionary:
+        """The dictionary the list was made from."""
+        return self._dictionary
+
+    @property
     def sha256(self) -> str:
         """The dictionary's content hash (computed when a signature first asks for it)."""
         if self._sha256 is None:

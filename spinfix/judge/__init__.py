@@ -1,21 +1,20 @@
 """Judges: language models that say how well a phrase fits its context.
 
-:func:`load_judge` is the one place a judge is chosen by name; restoring takes the judge it is
-given. The detector's features are the trigram judge's numbers (it was trained on them).
+Two are on offer: ``neural`` (Gemma 3 270M, run in numpy; the default) and ``trigram`` (CMU's
+trigram model, the fast path). Each has its detector: the neural detector reads the neural
+judge's evidence, the trigram detector the trigram's. :func:`spinfix.judge.loading.load_judge`
+is the one place a judge is chosen by name; this module names them without loading either.
 """
 from __future__ import annotations
 
 from typing import Protocol
 
-from ..errors import SpinfixError
-from .trigram import TrigramJudge
-
-JUDGES = ("trigram",)
-DEFAULT_JUDGE = "trigram"
+JUDGES = ("neural", "trigram")
+DEFAULT_JUDGE = "neural"
 
 
 class Judge(Protocol):
-    """What restoring asks of a judge."""
+    """What the trigram restorer asks of a judge."""
 
     name: str
 
@@ -27,17 +26,4 @@ class Judge(Protocol):
         """The log10 frequency of a phrase's words, or None where it does not know one."""
 
 
-def load_judge(name: str = DEFAULT_JUDGE) -> Judge:
-    """The judge called ``name`` (one of :data:`JUDGES`).
-
-    Examples
-    --------
-    >>> load_judge("trigram").name
-    'trigram'
-    """
-    if name == "trigram":
-        return TrigramJudge()
-    raise SpinfixError(f"unknown judge {name!r}; one of: {', '.join(JUDGES)}")
-
-
-__all__ = ["DEFAULT_JUDGE", "JUDGES", "Judge", "load_judge"]
+__all__ = ["DEFAULT_JUDGE", "JUDGES", "Judge"]

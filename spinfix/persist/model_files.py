@@ -160,6 +160,16 @@ def _refuse_other_files(path: str | os.PathLike[str], name: str, rebuild: str) -
     raise SpinfixError(f"{name}: not a spinfix model file (a model is a NAME.npz and NAME.json pair); {rebuild}")
 
 
+def model_kind(path: str | os.PathLike[str]) -> str | None:
+    """What the model file ``path`` says it holds (its record's ``kind``), or None when it is
+    no readable model pair; :func:`read_model` then says what is wrong."""
+    try:
+        record = json.loads(read_regular(model_paths(path)[1], "a model file", MAX_MODEL_BYTES))
+    except (SpinfixError, OSError, ValueError):
+        return None
+    return record.get("kind") if isinstance(record, dict) else None
+
+
 @pausing
 def read_model(path: str | os.PathLike[str], kind: str, rebuild: str) -> ModelFile:
     """Read the model file ``path`` of ``kind`` and check it, or raise :class:`SpinfixError`
@@ -202,4 +212,4 @@ def read_model(path: str | os.PathLike[str], kind: str, rebuild: str) -> ModelFi
     return ModelFile(name, kind, MappingProxyType(record), MappingProxyType(arrays))
 
 
-__all__ = ["FORMAT", "ModelFile", "frozen", "model_exists", "model_paths", "read_model", "save_model"]
+__all__ = ["FORMAT", "ModelFile", "frozen", "model_exists", "model_kind", "model_paths", "read_model", "save_model"]

@@ -9,10 +9,11 @@ import re
 from dataclasses import dataclass, field
 
 from .._version import __version__
-from ..detection.detector import load_detector
+from ..detection.loading import load_scorer
 from ..detection.phrase_evidence import PhraseList
 from ..detection.results import DocumentScore
 from ..detection.verdicts import DOCUMENT_LINE
+from ..judge import DEFAULT_JUDGE
 from ..dictionary.storage import load_dictionary
 from ..persist.files import read_text
 from ..restoration.restorations import Restoration, restore_with_reference, restore_without_reference
@@ -130,12 +131,12 @@ def render_report(documents: list[ReportDocument]) -> str:
 def report_documents(paths: list[str], reference: str | None = None, restore: bool = False,
                      dictionary: str | None = None, model: str | None = None,
                      threshold: float | None = None, max_bytes: int | None = None,
-                     phrase_list: str | None = None) -> list[ReportDocument]:
+                     phrase_list: str | None = None, judge: str = DEFAULT_JUDGE) -> list[ReportDocument]:
     """Score the files (``-`` is standard input) and, with a ``reference`` (one file) or
     ``restore``, restore them (against the reference, or from the ``dictionary`` file and the
     shipped knowledge), as ``spinfix report`` does; the curated phrases of the ``phrase_list``
     file count as evidence in the scores, as with ``spinfix score --phrase-list``."""
-    detector = load_detector(model)
+    detector = load_scorer(model, judge)
     texts = [read_text(p, max_bytes) for p in paths]
     names = ["<stdin>" if p == "-" else p for p in paths]
     user = load_dictionary(dictionary, max_bytes) if dictionary else None

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..detection.detector import Detector
 from ..detection.streaming import StreamedScore, score_streamed
-from ..judge import Judge, load_judge
+from ..judge import Judge
+from ..judge.loading import load_judge
 from ..text.phrases import MAX_PHRASE_WORDS, match_phrases
 from ..text.tokens import Token, iter_sentences, sentence_tokens
 from ..text.words import function_words_only, left_alone
@@ -245,7 +246,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
     every match of a listed phrase comes with its listed originals, most listed first, whatever
     the judge knows of its words (a curated tortured phrase, "vaticination", "wi-fireless", is
     often outside any language model), and no row of evidence is computed (:func:`listed_table`)."""
-    judge = judge if judge is not None else load_judge()
+    judge = judge if judge is not None else load_judge("trigram")
     if detector is not None:
         streamed = streamed if streamed is not None else score_streamed(detector, spun_text, block=RESTORE_BLOCK)
         blocks: Iterator = streamed.blocks()

@@ -21,7 +21,7 @@ from ..dictionary.storage import default_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..text.thesaurus import default_thesaurus
 from ..text.tokens import match_case, split_sentences
-from .restorations import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
+from .results import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
 
 RESTORE_FROM = 0.3  # span probability from which a span is compared again for a restore
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied

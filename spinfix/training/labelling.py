@@ -51,13 +51,13 @@ def spinner_tables(role: str) -> list[Thesaurus]:
 
 
 def _spinner(rng: random.Random, seed: int, names: frozenset[str], rate: float | None = None,
-             tables: list[Thesaurus] | None = None) -> Spinner:
+             tables: list[Thesaurus] | None = None, **options) -> Spinner:
     """A spinner with one of ``tables`` (default: the whole thesaurus) at ``rate``, or at a
     rate drawn log-uniformly from :data:`RATE_RANGE`, so light spin is as common as heavy."""
     table = rng.choice(tables) if tables else default_thesaurus()
     if rate is None:
         rate = math.exp(rng.uniform(*np.log(RATE_RANGE)))
-    return Spinner(rate, seed=seed, names=names, thesaurus=table)
+    return Spinner(rate, seed=seed, names=names, thesaurus=table, **options)
 
 
 def _furniture(docs: list[Document], rng: random.Random) -> list[str]:

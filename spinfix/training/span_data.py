@@ -26,6 +26,7 @@ from .labelling import FURNITURE_SHARE, _furniture, _spinner, names_in, spinner_
 
 DROP = 0.6  # share of swapped spans whose original is left out of the proposals
 SPUN_SHARE = 0.6  # share of documents spun
+DAMAGE = 0.08  # share of swaps that damage a word as real spinners do (hyphenated parts, suffixes)
 
 
 @dataclass
@@ -80,46 +81,55 @@ def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "
     rng = random.Random(seed)
     names = names_in(docs)
     tables = spinner_tables(role)
-    columns: dict[str, list] = {f.name: [] for f in fields(SpanData)}
-    sentences_so_far = 0
+    items = []
     for k, doc in enumerate(docs):
         text, swaps = doc.text, []
         if rng.random() < spun_share:
-            spinner = _spinner(rng, seed * 100_003 + k, names, None, tables)
+            spinner = _spinner(rng, seed * 100_003 + k, names, None, tables, titles=True, damage=DAMAGE)
             text, _, swaps = spinner.spin_with_swaps(doc.text)
         if rng.random() < FURNITURE_SHARE:
             text = text + "\n\n" + "\n".join(_furniture(docs, rng))
+        items.append((text, [(s.start, s.end, s.original.lower()) for s in swaps], doc.name.split("/", 1)[0]))
+    return labelled_span_data(items, reader, rng, drop, progress)
+
+
+def labelled_span_data(items: list[tuple[str, list[tuple[int, int, str]], str]], reader: SpanReader,
+                       rng: random.Random, drop: float = 0.0,
+                       progress: Callable[[int, int], None] | None = None) -> SpanData:
+    """Read each ``(text, swaps, source)`` (``swaps``: the spans of the text that were swapped,
+    each with its original) and label its spans; ``drop`` of the swapped spans lose their
+    original from the proposals."""
+    columns: dict[str, list] = {f.name: [] for f in fields(SpanData)}
+    sentences_so_far = 0
+    for k, (text, swaps, source) in enumerate(items):
         sentences = split_sentences(text)
-        truth = {}
-        for s in swaps:
-            truth[(s.start, s.end)] = s.original.lower()
+
+        def hit(span: Span) -> str | None:
+            return next((o for a, b, o in swaps if a < span.end and span.start < b), None)
 
         def exclude(span: Span) -> str | None:
-            for (a, b), original in truth.items():
-                if a < span.end and span.start < b:
-                    return original if rng.random() < drop else None
-            return None
+            original = hit(span)
+            return original if original is not None and rng.random() < drop else None
 
-        spans = reader.read(text, sentences, exclude=exclude)
-        for span in spans:
-            hit = next((o for (a, b), o in truth.items() if a < span.end and span.start < b), None)
+        for span in reader.read(text, sentences, exclude=exclude):
+            original = hit(span)
             columns["rows"].append(span.row)
-            columns["labels"].append(int(hit is not None))
+            columns["labels"].append(int(original is not None))
             columns["sentence"].append(sentences_so_far + span.sentence)
             columns["best"].append(span.best[0] or "")
-            columns["truth"].append(hit or "")
+            columns["truth"].append(original or "")
         for s in sentences:
-            columns["sentence_label"].append(int(any(a < s.end and s.start < b for a, b in truth)))
+            columns["sentence_label"].append(int(any(a < s.end and s.start < b for a, b, _ in swaps)))
             columns["sentence_words"].append(len(s.text.split()))
             columns["sentence_document"].append(k)
         sentences_so_far += len(sentences)
         columns["document_spun"].append(int(bool(swaps)))
         columns["document_words"].append(len(text.split()))
-        columns["document_source"].append(doc.name.split("/", 1)[0])
+        columns["document_source"].append(source)
         if progress:
-            progress(k + 1, len(docs))
+            progress(k + 1, len(items))
     rows = np.array(columns.pop("rows"), dtype=float).reshape(-1, len(SPAN_ROW))
     return SpanData(rows=rows, **{k: np.array(v) if v else np.zeros(0) for k, v in columns.items()})
 
 
-__all__ = ["DROP", "SpanData", "span_data"]
+__all__ = ["DROP", "SpanData", "labelled_span_data", "span_data"]

@@ -67,13 +67,16 @@ class Spinner:
     """
 
     def __init__(self, rate: float = RATES["medium"], seed: int = 0, thesaurus: Thesaurus | None = None,
-                 spelling_rate: float = 0.8, contraction_rate: float = 0.5, names: frozenset[str] = frozenset()):
+                 spelling_rate: float = 0.8, contraction_rate: float = 0.5, names: frozenset[str] = frozenset(),
+                 titles: bool = False, damage: float = 0.0):
         self.rate = rate
         self.names = names
         self.rng = random.Random(seed)
         self.thesaurus = thesaurus or default_thesaurus()
         self.spelling_rate = spelling_rate
         self.contraction_rate = contraction_rate
+        self.titles = titles
+        self.damage = damage
 
     def _choose(self, key: str) -> str | None:
         """A replacement for ``key`` (lowercase phrase), or None to leave it."""
@@ -93,20 +96,43 @@ class Spinner:
         weights = [1.0 / (rank + 1) for rank in range(len(options))]
         return self.rng.choices(options, weights)[0]
 
+    def _damaged(self, key: str, choice: str | None) -> str | None:
+        """With probability ``damage``, what real spinners also write: one part of a hyphenated
+        word swapped ("cross-validation" -> "cross-approval"), or a word given another suffix
+        ("privacy" -> "privateness")."""
+        if self.damage <= 0 or self.rng.random() >= self.damage:
+            return choice
+        if choice is None and "-" in key:
+            parts = key.split("-")
+            k = self.rng.randrange(len(parts))
+            options = self.thesaurus.synonyms.get(parts[k])
+            if options and self.rng.random() < self.rate:
+                return "-".join(parts[:k] + [self.rng.choice(options[:3])] + parts[k + 1:])
+            return None
+        if choice is not None and " " not in choice:
+            for a, b in _SUFFIXES:
+                if choice.endswith(a) and len(choice) > len(a) + 3:
+                    return choice[:-len(a)] + b
+        return choice
+
     def spin_sentence(self, sentence: str) -> SpunSentence:
-        """Spin one sentence: scan left to right, try the longest phrase first at each word."""
+        """Spin one sentence: scan left to right, try the longest phrase first at each word (in
+        a title, with ``titles``, capitalized words too)."""
         tokens = tokenize(sentence)
         out, swaps, pos, i = [], [], 0, 0
         length = 0
+        title = self.titles and _is_title(tokens)
         while i < len(tokens):
             for n in range(min(self.thesaurus.max_phrase, len(tokens) - i), 0, -1):
                 span = tokens[i:i + n]
                 if not all(t.is_word for t in span) or (n > 1 and re.search(r"[^\s]", _gaps(sentence, span))):
                     continue
-                if left_alone(span[0].text, i == 0, span[0].norm, self.names):
+                if left_alone(span[0].text, i == 0 or title, span[0].norm, self.names):
                     continue  # a name or a number: spinners leave them alone
                 key = " ".join(t.norm for t in span)
                 choice = self._choose(key)
+                if n == 1:
+                    choice = self._damaged(key, choice)
                 if choice is None:
                     continue
                 text = sentence[span[0].start:span[-1].end]
@@ -145,6 +171,16 @@ class Spinner:
             pos = sentence.end
         out.append(text[pos:])
         return "".join(out), spun, swaps
+
+
+_SUFFIXES = (("ity", "ness"), ("ness", "ity"), ("ment", "ation"), ("tion", "ment"), ("ance", "ence"),
+             ("ence", "ance"), ("ive", "ative"), ("ous", "ful"), ("ful", "ous"), ("al", "ial"))
+TITLE_SHARE = 0.6  # a sentence with this share of capitalized words is a title
+
+
+def _is_title(tokens: list) -> bool:
+    words = [t for t in tokens if t.is_word and not any(c.isdigit() for c in t.text)]
+    return len(words) >= 2 and sum(t.text[:1].isupper() for t in words) >= TITLE_SHARE * len(words)
 
 
 def _gaps(text: str, span: list) -> str:

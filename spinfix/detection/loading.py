@@ -1,0 +1,35 @@
+"""Which detector scores: the one that goes with the chosen judge, or the kind a model file holds."""
+from __future__ import annotations
+
+import os
+
+from ..errors import SpinfixError
+from ..judge import DEFAULT_JUDGE, JUDGES
+from ..persist.model_files import model_kind
+from .detector import Detector, load_detector
+from .neural_detector import NeuralDetector, load_neural_detector
+
+KINDS = {"detector": "trigram", "neural-detector": "neural"}  # a model file's kind -> its judge
+
+
+def load_scorer(model: str | os.PathLike[str] | None = None, judge: str = DEFAULT_JUDGE) -> Detector | NeuralDetector:
+    """The detector of ``judge`` (the shipped one, or the model file ``model``); a model file
+    of the other judge's kind is refused in one line.
+
+    Examples
+    --------
+    >>> type(load_scorer(judge="trigram")).__name__
+    'Detector'
+    """
+    if judge not in JUDGES:
+        raise SpinfixError(f"unknown judge {judge!r}; one of: {', '.join(JUDGES)}")
+    if model is not None:
+        kind = model_kind(model)
+        if kind in KINDS and KINDS[kind] != judge:
+            raise SpinfixError(f"{model}: a {kind} model goes with --judge {KINDS[kind]}, not --judge {judge}")
+    if judge == "neural":
+        return load_neural_detector(None if model is None else str(model))
+    return load_detector(None if model is None else str(model))
+
+
+__all__ = ["load_scorer"]

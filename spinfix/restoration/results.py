@@ -1,0 +1,115 @@
+"""What a restore gives back: the restored text, every change, and every suspect it left as
+written with the reason."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import TextIO
+
+from ..alignment.aligner import Alignment
+from ..alignment.substitutions import Substitution
+from ..detection.verdicts import DOCUMENT_LINE
+from ..persist.files import write_json_object
+from ..wording import plural
+
+
+@dataclass(frozen=True)
+class Change:
+    """A reference-free restoration: ``spun`` at ``start:end`` put back to ``original``."""
+
+    spun: str
+    original: str
+    start: int
+    end: int
+    confidence: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# Why a suspect the detector names was left as written (LeftAlone.reason)
+UNDER_THE_LINE = f"document under the {DOCUMENT_LINE:g} line"
+SENTENCE_CLEAN = "sentence judged clean"
+NO_BETTER = "no original fits better"
+NO_CANDIDATE = "no candidate"
+NOT_LISTED = "not in the dictionary"
+
+
+@dataclass(frozen=True)
+class LeftAlone:
+    """A suspect word the detector names (``word`` at ``start:end``) that a restore left as
+    written, and why (``reason``: :data:`UNDER_THE_LINE`, :data:`SENTENCE_CLEAN`,
+    :data:`NO_BETTER`, :data:`NO_CANDIDATE`, :data:`NOT_LISTED`)."""
+
+    word: str
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Restoration:
+    """A restored text and the changes that produced it (offsets into the spun text); for a
+    restore without a reference, the suspects the detector names that it ``left_alone`` and
+    why, how many ``suspects`` it named in all (None: not known), and a ``note`` on the whole
+    document (why nothing could change in it). :meth:`summary` says it in one line.
+
+    Examples
+    --------
+    >>> result = restore_with_reference("The soiled bomb.", "The dirty bomb.")
+    >>> result.restored, [(s.spun, s.original) for s in result.substitutions]
+    ('The dirty bomb.', [('soiled', 'dirty')])
+    >>> result.summary()
+    'restored 1 span against the reference'
+    >>> Restoration("...", [], left_alone=[LeftAlone("harm", 4, 8, NO_BETTER)], suspects=1).summary()
+    'restored 0 of 1 suspect; 1 left: no original fits better'
+    """
+
+    restored: str
+    substitutions: list[Substitution] | list[Change]
+    alignment: Alignment | None = field(default=None, repr=False)
+    left_alone: list[LeftAlone] = field(default_factory=list)
+    suspects: int | None = None
+    note: str = ""
+
+    def summary(self) -> str:
+        """What the restore did and did not do, and why, in one line ("restored 3 of 5 suspects;
+        2 left: no original fits better")."""
+        changes = len(self.substitutions)
+        if self.alignment is not None:
+            unaligned = len(self.alignment.unaligned_spun)
+            return (f"restored {plural(changes, 'span')} against the reference"
+                    + (f"; {plural(unaligned, 'spun sentence')} with no source in it left as written" if unaligned else ""))
+        if self.note and not changes:
+            left = len(self.left_alone)
+            return f"restored nothing: {self.note}" + (f"; {plural(left, 'suspect')} left as written" if left else "")
+        if self.suspects is None:
+            line = f"restored {plural(changes, 'span')}"
+        elif not self.suspects:
+            line = f"restored {plural(changes, 'span')}" + ("" if changes else " (score names no suspect)")
+        else:
+            fixed = self.suspects - len(self.left_alone)
+            line = f"restored {fixed} of {plural(self.suspects, 'suspect')}"
+            if changes > fixed:
+                line += f" and {plural(changes - fixed, 'other span')}"
+        if self.left_alone:
+            reasons = Counter(w.reason for w in self.left_alone)
+            line += f"; {len(self.left_alone)} left: " + (
+                next(iter(reasons)) if len(reasons) == 1 else ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
+        return line + (f" ({self.note})" if self.note else "")
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON output."""
+        return {"restored": self.restored, "summary": self.summary(),
+                "substitutions": [s.to_dict() for s in self.substitutions],
+                "left_alone": [w.to_dict() for w in self.left_alone]}
+
+    def write_json(self, out: TextIO) -> None:
+        """Write :meth:`to_dict` as JSON, one substitution at a time
+        (:func:`~spinfix.persist.files.write_json_object`)."""
+        write_json_object(out, {"restored": self.restored, "summary": self.summary()},
+                          {"substitutions": (s.to_dict() for s in self.substitutions),
+                           "left_alone": (w.to_dict() for w in self.left_alone)})
