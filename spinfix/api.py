@@ -22,7 +22,7 @@ from .detection.phrase_evidence import load_phrase_list
 from .detection.results import DocumentScore
 from .dictionary.storage import load_dictionary as _load_dictionary
 from .dictionary.substitutions import SubstitutionDictionary
-from .judge import DEFAULT_JUDGE, Judge
+from .judge import Judge, default_judge
 from .judge.loading import load_judge
 from .judge.neural import NeuralJudge
 from .persist.files import atomic_write
@@ -171,7 +171,7 @@ def _dictionary(dictionary: Dictionary | None) -> SubstitutionDictionary | None:
     return _load_dictionary(dictionary)
 
 
-def load(judge: str = DEFAULT_JUDGE, model: str | None = None, restorer: str | None = None,
+def load(judge: str | None = None, model: str | None = None, restorer: str | None = None,
          phrase_list: str | None = None) -> Spinfix:
     """The detector, the restorer and the judge, ready to score and restore.
 
@@ -195,6 +195,7 @@ def load(judge: str = DEFAULT_JUDGE, model: str | None = None, restorer: str | N
     >>> load(judge="trigram").judge.name
     'trigram'
     """
+    judge = judge or default_judge()
     detector = load_scorer(model, judge)
     if phrase_list is not None:
         detector = detector.with_phrases(load_phrase_list(phrase_list))

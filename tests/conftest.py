@@ -7,6 +7,9 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # as the CLI does: small batches, no OpenMP stalls
+# The suite exercises the fast trigram path wherever a test does not name a judge; the neural
+# judge's own tests (test_judge.py, test_neural_detection.py) name it.
+os.environ.setdefault("SPINFIX_JUDGE", "trigram")
 
 import pytest
 

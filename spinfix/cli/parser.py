@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import SpinfixError
-from ..judge import DEFAULT_JUDGE, JUDGES
+from ..judge import JUDGES
 from ..persist.files import MAX_BYTES
 from ..persist.paths import refuse_shipped
 from . import corpus, dictionaries, restoration, scoring, training
@@ -31,9 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"spinfix {__version__}")
     parser.add_argument("--max-bytes", type=positive_int, default=MAX_BYTES, metavar="N",
                         help=f"refuse inputs larger than N bytes (default: {MAX_BYTES:,})")
-    parser.add_argument("--judge", choices=JUDGES, default=DEFAULT_JUDGE,
+    parser.add_argument("--judge", choices=JUDGES,
                         help="the language model that judges: neural (Gemma 3 270M, the default) or trigram "
-                             "(CMU's trigram model: fast, weaker on real spin)")
+                             "(CMU's trigram model: fast, weaker on real spin); $SPINFIX_JUDGE sets the default")
     parser.add_argument("--debug", action="store_true", help="show the stack of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True)
     restoration.register(sub)  # align, restore

@@ -53,7 +53,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
         dictionary = load_dictionary(args.dictionary, args.max_bytes) if args.dictionary else None
         restorer = TrustingRestorer() if args.trust else load_restorer(args.restorer) if args.restorer else None
-        judge = "trigram" if args.trust or args.only_dictionary else args.judge  # a trusting restore asks no judge
+        judge = "trigram" if args.trust or args.only_dictionary else args.judge  # the dictionary alone: no judge
         result = restore_without_reference(spun, dictionary, load_scorer(args.model, judge), restorer, args.only_dictionary)
         note = ""
     if args.output:

@@ -17,7 +17,6 @@ from pathlib import Path
 from ..detection.detector import Detector
 from ..detection.loading import load_scorer
 from ..detection.neural_detector import NeuralDetector
-from ..judge import DEFAULT_JUDGE
 from ..detection.phrase_evidence import load_phrase_list
 from ..detection.results import DocumentScore
 from ..detection.streaming import STREAM_CHARS, StreamedScore, score_streamed
@@ -71,7 +70,7 @@ def discover(paths: list[str], glob: str = DEFAULT_GLOB, purpose: str = "score")
 
 
 def _detector(model: str | None, phrases: str | None, max_bytes: int | None = None,
-              judge: str = DEFAULT_JUDGE) -> Detector | NeuralDetector:
+              judge: str | None = None) -> Detector | NeuralDetector:
     """The detector of ``judge`` at ``model`` (default: shipped), counting the phrase list of
     the dictionary file ``phrases`` as evidence when one is given
     (:mod:`spinfix.detection.phrase_evidence`)."""
@@ -82,7 +81,7 @@ def _detector(model: str | None, phrases: str | None, max_bytes: int | None = No
 
 def _score_chunk(files: list[InputFile], model: str | None, threshold: float | None,
                  stdin_text: str | None, max_bytes: int | None, phrases: str | None = None,
-                 judge: str = DEFAULT_JUDGE) -> list[dict | FileError]:
+                 judge: str | None = None) -> list[dict | FileError]:
     """Score a chunk of files in one worker and one pass of the models."""
     texts: dict[int, str] = {}
     results: list[dict | FileError] = []
@@ -111,7 +110,7 @@ def _is_large(f: InputFile, stdin_text: str | None) -> bool:
 
 def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin_text: str | None,
                  max_bytes: int | None, phrases: str | None,
-                 judge: str = DEFAULT_JUDGE) -> DocumentScore | StreamedScore | FileError:
+                 judge: str | None = None) -> DocumentScore | StreamedScore | FileError:
     try:
         text = stdin_text if f.path == STDIN else read_text(f.path, max_bytes)
     except SpinfixError as exc:
@@ -125,7 +124,7 @@ def _score_large(f: InputFile, model: str | None, threshold: float | None, stdin
 
 def score_files(files: list[InputFile], model: str | None = None, threshold: float | None = None,
                 jobs: int = -1, max_bytes: int | None = None, phrases: str | None = None,
-                judge: str = DEFAULT_JUDGE) -> Iterator[DocumentScore | StreamedScore | FileError]:
+                judge: str | None = None) -> Iterator[DocumentScore | StreamedScore | FileError]:
     """Score files in input order, in chunks spread over ``jobs`` workers (-1: all cores),
     reading at most ``max_bytes`` of each (default :data:`spinfix.persist.files.MAX_BYTES`). A
     file over :data:`~spinfix.detection.streaming.STREAM_CHARS` is scored alone in this process
@@ -147,7 +146,7 @@ def score_files(files: list[InputFile], model: str | None = None, threshold: flo
 
 def _score_small(files: list[InputFile], model: str | None, threshold: float | None, jobs: int,
                  stdin_text: str | None, max_bytes: int | None,
-                 phrases: str | None, judge: str = DEFAULT_JUDGE) -> Iterator[DocumentScore | FileError]:
+                 phrases: str | None, judge: str | None = None) -> Iterator[DocumentScore | FileError]:
     chunks = [files[k:k + SCORE_CHUNK] for k in range(0, len(files), SCORE_CHUNK)]
     work = partial(_score_chunk, model=model, threshold=threshold, stdin_text=stdin_text, max_bytes=max_bytes,
                    phrases=phrases, judge=judge)
@@ -176,7 +175,7 @@ def _unpack(chunk_results: Iterator[list[dict | FileError]]) -> Iterator[Documen
 
 
 def _worker_context(model: str | None, phrases: str | None, max_bytes: int | None,
-                    judge: str = DEFAULT_JUDGE) -> BaseContext:
+                    judge: str | None = None) -> BaseContext:
     """How worker processes start: forked after the models are loaded here, so that they share
     them copy-on-write (``gc.freeze`` keeps the collector from touching, and so copying, them);
     spawned with more than one OpenMP thread or off Linux, since GNU OpenMP hangs in a child

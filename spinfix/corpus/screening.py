@@ -22,7 +22,7 @@ from .._version import __version__
 from ..alignment.aligner import align
 from ..alignment.substitutions import apply_substitutions
 from ..detection.loading import load_scorer
-from ..judge import DEFAULT_JUDGE
+from ..judge import default_judge
 from ..dictionary.storage import load_dictionary, save_dictionary
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..errors import SpinfixError
@@ -126,7 +126,7 @@ def _read_scores(path: str) -> tuple[list[dict], list[np.ndarray]]:
 
 
 def score_partition(refs: list[DocumentRef], path: str, model: str | None, max_bytes: int | None = None,
-                    judge: str = DEFAULT_JUDGE) -> None:
+                    judge: str | None = None) -> None:
     """Step 1 for one partition: scores and shingle hashes."""
     texts = [_read(r, max_bytes) for r in refs]
     scores = load_scorer(model, judge).score_texts(texts, [r.doc_id for r in refs])
@@ -184,7 +184,7 @@ def restore_partition(refs: list[DocumentRef], scores_path: str, path: str, dict
 
 
 def restore_unsourced(refs: list[DocumentRef], results_path: str, path: str, dictionary_path: str,
-                      max_bytes: int | None = None, model: str | None = None, judge: str = DEFAULT_JUDGE) -> None:
+                      max_bytes: int | None = None, model: str | None = None, judge: str | None = None) -> None:
     """Step 5 for one partition: spun documents with no source, restored from the learned
     dictionary (with the neural judge: the learned pairs beside the shipped knowledge, the judge
     deciding)."""
@@ -258,7 +258,7 @@ class Runner:
         bar.close()
 
 
-def _manifest(refs: list[DocumentRef], sources: str | None, model: str | None, judge: str = DEFAULT_JUDGE) -> dict:
+def _manifest(refs: list[DocumentRef], sources: str | None, model: str | None, judge: str | None = None) -> dict:
     """What the outputs depend on: the documents, the sources index, the model, the partitioning."""
     digest = hashlib.sha256("\n".join(f"{r.doc_id}\t{r.path}\t{r.offset}" for r in refs).encode()).hexdigest()
     sources_hash = read_model(sources, "source-index", "rebuild it with `spinfix index`").sha256 if sources else None
@@ -277,9 +277,10 @@ def _check_manifest(out: Path, manifest: dict) -> None:
 
 def screen(paths: list[str], output: str, sources: str | None = None, scheduler: str | None = None,
            workers: int | None = None, model: str | None = None, glob: str = "*.txt",
-           progress: bool = False, max_bytes: int | None = None, judge: str = DEFAULT_JUDGE) -> ScreenSummary:
+           progress: bool = False, max_bytes: int | None = None, judge: str | None = None) -> ScreenSummary:
     """Screen the collection under ``paths`` into the directory ``output`` (see the module
     docstring); a rerun finishes an interrupted one."""
+    judge = judge or default_judge()
     skipped: list[str] = []
     refs = plan(paths, glob, skipped, max_bytes)
     out = Path(output)

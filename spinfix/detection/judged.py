@@ -35,6 +35,8 @@ SPAN_ROW = Schema(
 CHUNK_CHARS = 700  # a reading holds consecutive sentences of one paragraph up to about this many characters
 BLOCK_CHARS = 12_000  # readings held at once (their keys and values): about 3,000 tokens, 110 MB
 EXPECTED = 100  # the judge's likeliest next words matched against a span's thesaurus neighbourhood
+GUESSES = 5  # of them, the likeliest kept as the judge's own proposals (a restore's deeper look)
+GUESSES_COMPARED = 2  # the judge's own proposals compared in a restore's deeper look
 COMPARED = 3  # originals compared in full per span
 WINDOW = 2  # words after a span scored in a comparison
 LEFT_MIN = 0.0  # a span is compared when an original's left-context score beats it by this (nats) ...
@@ -80,6 +82,7 @@ class _Pending:
     cased: list[str]
     values: dict
     left: np.ndarray | None = None
+    guesses: list[tuple[str, float]] = field(default_factory=list)
 
 
 class SpanReader:
@@ -130,9 +133,13 @@ class SpanReader:
                 if not c:
                     p.span.row = tuple(row)
             if extend is not None and pending:
-                deeper = extend([p.span for p in pending])
-                self._compare([p for p, d in zip(pending, deeper) if d], readings, extended, extended_window,
-                              keep_rows=True)
+                deeper = [p for p, d in zip(pending, extend([p.span for p in pending])) if d]
+                for p in deeper:  # the judge's own words for the place join the proposals
+                    p.proposals = p.span.proposals = p.proposals + [Proposal(w, 0, 0, 0, NOT_LISTED, True)
+                                                                    for w, _ in p.guesses]
+                    p.cased += [match_case(p.span.text, w) for w, _ in p.guesses]
+                    p.left = np.concatenate([p.left, [g for _, g in p.guesses]])
+                self._compare(deeper, readings, extended, extended_window, keep_rows=True)
             out += [p.span for p in pending]
         return out
 
@@ -231,10 +238,13 @@ class SpanReader:
                 owners.append(k)
         logits = np.einsum("ij,ij->i", self.judge.model.embed_rows(np.array(firsts)), hidden[owners])
         at = 0
-        for p in pending:
+        for k, p in enumerate(pending):
             own = logits[at]
             p.left = logits[at + 1:at + 1 + len(p.cased)] - own
             at += 1 + len(p.cased)
+            known = {q.original for q in p.proposals} | {p.span.key}
+            ranked = sorted(top[k], key=lambda i: -expected[k, i])
+            p.guesses = [(words[i], float(expected[k, i] - own)) for i in ranked if words[i] not in known][:GUESSES]
 
     # -- comparisons --------------------------------------------------------------------------
 
@@ -246,7 +256,10 @@ class SpanReader:
         swaps, asked = [], []
         for p in pending:
             if len(p.left):
-                order = list(np.argsort(-p.left)[:compared])
+                mine = np.array([not q.judge for q in p.proposals], dtype=bool)
+                ranked = np.argsort(-p.left)
+                order = [int(k) for k in ranked if mine[k]][:compared]
+                order += [int(k) for k in ranked if not mine[k]][:GUESSES_COMPARED]
                 order += [k for k, q in enumerate(p.proposals) if q.user and k not in order][:2]
                 swaps.append(Swap(p.chunk, p.at, p.at + len(p.span.text), tuple(p.cased[k] for k in order)))
                 asked.append((p, order))

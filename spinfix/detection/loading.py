@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from ..errors import SpinfixError
-from ..judge import DEFAULT_JUDGE, JUDGES
+from ..judge import JUDGES, default_judge
 from ..persist.model_files import model_kind
 from .detector import Detector, load_detector
 from .neural_detector import NeuralDetector, load_neural_detector
@@ -12,15 +12,17 @@ from .neural_detector import NeuralDetector, load_neural_detector
 KINDS = {"detector": "trigram", "neural-detector": "neural"}  # a model file's kind -> its judge
 
 
-def load_scorer(model: str | os.PathLike[str] | None = None, judge: str = DEFAULT_JUDGE) -> Detector | NeuralDetector:
-    """The detector of ``judge`` (the shipped one, or the model file ``model``); a model file
-    of the other judge's kind is refused in one line.
+def load_scorer(model: str | os.PathLike[str] | None = None, judge: str | None = None) -> Detector | NeuralDetector:
+    """The detector of ``judge`` (default: :func:`~spinfix.judge.default_judge`; the shipped
+    detector, or the model file ``model``); a model file of the other judge's kind is refused
+    in one line.
 
     Examples
     --------
     >>> type(load_scorer(judge="trigram")).__name__
     'Detector'
     """
+    judge = judge or default_judge()
     if judge not in JUDGES:
         raise SpinfixError(f"unknown judge {judge!r}; one of: {', '.join(JUDGES)}")
     if model is not None:

@@ -3,14 +3,27 @@
 Two are on offer: ``neural`` (Gemma 3 270M, run in numpy; the default) and ``trigram`` (CMU's
 trigram model, the fast path). Each has its detector: the neural detector reads the neural
 judge's evidence, the trigram detector the trigram's. :func:`spinfix.judge.loading.load_judge`
-is the one place a judge is chosen by name; this module names them without loading either.
+is the one place a judge is loaded by name; this module names them without loading either, and
+:func:`default_judge` says which one is used when none is given (``$SPINFIX_JUDGE`` can change it).
 """
 from __future__ import annotations
 
+import os
 from typing import Protocol
+
+from ..errors import SpinfixError
 
 JUDGES = ("neural", "trigram")
 DEFAULT_JUDGE = "neural"
+ENVIRONMENT = "SPINFIX_JUDGE"  # names the judge used when none is given (default: DEFAULT_JUDGE)
+
+
+def default_judge() -> str:
+    """The judge used when none is given: ``$SPINFIX_JUDGE``, else :data:`DEFAULT_JUDGE`."""
+    name = os.environ.get(ENVIRONMENT) or DEFAULT_JUDGE
+    if name not in JUDGES:
+        raise SpinfixError(f"{ENVIRONMENT}={name}: unknown judge; one of: {', '.join(JUDGES)}")
+    return name
 
 
 class Judge(Protocol):
@@ -26,4 +39,4 @@ class Judge(Protocol):
         """The log10 frequency of a phrase's words, or None where it does not know one."""
 
 
-__all__ = ["DEFAULT_JUDGE", "JUDGES", "Judge"]
+__all__ = ["DEFAULT_JUDGE", "ENVIRONMENT", "JUDGES", "Judge", "default_judge"]

@@ -13,7 +13,6 @@ from ..detection.loading import load_scorer
 from ..detection.phrase_evidence import PhraseList
 from ..detection.results import DocumentScore
 from ..detection.verdicts import DOCUMENT_LINE
-from ..judge import DEFAULT_JUDGE
 from ..dictionary.storage import load_dictionary
 from ..persist.files import read_text
 from ..restoration.restorations import Restoration, restore_with_reference, restore_without_reference
@@ -131,7 +130,7 @@ def render_report(documents: list[ReportDocument]) -> str:
 def report_documents(paths: list[str], reference: str | None = None, restore: bool = False,
                      dictionary: str | None = None, model: str | None = None,
                      threshold: float | None = None, max_bytes: int | None = None,
-                     phrase_list: str | None = None, judge: str = DEFAULT_JUDGE) -> list[ReportDocument]:
+                     phrase_list: str | None = None, judge: str | None = None) -> list[ReportDocument]:
     """Score the files (``-`` is standard input) and, with a ``reference`` (one file) or
     ``restore``, restore them (against the reference, or from the ``dictionary`` file and the
     shipped knowledge), as ``spinfix report`` does; the curated phrases of the ``phrase_list``

@@ -28,6 +28,7 @@ APPLY_FROM = 0.5  # span probability from which an unlisted original may be appl
 DELTA_MIN = 3.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 1.0  # nats it must beat the next original by
 USER_MIN = 0.0  # nats a pair the user's dictionary lists must beat the span by
+JUDGE_DELTA_MIN = 5.0  # nats an original only the judge proposes must beat the span by
 COMPARED = 8
 WINDOW = 3
 LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
@@ -46,6 +47,7 @@ class Rule:
     delta_min: float = DELTA_MIN
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
+    judge_delta_min: float = JUDGE_DELTA_MIN
 
     def decide(self, span: Span, p: float) -> tuple[str | None, str]:
         """The original to put back (or None) and the reason."""
@@ -62,6 +64,9 @@ class Rule:
                 return o, LISTED_AND_PREFERRED
         if d1 <= 0:
             return None, NO_BETTER
+        if listed.get(best) is not None and listed[best].judge and (d1 < self.judge_delta_min
+                                                                    or d1 - d2 < self.margin_min):
+            return None, BY_TOO_LITTLE
         if p < self.apply_from:
             return None, UNLIKELY
         if d1 < self.delta_min:
@@ -74,6 +79,9 @@ class Rule:
 def restore_judged(text: str, detector: NeuralDetector, dictionary: SubstitutionDictionary | None = None,
                    rule: Rule = Rule()) -> Restoration:
     """Restore ``text`` without its source, with the neural detector's judge deciding.
+
+    A second look follows at the sentences where something was put back, since one original
+    makes the next one likelier ("irregular backwoods": once "random" stands, "forest" fits).
 
     Parameters
     ----------
@@ -92,10 +100,35 @@ def restore_judged(text: str, detector: NeuralDetector, dictionary: Substitution
         detector = replace(detector, originals=Originals(default_thesaurus(), default_dictionary(), [dictionary]))
     elif detector.originals is None:
         detector = replace(detector, originals=shipped_originals())
-    spans, p = detector.spans(text, split_sentences(text), extend=lambda found: _deeper(detector, found, rule))
+    sentences = split_sentences(text)
+    changes, left = _decide(detector, text, sentences, rule)
+    if changes:
+        restored = _apply(text, changes)
+        placed = _restored_spans(changes)
+        touched = [s for s in split_sentences(restored) if any(s.start <= a and b <= s.end for a, b in placed)]
+        more, left_again = _decide(detector, restored, touched, rule, placed)
+        if more:
+            back = _offsets_back(changes)
+            changes = sorted(changes + [replace(c, start=back(c.start), end=back(c.end)) for c in more],
+                             key=lambda c: c.start)
+            kept = {(w.start, w.end) for w in left_again}
+            left = [w for w in left if not any(c.start < w.end and w.start < c.end for c in changes)]
+            left += [replace(w, start=back(w.start), end=back(w.end)) for w in left_again
+                     if (w.start, w.end) in kept and not any(back(w.start) == x.start for x in left)]
+    left.sort(key=lambda w: w.start)
+    return Restoration(_apply(text, changes), changes, left_alone=left, suspects=len(changes) + len(left))
+
+
+def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
+            fixed: list[tuple[int, int]] = ()) -> tuple[list[Change], list[LeftAlone]]:
+    """The changes and the suspects left alone in ``sentences`` of ``text`` (``fixed``: spans
+    already put back, never changed again)."""
+    spans, p = detector.spans(text, sentences, extend=lambda found: _deeper(detector, found, rule))
     changes, left = [], []
     taken = -1
     for span, q in sorted(zip(spans, p), key=lambda sp: sp[0].start):
+        if any(a < span.end and span.start < b for a, b in fixed):
+            continue
         listed = any(x.user for x in span.proposals)
         if q < rule.restore_from and not listed:
             continue
@@ -105,8 +138,38 @@ def restore_judged(text: str, detector: NeuralDetector, dictionary: Substitution
             taken = span.end
         elif q >= detector.suspect_from or listed:
             left.append(LeftAlone(span.text, span.start, span.end, reason))
-    restored = apply_substitutions(text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])
-    return Restoration(restored, changes, left_alone=left, suspects=len(changes) + len(left))
+    return changes, left
+
+
+def _apply(text: str, changes: list[Change]) -> str:
+    return apply_substitutions(text, [Substitution(c.spun, c.original, c.start, c.end, 0, 0) for c in changes])
+
+
+def _restored_spans(changes: list[Change]) -> list[tuple[int, int]]:
+    """Where the changes' originals stand in the restored text."""
+    out, shift = [], 0
+    for c in sorted(changes, key=lambda c: c.start):
+        out.append((c.start + shift, c.start + shift + len(c.original)))
+        shift += len(c.original) - (c.end - c.start)
+    return out
+
+
+def _offsets_back(changes: list[Change]):
+    """A map from offsets in the restored text (outside the changes) to offsets in the spun text."""
+    marks = []  # (where a change ends in the restored text, the shift from there on)
+    shift = 0
+    for c in sorted(changes, key=lambda c: c.start):
+        shift += len(c.original) - (c.end - c.start)
+        marks.append((c.end + shift, shift))
+
+    def back(pos: int) -> int:
+        delta = 0
+        for restored_end, shift_after in marks:
+            if pos >= restored_end:
+                delta = shift_after
+        return pos - delta
+
+    return back
 
 
 def _deeper(detector: NeuralDetector, spans: list[Span], rule: Rule) -> np.ndarray:

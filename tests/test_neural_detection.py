@@ -1,0 +1,116 @@
+"""The neural detector and the judged restore: the README's own examples, clean text, the model
+file, the cascade and the reasons a restore gives."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from spinfix.errors import SpinfixError
+
+pytest.importorskip("gguf", reason="the neural judge's packages are not installed (setup.sh installs them)")
+
+from spinfix.detection.judged import SPAN_ROW  # noqa: E402
+from spinfix.detection.loading import load_scorer  # noqa: E402
+from spinfix.detection.neural_detector import (NeuralDetector, load_neural_detector,  # noqa: E402
+                                               without_comparisons)
+from spinfix.restoration.judged import restore_judged  # noqa: E402
+
+# The README's examples, in sentences written for these tests.
+SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
+        "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
+SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
+
+
+@pytest.fixture(scope="module")
+def detector() -> NeuralDetector:
+    return load_neural_detector()
+
+
+def _named(score) -> dict[str, str | None]:
+    return {w.word.lower(): w.original for s in score.flagged for w in s.suspects}
+
+
+def test_the_readme_examples_are_flagged_with_their_originals(detector):
+    score = detector.score_text(SPUN)
+    assert score.spin_likelihood >= 0.5
+    named = _named(score)
+    assert named.get("soiled") == "dirty"
+    assert named.get("shut") == "close"
+    assert "month-to-month" in named
+
+
+def test_the_readme_examples_are_restored_without_a_source(detector):
+    result = restore_judged(SPUN, detector)
+    assert "dirty bomb" in result.restored
+    assert "close U.S. ally" in result.restored
+    assert "monthly briefing" in result.restored
+    assert all(c.spun != c.original for c in result.substitutions)
+
+
+def test_a_tortured_phrase_is_restored_word_by_word(detector):
+    assert any(w.word.lower() in ("irregular", "backwoods") for s in detector.score_text(SCIENCE).flagged
+               for w in s.suspects)
+    assert "random forest" in restore_judged(SCIENCE, detector).restored
+
+
+def test_clean_prose_is_left_alone(detector):
+    with open(__file__.replace("tests/test_neural_detection.py", "spinfix/data/example_clean.txt"),
+              encoding="utf-8") as f:
+        text = f.read()
+    score = detector.score_text(text)
+    assert score.spin_likelihood < 0.5 and not score.flagged
+    result = restore_judged(text, detector)
+    assert len(result.substitutions) <= 1
+
+
+def test_a_restore_says_why_it_left_each_suspect(detector):
+    result = restore_judged(SPUN, detector)
+    assert result.suspects == len(result.substitutions) + len(result.left_alone)
+    assert all(w.reason for w in result.left_alone)
+    assert "restored" in result.summary()
+
+
+def test_the_cascade_compares_only_where_the_cheap_model_asks(detector):
+    from spinfix.text.tokens import split_sentences
+
+    spans, p = detector.spans(SPUN, split_sentences(SPUN))
+    rows = np.array([s.row for s in spans])
+    compared = rows[:, SPAN_ROW.index("compared")] > 0
+    asked = detector.models.cheap(without_comparisons(rows)) >= detector.compare_from
+    assert np.array_equal(compared, asked & (rows[:, SPAN_ROW.index("proposals")] > 0))
+    assert 0.0 < compared.mean() < 1.0
+
+
+def test_the_model_file_round_trips(detector, tmp_path):
+    path = tmp_path / "nd"
+    detector.save(path)
+    again = load_neural_detector(str(path))
+    assert again.score_text(SCIENCE).to_dict()["sentences"] == detector.score_text(SCIENCE).to_dict()["sentences"]
+    assert replace(again, info={}).threshold == detector.threshold
+
+
+def test_a_model_of_the_other_judge_is_refused_in_one_line(detector, tmp_path):
+    path = tmp_path / "nd"
+    detector.save(path)
+    with pytest.raises(SpinfixError) as err:
+        load_scorer(str(path), "trigram")
+    assert "--judge neural" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_command_line_scores_with_the_neural_judge(tmp_path):
+    spun = tmp_path / "spun.txt"
+    spun.write_text(SPUN, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "spinfix", "--judge", "neural", "score", "--json", str(spun)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout.splitlines()[0])
+    assert "judge:gemma3-270m" in record["signature"] and record["spin_likelihood"] >= 0.5
+    restored = subprocess.run([sys.executable, "-m", "spinfix", "--judge", "neural", "restore", "--json", str(spun)],
+                              capture_output=True, text=True, timeout=300)
+    assert restored.returncode == 0, restored.stderr
+    assert "dirty bomb" in json.loads(restored.stdout)["restored"]
