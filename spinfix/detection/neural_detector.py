@@ -63,6 +63,17 @@ def without_comparisons(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
+def selected(cheap: np.ndarray, compare_from: float, share: float) -> np.ndarray:
+    """The spans a cascade compares in full: those whose cheap probability reaches
+    ``compare_from``, the likeliest ``share`` of all spans at most (the judge's budget)."""
+    keep = cheap >= compare_from
+    budget = int(np.ceil(share * len(cheap)))
+    if keep.sum() > budget:
+        keep = np.zeros(len(cheap), bool)
+        keep[np.argsort(-cheap, kind="stable")[:budget]] = True
+    return keep
+
+
 def sentence_rows(p: np.ndarray, sentence_of: np.ndarray, words: np.ndarray, titles: np.ndarray) -> np.ndarray:
     """One row per sentence (:data:`SENTENCE_ROW`) from its spans' probabilities ``p``
     (``sentence_of``: each span's sentence)."""
@@ -96,7 +107,8 @@ def document_row(p: np.ndarray, sentence_p: np.ndarray, flagged: np.ndarray, sus
 class NeuralDetector:
     """A trained neural detector (see the module's docstring).
 
-    ``compare_from``: the cheap probability from which a span is compared in full;
+    ``compare_from``: the cheap probability from which a span is compared in full, at most
+    ``compare_share`` of the spans (the likeliest first);
     ``suspect_from``: the span probability from which a span is a suspect; sentences from
     ``threshold`` with a suspect are flagged; ``offset`` shifts the document model's prior;
     ``info`` records the training. Immutable.
@@ -104,6 +116,7 @@ class NeuralDetector:
 
     models: NeuralModels
     compare_from: float
+    compare_share: float
     suspect_from: float
     threshold: float
     offset: float
@@ -140,7 +153,7 @@ class NeuralDetector:
         """A document's spans read through the cascade, and each one's probability of being a
         swap (``extend``: see :meth:`SpanReader.read`)."""
         reader = self.reader()
-        spans = reader.read(text, sentences, select=lambda rows: self.models.cheap(rows) >= self.compare_from,
+        spans = reader.read(text, sentences, select=lambda rows: self.select(self.models.cheap(rows), rows),
                             extend=extend, extended=extended, extended_window=extended_window)
         rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
         p = self.models.span(rows) if len(spans) else np.zeros(0)
@@ -148,6 +161,10 @@ class NeuralDetector:
             listed = np.array([s.key in self.phrases.originals for s in spans], dtype=bool)
             p = np.where(listed, np.maximum(p, LISTED_PROBABILITY), p)
         return spans, p
+
+    def select(self, cheap: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Which spans to compare in full (:func:`selected`)."""
+        return selected(cheap, self.compare_from, self.compare_share)
 
     def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
         """Score one document (``threshold``: flag sentences from this probability instead)."""
@@ -195,7 +212,8 @@ class NeuralDetector:
             arrays.update(parts)
         info = {k: v for k, v in self.info.items() if k != "sha256"}
         record = {"record": {k: info.get(k) for k in ("name", "trained_on", "command", "created")}, "info": info,
-                  "compare_from": self.compare_from, "suspect_from": self.suspect_from, "threshold": self.threshold,
+                  "compare_from": self.compare_from, "compare_share": self.compare_share,
+                  "suspect_from": self.suspect_from, "threshold": self.threshold,
                   "offset": self.offset, "models": specs, "span_row": list(SPAN_ROW), "sentence_row": list(SENTENCE_ROW),
                   "document_row": list(DOCUMENT_ROW)}
         return save_model(path, "neural-detector", record, arrays)
@@ -236,7 +254,7 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 @pausing
-def _read(path: str) -> tuple[NeuralModels, float, float, float, float, Mapping]:
+def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping]:
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record
@@ -245,7 +263,7 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, Mapping]
                 or list(record["document_row"]) != list(DOCUMENT_ROW):
             raise ValueError("its rows are not this spinfix's")
         models = NeuralModels(*(from_data(record["models"][n], file.arrays, f"{n}.") for n in NeuralModels._fields))
-        values = [float(record[k]) for k in ("compare_from", "suspect_from", "threshold", "offset")]
+        values = [float(record[k]) for k in ("compare_from", "compare_share", "suspect_from", "threshold", "offset")]
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
     return (models, *values, {**record.get("info", {}), "sha256": file.sha256})
@@ -254,9 +272,9 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, Mapping]
 def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
     judge from the user cache)."""
-    models, compare_from, suspect_from, threshold, offset, info = _read(str(path or default_model_path()))
-    return NeuralDetector(models, compare_from, suspect_from, threshold, offset, info, judge)
+    models, compare_from, compare_share, suspect_from, threshold, offset, info = _read(str(path or default_model_path()))
+    return NeuralDetector(models, compare_from, compare_share, suspect_from, threshold, offset, info, judge)
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "document_row",
-           "load_neural_detector", "sentence_rows", "without_comparisons"]
+           "load_neural_detector", "selected", "sentence_rows", "without_comparisons"]

@@ -20,7 +20,8 @@ from sklearn.preprocessing import StandardScaler
 from ..detection.document_features import shift_prior
 from ..detection.forests import compile_classifier
 from ..detection.judged import SPAN_ROW
-from ..detection.neural_detector import NeuralDetector, NeuralModels, document_row, sentence_rows, without_comparisons
+from ..detection.neural_detector import (NeuralDetector, NeuralModels, document_row, selected, sentence_rows,
+                                          without_comparisons)
 from .span_data import SpanData
 
 FOLDS = 5
@@ -48,18 +49,20 @@ class NeuralDetectorTrainer(BaseEstimator):
         scikit-learn classifiers (defaults: :func:`span_estimator` for the two span models,
         :func:`linear_estimator` for the others).
     compare_recall : share of the swapped spans that the cascade must compare in full.
+    compare_share : the most spans of a document the cascade compares in full (the judge's budget).
     sentence_false_flags : the most clean validation sentences (per source) a threshold may flag.
     document_false_flags : the most clean validation documents (per source) at likelihood 0.5.
     """
 
     def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
-                 compare_recall: float = 0.9, sentence_false_flags: float = 0.008,
+                 compare_recall: float = 0.9, compare_share: float = 0.2, sentence_false_flags: float = 0.008,
                  document_false_flags: float = 0.02, seed: int = 0):
         self.cheap_estimator = cheap_estimator
         self.span_estimator = span_estimator
         self.sentence_estimator = sentence_estimator
         self.document_estimator = document_estimator
         self.compare_recall = compare_recall
+        self.compare_share = compare_share
         self.sentence_false_flags = sentence_false_flags
         self.document_false_flags = document_false_flags
         self.seed = seed
@@ -72,12 +75,12 @@ class NeuralDetectorTrainer(BaseEstimator):
         compared = train.rows[:, SPAN_ROW.index("compared")] > 0
         swapped = (train.labels == 1) & compared
         self.compare_from_ = float(np.quantile(cheap_oof[swapped], 1 - self.compare_recall)) if swapped.any() else 0.5
-        cascaded = self._cascade(train.rows, cheap_oof)
+        cascaded = self._cascade(train, cheap_oof)
         span_oof = self._oof(self.span_estimator or span_estimator(self.seed), cascaded, train.labels, groups)
         self.span_ = (self.span_estimator or span_estimator(self.seed)).fit(cascaded, train.labels)
         sent_train = self._sentence_rows(train, span_oof)
         self.sentence_ = (self.sentence_estimator or linear_estimator()).fit(sent_train, train.sentence_label)
-        p_val = self.span_.predict_proba(self._cascade(validation.rows, self.cheap_.predict_proba(
+        p_val = self.span_.predict_proba(self._cascade(validation, self.cheap_.predict_proba(
             without_comparisons(validation.rows))[:, 1]))[:, 1]
         sent_p_val = self.sentence_.predict_proba(self._sentence_rows(validation, p_val))[:, 1]
         self.suspect_from_, self.threshold_ = self._thresholds(validation, p_val, sent_p_val)
@@ -89,8 +92,8 @@ class NeuralDetectorTrainer(BaseEstimator):
         models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_)))
         if any(m is None for m in models):
             raise ValueError("an estimator spinfix cannot store as arrays")
-        self.detector_ = NeuralDetector(models, self.compare_from_, self.suspect_from_, self.threshold_, self.offset_,
-                                        info or {})
+        self.detector_ = NeuralDetector(models, self.compare_from_, self.compare_share, self.suspect_from_,
+                                        self.threshold_, self.offset_, info or {})
         return self
 
     def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -100,11 +103,16 @@ class NeuralDetectorTrainer(BaseEstimator):
             out[held] = clone(estimator).fit(X[fit], y[fit]).predict_proba(X[held])[:, 1]
         return out
 
-    def _cascade(self, rows: np.ndarray, cheap: np.ndarray) -> np.ndarray:
-        """The rows as the cascade leaves them: comparisons only where the cheap model asked."""
-        skipped = cheap < self.compare_from_
-        out = np.array(rows, copy=True)
-        out[skipped] = without_comparisons(rows[skipped])
+    def _cascade(self, data: SpanData, cheap: np.ndarray) -> np.ndarray:
+        """The rows as the cascade leaves them: comparisons only where it asks, document by
+        document (:func:`~spinfix.detection.neural_detector.selected`)."""
+        documents = data.sentence_document[data.sentence]
+        kept = np.zeros(len(cheap), bool)
+        for d in np.unique(documents):
+            mine = np.flatnonzero(documents == d)
+            kept[mine] = selected(cheap[mine], self.compare_from_, self.compare_share)
+        out = np.array(data.rows, copy=True)
+        out[~kept] = without_comparisons(data.rows[~kept])
         return out
 
     @staticmethod
