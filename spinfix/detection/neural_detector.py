@@ -26,6 +26,7 @@ from ..errors import SpinfixError
 from ..judge.neural import NeuralJudge, load_judge
 from ..persist.model_files import FORMAT, frozen, read_model, save_model
 from ..schema import Schema
+from ..text.language import prose_check
 from ..text.thesaurus import default_thesaurus
 from ..text.tokens import Sentence, match_case, split_sentences
 from .document_features import shift_prior
@@ -188,7 +189,7 @@ class NeuralDetector:
             mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
             scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
                                         name_suspects(mine, self.phrases) if flagged[k] else []))
-        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold))
+        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), prose_check(text))
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
                     threshold: float | None = None) -> list[DocumentScore]:
