@@ -171,6 +171,10 @@ class NeuralDetector:
         """Score one document (``threshold``: flag sentences from this probability instead)."""
         threshold = self.threshold if threshold is None else threshold
         sentences = split_sentences(text)
+        check = prose_check(text)
+        if not check.judgeable:  # not English prose: the judge is not asked (its verdict says so)
+            scored = [SentenceScore(s.text, s.start, s.end, 0.0, False, []) for s in sentences]
+            return DocumentScore(name, 0.0, scored, self.signature(threshold), check)
         spans, p = self.spans(text, sentences)
         sentence_of = np.array([s.sentence for s in spans], dtype=int)
         words = np.array([len(s.text.split()) for s in sentences], dtype=float)
@@ -189,7 +193,7 @@ class NeuralDetector:
             mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
             scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
                                         name_suspects(mine, self.phrases) if flagged[k] else []))
-        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), prose_check(text))
+        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check)
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
                     threshold: float | None = None) -> list[DocumentScore]:
