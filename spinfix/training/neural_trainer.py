@@ -134,7 +134,7 @@ class NeuralDetectorTrainer(BaseEstimator):
         clean = data.document_spun[data.sentence_document] == 0
         sources = data.document_source[data.sentence_document]
         best = (0.0, 0.9, 0.99)
-        for suspect_from in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        for suspect_from in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
             for threshold in np.linspace(0.2, 0.99, 80):
                 flags = self._flags(data, p, sent_p, suspect_from, threshold)
                 worst = max(flags[clean & (sources == s)].mean() for s in np.unique(sources[clean]))
@@ -157,10 +157,10 @@ class NeuralDetectorTrainer(BaseEstimator):
         return np.array(rows)
 
     def _offset(self, data: SpanData, q: np.ndarray) -> float:
-        """The prior shift (log-odds) that keeps every clean validation source's share of
-        documents at likelihood 0.5 or more within :attr:`document_false_flags`."""
+        """The smallest prior shift (log-odds) that keeps every clean validation source's share
+        of documents at likelihood 0.5 or more within :attr:`document_false_flags`."""
         clean = data.document_spun == 0
-        for offset in np.arange(0.0, 8.0, 0.05):
+        for offset in np.arange(-3.0, 8.0, 0.05):
             shifted = shift_prior(q, offset)
             worst = max(np.mean(shifted[clean & (data.document_source == s)] >= 0.5)
                         for s in np.unique(data.document_source[clean]))
