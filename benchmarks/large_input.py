@@ -40,13 +40,15 @@ def texts(size: int) -> tuple[str, str]:
     return (spun + "\n\n") * repeats, (source + "\n\n") * repeats
 
 
-def measure(path: Path, command: str = "score", *more: str, codes: tuple[int, ...] = (0, 1)) -> dict:
+def measure(path: Path, command: str = "score", *more: str, codes: tuple[int, ...] = (0, 1), json: bool = True) -> dict:
     """Wall time, peak resident memory and exit status of ``spinfix COMMAND --json PATH [MORE...]``
-    in a fresh process, the output discarded; an exit status outside ``codes`` stops the benchmark."""
+    (without ``--json`` where ``json`` is false) in a fresh process, the output discarded; an exit
+    status outside ``codes`` stops the benchmark."""
     started = time.perf_counter()
     run = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "spinfix", "--max-bytes",
-                          str(400 * MB), command, "--json", str(path), *more], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
+                          str(400 * MB), command, *(["--json"] if json else []), str(path), *more],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "OMP_NUM_THREADS": "1"})
     seconds = time.perf_counter() - started
     if run.returncode not in codes:
         raise SystemExit(f"spinfix {command} failed on {path}: {run.stderr.strip()}")

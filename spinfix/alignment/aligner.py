@@ -3,6 +3,7 @@ then words inside each aligned block (:mod:`~spinfix.alignment.words`), whose ed
 substitutions."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -31,8 +32,8 @@ class Alignment:
 
     spun_text: str
     ref_text: str
-    spun_sentences: list[Sentence]
-    ref_sentences: list[Sentence]
+    spun_sentences: Sequence[Sentence]  # a SentenceList: each sentence made when asked for
+    ref_sentences: Sequence[Sentence]
     blocks: list[Block]
     substitutions: list[Substitution]
 

@@ -8,10 +8,11 @@ import heapq
 import math
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
-from ..text.tokens import Token, sentence_tokens, split_sentences, token_offsets
+from ..text.tokens import Sentence, Token, iter_sentences, sentence_tokens, token_offsets
 from ..text.words import left_alone
 
 MIN_CONTAINMENT = 0.4  # share of a spun sentence's word weight found in its source sentence(s)
@@ -19,7 +20,7 @@ MAX_ANCHOR_DF = 25  # a word in more source sentences than this is no anchor
 MERGE_GAIN = 0.08  # how much a two-sentence source span must beat one sentence by
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """Spun sentences ``spun[0]:spun[1]`` aligned with source sentences ``ref[0]:ref[1]``."""
 
@@ -34,22 +35,60 @@ class Span(NamedTuple):
     ends: array
 
 
+class SentenceList(Sequence[Sentence]):
+    """A text's sentences as two arrays of offsets, each :class:`~spinfix.text.tokens.Sentence`
+    made when it is asked for: a page of 400,000 one-word lines would otherwise hold as many
+    sentence objects, each with its own copy of its text."""
+
+    def __init__(self, text: str, starts: array, ends: array):
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Sentence: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Sentence]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        start, end = self.starts[i], self.ends[i]
+        return Sentence(self.text[start:end], start, end)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"SentenceList({len(self)} sentences)"
+
+
 class Sentences:
-    """A text's sentences as aligning needs them, held compactly: each sentence's key (the
-    matching forms of its words, interned, so that equal keys are the same sentence) and its
-    tokens' offsets (:func:`~spinfix.text.tokens.token_offsets`), not token objects, which would
-    be most of an alignment's memory; the few lines that need their tokens again (the gaps
-    between aligned blocks) are tokenized again.
+    """A text's sentences as aligning needs them, held compactly: the sentences' offsets
+    (:class:`SentenceList`), each sentence's key (the matching forms of its words, interned, one
+    tuple for every sentence with the same words, so that equal keys are the same sentence) and
+    every token's offsets in two arrays for the whole text (:func:`~spinfix.text.tokens.token_offsets`),
+    not token objects, which would be most of an alignment's memory; the few lines that need
+    their tokens again (the gaps between aligned blocks) are tokenized again.
     """
 
     def __init__(self, text: str):
-        self.sentences = split_sentences(text)
+        starts, ends, self.token_starts, self.token_ends = array("l"), array("l"), array("l"), array("l")
+        self.first_token = array("l", [0])  # sentence i's tokens are first_token[i]:first_token[i + 1]
         self.keys: list[tuple[str, ...]] = []
-        self.spans: list[Span] = []
-        for sentence in self.sentences:
-            starts, ends, words = token_offsets(sentence.text, sentence.start)
-            self.keys.append(tuple(words))
-            self.spans.append(Span(starts, ends))
+        seen: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for sentence in iter_sentences(text):
+            token_starts, token_ends, words = token_offsets(sentence.text, sentence.start)
+            key = tuple(words)
+            self.keys.append(seen.setdefault(key, key))
+            starts.append(sentence.start)
+            ends.append(sentence.end)
+            self.token_starts += token_starts
+            self.token_ends += token_ends
+            self.first_token.append(len(self.token_starts))
+        self.sentences = SentenceList(text, starts, ends)
 
     def __len__(self) -> int:
         return len(self.sentences)
@@ -60,20 +99,21 @@ class Sentences:
 
     def span(self, lo: int, hi: int) -> Span:
         """The tokens of sentences ``lo:hi``, one after the other."""
-        if hi - lo == 1:
-            return self.spans[lo]
-        starts, ends = array("l"), array("l")
-        for span in self.spans[lo:hi]:
-            starts += span.starts
-            ends += span.ends
-        return Span(starts, ends)
+        a, b = self.first_token[lo], self.first_token[hi]
+        return Span(self.token_starts[a:b], self.token_ends[a:b])
+
+
+def counted(keys: list[tuple[str, ...]]) -> list[Counter]:
+    """Each key's words counted, one :class:`~collections.Counter` for every equal key (read only)."""
+    made: dict[tuple[str, ...], Counter] = {}
+    return [made[key] if key in made else made.setdefault(key, Counter(key)) for key in keys]
 
 
 class SentenceIndex:
     """Inverted index from rare source words to the source sentences that contain them."""
 
     def __init__(self, keys: list[tuple[str, ...]]):
-        self.counts = [Counter(key) for key in keys]
+        self.counts = counted(keys)
         self.idf_unknown = math.log(len(self.counts) + 1) + 0.1  # a word the source lacks
         self.exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for j, key in enumerate(keys):
@@ -311,7 +351,7 @@ def align_sentences(spun_text: Sentences, ref_text: Sentences) -> list[Block]:
     then the lines between them paired (:func:`_fill_gaps`)."""
     index = SentenceIndex(ref_text.keys)
     blocks: list[Block] = []
-    spans = _sentence_spans(index, [Counter(key) for key in spun_text.keys], spun_text.keys)
+    spans = _sentence_spans(index, counted(spun_text.keys), spun_text.keys)
     for i, span in enumerate(spans):
         if span is None:
             continue
@@ -323,4 +363,4 @@ def align_sentences(spun_text: Sentences, ref_text: Sentences) -> list[Block]:
     return _fill_gaps(blocks, spun_text, ref_text)
 
 
-__all__ = ["Block", "SentenceIndex", "Sentences", "Span", "align_sentences"]
+__all__ = ["Block", "SentenceIndex", "SentenceList", "Sentences", "Span", "align_sentences", "counted"]

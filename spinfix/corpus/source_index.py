@@ -32,6 +32,13 @@ MIN_SIMILAR = 0.4  # ... or this share, with a Jaccard similarity of at least
 MIN_JACCARD_RATIO = 0.7  # this times the containment (a copy is about as long as its source)
 CONFIRM_BELOW = 0.8  # a candidate holding less of the copy than this is confirmed by the aligner ...
 MIN_ALIGNED = 0.5  # ... which must align at least this share of the copy's sentences with it
+MIN_SOURCE_SHARE = 0.5  # or: a candidate whose own shingles the copy holds this share of (every immutable
+# word of a source kept with every pair of them broken by an inserted word still holds over half) ...
+MIN_SHARED = 3  # ... and at least this many of them, confirmed by the aligner (a copy's spinner-made words
+# are immutables of the copy alone, so a light copy holds its source whole but not the other way round)
+STOP_SHARE = 0.005  # a shingle in more than this share of the documents (and more than STOP_MIN) proposes none
+STOP_MIN = 100
+MAX_HELD = 32  # candidates proposed by shared shingles, most shared first
 SHINGLE_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-][^\W\d_])*|\d+(?:[.,]\d+)*")  # letters, or a number
 
 
@@ -112,6 +119,40 @@ class _Bands:
         return np.unique(self.document[at])
 
 
+class _Postings:
+    """Every indexed document's shingle hashes in one sorted array, beside the row of the document
+    each came from: which documents hold a query's shingles. This proposes the candidates MinHash
+    LSH cannot: a source much smaller than its copy (a lightly spun copy whose spinner added words
+    no thesaurus lists, each an immutable of the copy alone) has a low Jaccard similarity with it
+    however wholly the copy holds it."""
+
+    def __init__(self, hashes: list[np.ndarray]):
+        self.size = len(hashes)
+        lengths = np.fromiter((len(h) for h in hashes), np.int64, len(hashes))
+        every = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+        order = np.argsort(every, kind="stable")
+        self.keys = every[order]
+        self.rows = np.repeat(np.arange(len(hashes), dtype=np.int32), lengths)[order]
+        self.stop = max(STOP_MIN, int(STOP_SHARE * len(hashes)))
+
+    def holding(self, hashes: np.ndarray, least: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows holding at least ``least`` of ``hashes`` (leaving out hashes so common that
+        they name no document), and how many each holds, most first."""
+        low = np.searchsorted(self.keys, hashes, "left")
+        counts = np.searchsorted(self.keys, hashes, "right") - low
+        rare = (counts > 0) & (counts <= self.stop)
+        low, counts = low[rare], counts[rare]
+        total = int(counts.sum())
+        if not total:
+            return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        at = np.repeat(low - (np.cumsum(counts) - counts), counts) + np.arange(total)
+        rows, held = np.unique(self.rows[at], return_counts=True)
+        keep = held >= least
+        rows, held = rows[keep], held[keep]
+        order = np.argsort(-held, kind="stable")
+        return rows[order], held[order]
+
+
 @dataclass
 class IndexedDocument:
     """Where an indexed document lives (a path, and a byte offset for a JSONL line), its id,
@@ -175,14 +216,19 @@ class SourceIndex:
 
     def __init__(self, threshold: float = LSH_THRESHOLD, min_containment: float = MIN_CONTAINMENT,
                  min_similar: float = MIN_SIMILAR, min_jaccard_ratio: float = MIN_JACCARD_RATIO,
-                 confirm_below: float = CONFIRM_BELOW, min_aligned: float = MIN_ALIGNED):
+                 confirm_below: float = CONFIRM_BELOW, min_aligned: float = MIN_ALIGNED,
+                 min_source_share: float = MIN_SOURCE_SHARE, min_shared: int = MIN_SHARED):
         self.threshold = threshold
         self.min_containment = min_containment
         self.min_similar = min_similar
         self.min_jaccard_ratio = min_jaccard_ratio
         self.confirm_below = confirm_below
         self.min_aligned = min_aligned
+        self.min_source_share = min_source_share
+        self.min_shared = min_shared
         self.documents: dict[str, IndexedDocument] = {}
+        self._order: list[str] = []  # the ids in the order they were added (the postings' rows)
+        self._postings: _Postings | None = None  # the first documents' shingles as postings (a memo)
         self.signed: list[str] = []  # the documents with a signature (some shingle), in order ...
         self.signatures: list[np.ndarray] = []  # ... and their MinHash signatures
         self._bands: _Bands | None = None  # the first signatures banded (a memo; the rest are compared directly)
@@ -201,6 +247,7 @@ class SourceIndex:
         if doc_id in self.documents:
             raise SpinfixError(f"{doc_id}: already in the index (document ids must be unique)")
         self.documents[doc_id] = IndexedDocument(doc_id, path, offset, hashes)
+        self._order.append(doc_id)
         if hashes.size:
             self.signed.append(doc_id)
             self.signatures.append(_signature(hashes) if signature is None else signature)
@@ -231,28 +278,61 @@ class SourceIndex:
             rows += (np.flatnonzero(hits) + banded).tolist()
         return [self.signed[k] for k in rows]
 
+    def _held(self, hashes: np.ndarray) -> list[str]:
+        """The documents holding at least ``min_shared`` of ``hashes`` (none of them common), most
+        held first, at most :data:`MAX_HELD`: through :class:`_Postings` for the documents it
+        covers, the ones added since compared directly (the postings are made again once those
+        are many, as the bands are)."""
+        n = len(self._order)
+        covered = self._postings.size if self._postings is not None else 0
+        if n > covered and n - covered > max(1024, covered // 8):
+            self._postings = _Postings([self.documents[d].hashes for d in self._order])
+            covered = n
+        found: list[tuple[int, str]] = []
+        if self._postings is not None:
+            rows, held = self._postings.holding(hashes, self.min_shared)
+            found += [(int(h), self._order[r]) for r, h in zip(rows[:MAX_HELD].tolist(), held[:MAX_HELD].tolist())]
+        for doc_id in self._order[covered:]:
+            h = int(np.isin(self.documents[doc_id].hashes, hashes, assume_unique=True).sum())
+            if h >= self.min_shared:
+                found.append((h, doc_id))
+        found.sort(key=lambda f: -f[0])
+        return [doc_id for _, doc_id in found[:MAX_HELD]]
+
     def query(self, text: str, top: int = 1, exclude: str | None = None,
               max_bytes: int | None = None) -> list[SourceMatch]:
-        """The indexed documents ``text`` was most likely spun from, best first, each verified:
-        at least ``min_containment`` of its shingles held by the source, or ``min_similar`` with
-        a Jaccard similarity of at least ``min_jaccard_ratio`` times that; ``exclude`` leaves
-        out one id (a document of the collection searching the rest of it); ``max_bytes``: the
-        largest source read to confirm a weak candidate."""
+        """The indexed documents ``text`` was most likely spun from, best first, each verified.
+
+        A candidate MinHash LSH proposes is a source when it holds at least ``min_containment``
+        of the copy's shingles, or ``min_similar`` with a Jaccard similarity of at least
+        ``min_jaccard_ratio`` times that (confirmed by the aligner below ``confirm_below``). Any
+        candidate, also one proposed because the copy holds its rarer shingles (:meth:`_held`), is
+        a source when the copy holds ``min_source_share`` of the candidate's own shingles, at least
+        ``min_shared`` of them, and the aligner confirms it: words a spinner made up are the copy's
+        alone, so a light copy holds its source whole. ``exclude`` leaves out one id (a document
+        of the collection searching the rest of it); ``max_bytes``: the largest source read to
+        confirm a candidate."""
         words = immutables(text)
         hashes = shingles(words)
         if not hashes.size:
             return []
         verified = []
-        for doc_id in self._candidates(_signature(hashes)):
+        by_lsh = self._candidates(_signature(hashes))
+        proposed = set(by_lsh)
+        for doc_id in dict.fromkeys(by_lsh + self._held(hashes)):
             if doc_id == exclude:
                 continue
             doc = self.documents[doc_id]
             shared = np.intersect1d(hashes, doc.hashes, assume_unique=True)
             containment = shared.size / hashes.size
             jaccard = shared.size / (hashes.size + doc.hashes.size - shared.size)
-            if (containment >= self.min_containment or (
-                    containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment)) \
-                    and (containment >= self.confirm_below or self._aligns(text, doc, max_bytes)):
+            similar = doc_id in proposed and (containment >= self.min_containment or (
+                containment >= self.min_similar and jaccard >= self.min_jaccard_ratio * containment))
+            if similar and containment >= self.confirm_below:
+                verified.append((containment, jaccard, doc, shared))
+                continue
+            held_whole = shared.size >= self.min_shared and shared.size >= self.min_source_share * doc.hashes.size
+            if (similar or held_whole and doc.path) and self._aligns(text, doc, max_bytes):
                 verified.append((containment, jaccard, doc, shared))
         verified.sort(key=lambda v: (-v[0], v[2].doc_id))
         return [SourceMatch(doc.doc_id, doc.path, doc.offset, round(c, 4), round(j, 4), _shared_words(words, shared))
@@ -267,7 +347,8 @@ class SourceIndex:
         """The thresholds it was built with."""
         return {"threshold": self.threshold, "min_containment": self.min_containment, "min_similar": self.min_similar,
                 "min_jaccard_ratio": self.min_jaccard_ratio, "confirm_below": self.confirm_below,
-                "min_aligned": self.min_aligned}
+                "min_aligned": self.min_aligned, "min_source_share": self.min_source_share,
+                "min_shared": self.min_shared}
 
 
 def _aligned_share(text: str, source: str) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -18,7 +18,7 @@ from ..errors import SpinfixError
 from ..persist.model_files import FORMAT, frozen, read_model, save_model
 from ..text.language import prose_check
 from ..text.tokens import Sentence, split_sentences
-from .document_features import EvidenceSummary, model_rows, shift_prior
+from .document_features import EvidenceSummary, context_rows, model_parts, shift_prior
 from .features import FeatureTables, FeatureTransform, WordEvidence
 from .forests import Predict, from_data, is_storable, to_data
 from .phrase_evidence import ListedEvidence, PhraseList, known_pairs, overlaid, overlaps
@@ -130,9 +130,9 @@ class Detector:
         the same, without the models' fixed cost per call for every document."""
         if not documents:
             return []
-        rows = [model_rows(*d) for d in documents]
-        revised = self.models.context(np.vstack([ctx for ctx, _ in rows]))
-        likelihoods = shift_prior(self.models.document(np.vstack([doc for _, doc in rows])), self.offset)
+        parts = [model_parts(*d) for d in documents]
+        revised = np.concatenate([self.models.context(rows) for rows in _context_chunks(parts)])
+        likelihoods = shift_prior(self.models.document(np.vstack([doc for _, _, doc in parts])), self.offset)
         ends = np.cumsum([len(d[0]) for d in documents])
         return [(r, float(q)) for r, q in zip(np.split(revised, ends[:-1]), likelihoods)]
 
@@ -173,6 +173,26 @@ class Detector:
         record = {"record": {k: info.get(k) for k in RECORD_INFO}, "info": info, "threshold": self.threshold,
                   "offset": self.offset, "models": specs, "features": self.features.to_data()}
         return save_model(path, "detector", record, arrays)
+
+
+CONTEXT_CHUNK = 16_384  # context rows scored at once: a text of 400,000 one-word lines held its rows (and the
+# scaled copies the model makes of them) at once, 200 MB
+
+
+def _context_chunks(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
+    """The context model's rows of consecutive documents (:func:`model_parts`), at most
+    :data:`CONTEXT_CHUNK` at a time (the model scores row by row: the same probabilities)."""
+    held, size = [], 0
+    for own, count, doc in parts:
+        for k in range(0, len(own), CONTEXT_CHUNK):
+            piece = context_rows(own[k:k + CONTEXT_CHUNK], count[k:k + CONTEXT_CHUNK], doc)
+            if size and size + len(piece) > CONTEXT_CHUNK:
+                yield np.vstack(held)
+                held, size = [], 0
+            held.append(piece)
+            size += len(piece)
+    if held:
+        yield np.vstack(held)
 
 
 def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[SuspectWord]:

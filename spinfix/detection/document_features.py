@@ -104,17 +104,30 @@ def shift_prior(p: np.ndarray, offset: float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(offset - logit(p)))
 
 
-def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
-               evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A document's rows for the context model (each sentence's own log-odds and suspect
-    count beside its document's summary) and its row for the document model
-    (:func:`document_features`), the summary computed once for both."""
+def model_parts(probabilities: np.ndarray, lengths: np.ndarray,
+                evidence: list[list[WordEvidence]] | EvidenceSummary | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`model_rows` makes a document's rows of: each sentence's own log-odds and
+    suspect count, and the document's row (:func:`document_features`), the summary computed once."""
     summary = _summary(evidence)
     doc = document_features(probabilities, lengths, summary)
-    own = logit(probabilities)[:, None]
-    count = (np.zeros(len(own)) if summary is None else summary.suspects)[:, None]
-    return np.hstack([own, count, np.repeat(doc[None, :], len(own), axis=0)]), doc
+    own = logit(probabilities)
+    return own, np.zeros(len(own)) if summary is None else summary.suspects, doc
 
 
-__all__ = ["BANDS", "DOCUMENT_FEATURES", "EvidenceSummary", "document_features", "logit", "model_rows", "shift_prior",
-           "suspect_counts"]
+def context_rows(own: np.ndarray, count: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Rows for the context model: each sentence's own log-odds and suspect count beside its
+    document's row (of :func:`model_parts`, or any consecutive stretch of its sentences)."""
+    return np.hstack([own[:, None], count[:, None], np.repeat(doc[None, :], len(own), axis=0)])
+
+
+def model_rows(probabilities: np.ndarray, lengths: np.ndarray,
+               evidence: list[list[WordEvidence]] | EvidenceSummary | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A document's rows for the context model (:func:`context_rows`) and its row for the
+    document model (:func:`document_features`), the summary computed once for both."""
+    own, count, doc = model_parts(probabilities, lengths, evidence)
+    return context_rows(own, count, doc), doc
+
+
+__all__ = ["BANDS", "DOCUMENT_FEATURES", "EvidenceSummary", "context_rows", "document_features", "logit", "model_parts",
+           "model_rows", "shift_prior", "suspect_counts"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from itertools import islice
 from typing import TextIO
 
 import numpy as np
@@ -25,13 +24,24 @@ from .results import DocumentScore, SentenceScore
 from .verdicts import Verdict, document_verdict
 
 STREAM_CHARS = 200_000  # texts longer than this are scored in two streamed passes
-BLOCK_SENTENCES = 2000  # sentences per model call
+BLOCK_SENTENCES = 2000  # sentences per model call ...
+BLOCK_CHARS = 200_000  # ... and at most this many characters: the model's work (and memory) grows with a
+# block's words, and a page without punctuation is cut into "sentences" of 1,000 characters, seven times
+# the words of an ordinary sentence (a 2 MB line as 2,000 of them peaked at 680 MB; as blocks of 200, 210)
 KEEP_EVIDENCE = 2000  # a text of at most this many sentences keeps its word evidence from the first pass
 
 
-def _blocks(text: str, size: int) -> Iterator[list]:
-    sentences = iter_sentences(text)
-    while block := list(islice(sentences, size)):
+def _blocks(text: str, size: int, chars: int = BLOCK_CHARS) -> Iterator[list]:
+    """The text's sentences, ``size`` at a time, a block cut sooner once it holds ``chars``
+    characters (each sentence's result is the same whatever block it is scored in)."""
+    block, held = [], 0
+    for sentence in iter_sentences(text):
+        block.append(sentence)
+        held += len(sentence.text)
+        if len(block) >= size or held >= chars:
+            yield block
+            block, held = [], 0
+    if block:
         yield block
 
 

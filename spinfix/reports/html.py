@@ -9,9 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 from .._version import __version__
+from ..detection.detector import Detector
 from ..detection.loading import load_scorer
+from ..detection.neural_detector import NeuralDetector
 from ..detection.phrase_evidence import PhraseList
 from ..detection.results import DocumentScore
+from ..detection.streaming import STREAM_CHARS, score_streamed
 from ..detection.verdicts import DOCUMENT_LINE
 from ..dictionary.storage import load_dictionary
 from ..persist.files import read_text
@@ -142,7 +145,7 @@ def report_documents(paths: list[str], reference: str | None = None, restore: bo
     ref_text = read_text(reference, max_bytes) if reference else None
     out = []
     scorer = detector.with_phrases(PhraseList(load_dictionary(phrase_list, max_bytes)) if phrase_list else None)
-    for score, text in zip(scorer.score_texts(texts, names, threshold), texts):
+    for score, text in zip(_scores(scorer, texts, names, threshold), texts):
         if ref_text is not None:
             out.append(ReportDocument(score, text, restore_with_reference(text, ref_text), "against the reference"))
         elif restore:
@@ -150,6 +153,19 @@ def report_documents(paths: list[str], reference: str | None = None, restore: bo
         else:
             out.append(ReportDocument(score, text))
     return out
+
+
+def _scores(scorer: Detector | NeuralDetector, texts: list[str], names: list[str], threshold: float | None) -> list[DocumentScore]:
+    """Each text's score: the short ones in one pass of the models, a long one streamed, a block of
+    sentences at a time (:func:`~spinfix.detection.streaming.score_streamed`; the same result),
+    since one pass over all of its sentences at once holds them all (a 2 MB text of one-word lines
+    peaked at 960 MB)."""
+    if isinstance(scorer, NeuralDetector):  # reads a block of sentences at a time anyway
+        return scorer.score_texts(texts, names, threshold)
+    short = [k for k, text in enumerate(texts) if len(text) <= STREAM_CHARS]
+    found = dict(zip(short, scorer.score_texts([texts[k] for k in short], [names[k] for k in short], threshold)))
+    return [found[k] if k in found else score_streamed(scorer, text, names[k], threshold).materialize()
+            for k, text in enumerate(texts)]
 
 
 __all__ = ["ReportDocument", "render_report", "report_documents"]
