@@ -20,14 +20,13 @@ import random
 import re
 import subprocess
 import sys
-import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from output import emit  # noqa: E402
+from output import emit, fastest  # noqa: E402
 from spinfix.training.corpora import brown_documents  # noqa: E402
 from spinfix.judge.gemma.model import VOCAB_CHUNK  # noqa: E402
 from spinfix.judge.neural import NeuralJudge, Swap  # noqa: E402
@@ -44,15 +43,6 @@ def sentences(n: int, lo: int = 18, hi: int = 40) -> list[str]:
                 out.append(s.strip())
     random.Random(0).shuffle(out)
     return out[:n]
-
-
-def fastest(fn, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def gemm_bound(judge: NeuralJudge, rows: int, normalizer: str, rounds: int) -> float:

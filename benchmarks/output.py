@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -11,3 +13,13 @@ def emit(report: dict, path: str | None, indent: int = 1) -> None:
     print(text)
     if path:
         Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def fastest(fn: Callable[[], object], rounds: int) -> float:
+    """The fastest of ``rounds`` runs of ``fn``, in seconds (a busy machine slows some runs)."""
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
