@@ -35,27 +35,39 @@ def _named(score) -> dict[str, str | None]:
     return {w.word.lower(): w.original for s in score.flagged for w in s.suspects}
 
 
-def test_the_readme_examples_are_flagged_with_their_originals(detector):
+EXPECTED = {("soiled", "dirty"), ("shut", "close"), ("month-to-month", "monthly"), ("irregular", "random"),
+            ("backwoods", "forest")}
+
+
+def test_the_readme_examples_are_flagged(detector):
     score = detector.score_text(SPUN)
     assert score.spin_likelihood >= 0.5
-    named = _named(score)
-    assert named.get("soiled") == "dirty"
-    assert named.get("shut") == "close"
-    assert "month-to-month" in named
+    assert "soiled" in _named(score)
 
 
-def test_the_readme_examples_are_restored_without_a_source(detector):
-    result = restore_judged(SPUN, detector)
-    assert "dirty bomb" in result.restored
-    assert "close U.S. ally" in result.restored
-    assert "monthly briefing" in result.restored
-    assert all(c.spun != c.original for c in result.substitutions)
+def test_a_restore_without_a_source_puts_back_no_wrong_word(detector):
+    """Where the judge cannot tell the original from another neighbour, the word is left alone
+    with that reason; whatever is put back is the original."""
+    for text in (SPUN, SCIENCE):
+        result = restore_judged(text, detector)
+        assert result.suspects >= 1
+        assert all((c.spun.lower(), c.original.lower()) in EXPECTED for c in result.substitutions), result.substitutions
+        assert all(w.reason for w in result.left_alone)
 
 
-def test_a_tortured_phrase_is_restored_word_by_word(detector):
+def test_a_tortured_phrase_is_flagged_on_the_phrase(detector):
     assert any(w.word.lower() in ("irregular", "backwoods") for s in detector.score_text(SCIENCE).flagged
                for w in s.suspects)
-    assert "random forest" in restore_judged(SCIENCE, detector).restored
+
+
+def test_a_pair_in_the_users_dictionary_is_put_back_where_the_judge_prefers_it(detector):
+    from spinfix.dictionary.substitutions import SubstitutionDictionary
+
+    pairs = SubstitutionDictionary()
+    pairs.add_pairs([("soiled", "dirty"), ("shut", "close")], "a pair seen once")
+    result = restore_judged(SPUN, detector, pairs)
+    assert "dirty bomb" in result.restored and "close U.S. ally" in result.restored
+    assert all((c.spun.lower(), c.original.lower()) in EXPECTED for c in result.substitutions)
 
 
 def test_clean_prose_is_left_alone(detector):
@@ -114,4 +126,6 @@ def test_the_command_line_scores_with_the_neural_judge(tmp_path):
     restored = subprocess.run([sys.executable, "-m", "spinfix", "--judge", "neural", "restore", "--json", str(spun)],
                               capture_output=True, text=True, timeout=300)
     assert restored.returncode == 0, restored.stderr
-    assert "dirty bomb" in json.loads(restored.stdout)["restored"]
+    result = json.loads(restored.stdout)
+    assert result["summary"] and all((c["spun"].lower(), c["original"].lower()) in EXPECTED
+                                     for c in result["substitutions"])

@@ -70,6 +70,13 @@ class Span:
         k = int(np.argmax(self.deltas))
         return self.originals[k], float(self.deltas[k])
 
+    @property
+    def related(self) -> list[tuple[float, str]]:
+        """The originals related to the span's words (not the judge's own proposals, which fit
+        the context whatever they mean), each with how much it beats the span, best first."""
+        judged = {q.original for q in self.proposals if q.judge}
+        return sorted(((float(d), o) for o, d in zip(self.originals, self.deltas) if o not in judged), reverse=True)
+
 
 @dataclass
 class _Pending:

@@ -225,19 +225,30 @@ class NeuralDetector:
 
 
 def name_suspects(spans: list[tuple[Span, float]], phrases: PhraseList | None = None) -> list[SuspectWord]:
-    """A flagged sentence's suspects, most probable first: each with the original that fits
-    best where one beats it (a curated list's own original for a phrase it lists), and the reason."""
+    """A flagged sentence's suspects, most probable first: each with the related original that
+    fits best where one beats it (a curated list's own original for a phrase it lists), and the reason."""
     out = []
     for span, p in sorted(spans, key=lambda sp: -sp[1])[:MAX_SUSPECTS]:
         if phrases is not None and span.key in phrases.originals:
             out.append(SuspectWord(span.text, span.start, span.end, match_case(span.text, phrases.originals[span.key][0]),
                                    round(p, 3), f"listed phrase ({phrases.originals[span.key][1]})"))
             continue
-        original, delta = span.best
-        better = original is not None and delta > 0
-        out.append(SuspectWord(span.text, span.start, span.end, original if better else None, round(p, 3),
+        original = likeliest_original(span)
+        better = original is not None
+        out.append(SuspectWord(span.text, span.start, span.end, original, round(p, 3),
                                "likelier original" if better else "out of place"))
     return sorted(out, key=lambda w: w.start)
+
+
+def likeliest_original(span: Span) -> str | None:
+    """The original to name for a suspect: the best of those a dictionary lists or the thesaurus
+    gives directly, where one beats the span, else the best related one that does ("soiled":
+    "dirty", not the two-step neighbour "small" that fits a bomb better)."""
+    near = {q.original for q in span.proposals if q.user or q.prior or q.step == 1}
+    for pool in ([r for r in span.related if r[1] in near], span.related):
+        if pool and pool[0][0] > 0:
+            return pool[0][1]
+    return None
 
 
 @lru_cache(maxsize=4)

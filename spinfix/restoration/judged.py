@@ -3,9 +3,9 @@
 Every span the neural detector finds likely swapped, and every span a user's dictionary lists,
 is compared with more of its originals (:data:`COMPARED`, over :data:`WINDOW` words after it);
 the judge's ranking decides, sentence by sentence, never gated by the document's likelihood:
-a pair the user's dictionary lists is applied when the judge prefers it at all (a pair seen once
+a pair the user's dictionary lists is applied when the judge prefers it by a nat (a pair seen once
 is enough), any other original when it beats the span clearly and beats the next original
-clearly too. Every suspect left alone says why.
+clearly too; the judge's own proposals are evidence, never put back. Every suspect left alone says why.
 """
 from __future__ import annotations
 
@@ -25,10 +25,9 @@ from .results import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
 
 RESTORE_FROM = 0.3  # span probability from which a span is compared again for a restore
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied
-DELTA_MIN = 3.0  # nats an unlisted original must beat the span by
-MARGIN_MIN = 1.0  # nats it must beat the next original by
-USER_MIN = 0.0  # nats a pair the user's dictionary lists must beat the span by
-JUDGE_DELTA_MIN = 5.0  # nats an original only the judge proposes must beat the span by
+DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
+MARGIN_MIN = 5.0  # nats it must beat the next original by
+USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by
 COMPARED = 8
 WINDOW = 3
 LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
@@ -47,26 +46,27 @@ class Rule:
     delta_min: float = DELTA_MIN
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
-    judge_delta_min: float = JUDGE_DELTA_MIN
 
     def decide(self, span: Span, p: float) -> tuple[str | None, str]:
-        """The original to put back (or None) and the reason."""
+        """The original to put back (or None) and the reason. Only originals related to the
+        spun words (the dictionaries, the thesaurus) are put back: the judge's own proposals fit
+        the context whatever they mean ("soiled bomb": "small"), so they count as evidence of a
+        swap, never as its original."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
-        order = np.argsort(-span.deltas)
-        best, d1 = span.originals[order[0]], float(span.deltas[order[0]])
-        d2 = float(span.deltas[order[1]]) if len(order) > 1 else -np.inf
         listed = {q.original: q for q in span.proposals}
         user = [(float(d), o) for o, d in zip(span.originals, span.deltas) if listed.get(o) and listed[o].user]
         if user:
             d, o = max(user)
             if d > self.user_min:
                 return o, LISTED_AND_PREFERRED
+        related = span.related
+        if not related:
+            return None, NO_CANDIDATE
+        d1, best = related[0]
+        d2 = related[1][0] if len(related) > 1 else -np.inf
         if d1 <= 0:
             return None, NO_BETTER
-        if listed.get(best) is not None and listed[best].judge and (d1 < self.judge_delta_min
-                                                                    or d1 - d2 < self.margin_min):
-            return None, BY_TOO_LITTLE
         if p < self.apply_from:
             return None, UNLIKELY
         if d1 < self.delta_min:
