@@ -19,7 +19,16 @@ ENVIRONMENT = "SPINFIX_JUDGE"  # names the judge used when none is given (defaul
 
 
 def default_judge() -> str:
-    """The judge used when none is given: ``$SPINFIX_JUDGE``, else :data:`DEFAULT_JUDGE`."""
+    """The judge used when none is given: ``$SPINFIX_JUDGE``, else :data:`DEFAULT_JUDGE`.
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {ENVIRONMENT: "trigram"}):
+    ...     default_judge()
+    'trigram'
+    >>> with mock.patch.dict(os.environ, {ENVIRONMENT: ""}):
+    ...     default_judge()
+    'neural'
+    """
     name = os.environ.get(ENVIRONMENT) or DEFAULT_JUDGE
     if name not in JUDGES:
         raise SpinfixError(f"{ENVIRONMENT}={name}: unknown judge; one of: {', '.join(JUDGES)}")
