@@ -48,7 +48,7 @@ def mass(model: GemmaModel, chunks: list[list[int]], say) -> np.ndarray:
     for n, chunk in enumerate(chunks):
         ids = np.array(chunk)
         hidden, _ = model.hidden(ids, [Segment(0, len(ids))])
-        lse = model.log_normalizer(hidden)
+        lse, _ = model.log_normalizer(hidden)
         for lo in range(0, model.vocab, VOCAB_CHUNK):
             rows = np.arange(lo, min(lo + VOCAB_CHUNK, model.vocab))
             logits = hidden @ model.embed_rows(rows).T

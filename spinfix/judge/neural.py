@@ -142,8 +142,7 @@ class NeuralJudge:
             return np.zeros(0), np.zeros(0)
         target = self.model.logits_rows(hidden, targets).astype(np.float64)
         if self.normalizer == "full":
-            lse = self.model.log_normalizer(hidden)
-            top = self._full_max(hidden)
+            lse, top = self.model.log_normalizer(hidden)
             return target - lse, top - lse
         ids, embed, member = self.subset()
         logits = hidden @ embed.T
@@ -154,13 +153,6 @@ class NeuralJudge:
         total[outside] += np.exp(target[outside] - m[outside])
         lse = m + np.log(total)
         return target - lse, np.maximum(top, target) - lse
-
-    def _full_max(self, hidden: np.ndarray) -> np.ndarray:
-        best = np.full(len(hidden), -np.inf)
-        for lo in range(0, self.model.vocab, 8192):
-            rows = np.arange(lo, min(lo + 8192, self.model.vocab))
-            best = np.maximum(best, (hidden @ self.model.embed_rows(rows).T).max(axis=1))
-        return best
 
     def subset(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The restricted normalizer's token ids, their float32 output rows, and a membership mask."""

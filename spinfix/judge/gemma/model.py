@@ -183,18 +183,22 @@ class GemmaModel:
         """The logit of token ``ids[i]`` at hidden row ``i``."""
         return np.einsum("ij,ij->i", hidden, self.embed_rows(ids))
 
-    def log_normalizer(self, hidden: np.ndarray) -> np.ndarray:
-        """log sum exp of every row's logits over the whole vocabulary (float64), one
-        dequantized chunk of the output layer at a time."""
-        m = np.full(len(hidden), -np.inf)
-        total = np.zeros(len(hidden))
+    def log_normalizer(self, hidden: np.ndarray, rows: int = 256) -> tuple[np.ndarray, np.ndarray]:
+        """log sum exp of every row's logits over the whole vocabulary (float64), and the largest
+        logit, in one pass: a dequantized chunk of the output layer at a time, ``rows`` hidden rows
+        at a time (so that each block of logits stays in cache while it is reduced)."""
+        n = len(hidden)
+        m, total = np.full(n, -np.inf), np.zeros(n)
         for lo in range(0, self.vocab, VOCAB_CHUNK):
-            logits = hidden @ self.embed_rows(np.arange(lo, min(lo + VOCAB_CHUNK, self.vocab))).T
-            m_new = np.maximum(m, logits.max(axis=1))
-            total = total * np.exp(m - m_new) + np.exp(logits - m_new[:, None].astype(np.float32)).sum(
-                axis=1, dtype=np.float64)
-            m = m_new
-        return m + np.log(total)
+            w = np.ascontiguousarray(self.embed_rows(np.arange(lo, min(lo + VOCAB_CHUNK, self.vocab))).T)
+            for r in range(0, n, rows):
+                logits = hidden[r:r + rows] @ w
+                m_new = np.maximum(m[r:r + rows], logits.max(axis=1))
+                logits -= m_new[:, None].astype(np.float32)
+                np.exp(logits, out=logits)
+                total[r:r + rows] = total[r:r + rows] * np.exp(m[r:r + rows] - m_new) + logits.sum(axis=1)
+                m[r:r + rows] = m_new
+        return m + np.log(total), m
 
 
 def _rms(x: np.ndarray, weight: np.ndarray, eps: np.float32) -> np.ndarray:
