@@ -36,18 +36,16 @@ from spinfix.detection.neural_detector import shipped_originals  # noqa: E402
 from spinfix.judge.neural import load_judge  # noqa: E402
 from spinfix.training.corpora import ood_splits, source_documents, split_documents  # noqa: E402
 from spinfix.training.neural_trainer import NeuralDetectorTrainer  # noqa: E402
-from spinfix.training.neural_training import BROAD  # noqa: E402
+from spinfix.training.neural_training import BROAD, TRAIN_DOCUMENTS, VALIDATION_PER_SOURCE  # noqa: E402
 from spinfix.training.span_data import SpanData, span_data  # noqa: E402
 
-TRAIN = 240  # training documents
-PER_SOURCE = (14, 18)  # validation documents per training source, per out-of-domain source
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "spinfix" / "models" / "neural-detector"
 
 
 def training_documents(part: int, parts: int) -> list:
     docs = [d for src in source_documents("train").values() for d in split_documents(src)["train"]]
     random.Random(7).shuffle(docs)
-    return docs[:TRAIN][part::parts]
+    return docs[:TRAIN_DOCUMENTS][part::parts]
 
 
 def validation_documents(part: int, parts: int) -> list:
@@ -55,11 +53,11 @@ def validation_documents(part: int, parts: int) -> list:
     for src in source_documents("train").values():
         v = split_documents(src)["validation"]
         rng.shuffle(v)
-        docs += v[:PER_SOURCE[0]]
+        docs += v[:VALIDATION_PER_SOURCE[0]]
     for v in ood_splits(source_documents("ood"))["validation"].values():
         v = list(v)
         rng.shuffle(v)
-        docs += v[:PER_SOURCE[1]]
+        docs += v[:VALIDATION_PER_SOURCE[1]]
     return docs[part::parts]
 
 

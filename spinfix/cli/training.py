@@ -47,11 +47,12 @@ def cmd_train_neural(args: argparse.Namespace) -> None:
     """Train the neural detector: the corpora's documents spun and read by the neural judge."""
     from ..persist.paths import user_path  # start-up time
     from ..training.corpora import load_pairs  # start-up time
-    from ..training.neural_training import corpus_documents, train_neural  # scikit-learn: start-up time
+    from ..training.neural_training import TRAIN_DOCUMENTS, corpus_documents, train_neural, validation_share  # sklearn
 
     output = args.output or user_path("neural-detector")
     pairs = load_pairs(args.pairs, args.max_bytes) if args.pairs else []
-    train_docs, validation_docs = corpus_documents(args.max_docs or 320, seed=args.seed)
+    train_docs, validation_docs = corpus_documents(args.max_docs or TRAIN_DOCUMENTS, validation_share(args.max_docs),
+                                                   args.seed)
     say = (lambda part, k, n: print(f"\r{part}: {k} of {n} documents read", end="" if k < n else "\n",
                                     file=sys.stderr)) if sys.stderr.isatty() else None
     detector = train_neural(train_docs, validation_docs, pairs, args.seed, args.cache, say)
@@ -72,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_deprecated(p, "--dictionary", "save_pairs", "--save-pairs")
     p.add_argument("--max-docs", type=positive_int, metavar="N",
                    help="use only N corpus documents (quick runs; with --judge neural: N training documents, "
-                        "default 320, a few seconds each)")
+                        "default 240, about 10 s each on one core, and validation documents in proportion)")
     p.add_argument("--cache", metavar="DIR", help="with --judge neural: keep the judge's readings here and reuse them")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-baselines", action="store_true", help="skip training the two baselines")

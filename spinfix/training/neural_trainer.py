@@ -22,6 +22,7 @@ from ..detection.forests import compile_classifier
 from ..detection.judged import SPAN_ROW
 from ..detection.neural_detector import (NeuralDetector, NeuralModels, document_row, selected, sentence_rows,
                                           without_comparisons)
+from ..errors import SpinfixError
 from .span_data import SpanData
 
 FOLDS = 5
@@ -68,6 +69,8 @@ class NeuralDetectorTrainer(BaseEstimator):
         self.seed = seed
 
     def fit(self, train: SpanData, validation: SpanData, info: dict | None = None) -> NeuralDetectorTrainer:
+        _enough(train, "training")
+        _enough(validation, "validation")
         cheap_rows = without_comparisons(train.rows)
         groups = train.sentence_document[train.sentence]
         cheap_oof = self._oof(self.cheap_estimator or span_estimator(self.seed), cheap_rows, train.labels, groups)
@@ -99,7 +102,10 @@ class NeuralDetectorTrainer(BaseEstimator):
     def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Out-of-fold probabilities, folds by document."""
         out = np.zeros(len(y))
-        for fit, held in GroupKFold(FOLDS).split(X, y, groups):
+        for fit, held in GroupKFold(min(FOLDS, len(np.unique(groups)))).split(X, y, groups):
+            if len(np.unique(y[fit])) < 2:  # a fold of few documents may hold no swap: its share stands in
+                out[held] = float(np.mean(y[fit]))
+                continue
             out[held] = clone(estimator).fit(X[fit], y[fit]).predict_proba(X[held])[:, 1]
         return out
 
@@ -162,6 +168,15 @@ class NeuralDetectorTrainer(BaseEstimator):
             if np.mean(shift_prior(q[clean], offset) >= 0.5) <= self.document_false_flags:
                 return float(offset)
         return 8.0
+
+
+def _enough(data: SpanData, part: str) -> None:
+    """Refuse data the models cannot be fitted on: every model needs swapped and clean examples,
+    and the document model spun and clean documents."""
+    spun = int(np.sum(data.document_spun))
+    if spun < 2 or len(data.document_spun) - spun < 2 or len(np.unique(data.labels)) < 2:
+        raise SpinfixError(f"too few {part} documents to fit on ({spun} spun, {len(data.document_spun) - spun} "
+                           "clean; at least 2 of each): give more documents (--max-docs 40 or more)")
 
 
 __all__ = ["NeuralDetectorTrainer", "linear_estimator", "span_estimator"]

@@ -20,8 +20,8 @@ from .corpora import Document, Pair, ood_splits, source_documents, split_documen
 from .neural_trainer import NeuralDetectorTrainer
 from .span_data import SpanData, labelled_span_data, span_data
 
-TRAIN_DOCUMENTS = 320  # training documents (synthetic spin on the training corpora)
-VALIDATION_PER_SOURCE = (16, 20)  # validation documents per training source, per out-of-domain source
+TRAIN_DOCUMENTS = 240  # training documents (synthetic spin on the training corpora)
+VALIDATION_PER_SOURCE = (14, 18)  # validation documents per training source, per out-of-domain source
 BROAD = {"left_min": -2.0, "gap_min": 2.0}  # training reads compare more spans than any cascade will
 
 
@@ -42,6 +42,14 @@ def corpus_documents(n_train: int = TRAIN_DOCUMENTS, per_source: tuple[int, int]
         rng.shuffle(v)
         validation += v[:per_source[1]]
     return train[:n_train], validation
+
+
+def validation_share(n_train: int | None) -> tuple[int, int]:
+    """Validation documents per training source and per out-of-domain source for ``n_train``
+    training documents: :data:`VALIDATION_PER_SOURCE` for the full run, fewer for a quick one."""
+    if not n_train:
+        return VALIDATION_PER_SOURCE
+    return (max(1, min(VALIDATION_PER_SOURCE[0], n_train // 20)), max(1, min(VALIDATION_PER_SOURCE[1], n_train // 16)))
 
 
 def pair_items(pairs: list[Pair]) -> list[tuple[str, list[tuple[int, int, str]], str]]:
@@ -93,4 +101,5 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
     return NeuralDetectorTrainer(seed=seed).fit(train, validation, info).detector_
 
 
-__all__ = ["corpus_documents", "pair_items", "train_neural"]
+__all__ = ["TRAIN_DOCUMENTS", "VALIDATION_PER_SOURCE", "corpus_documents", "pair_items", "train_neural",
+           "validation_share"]
