@@ -1,0 +1,72 @@
+"""The neural detector's trainer on span rows made here (no judge needed): it learns what separates
+swapped spans, chooses its thresholds, saves a model file that loads, and refuses data it cannot
+fit on in one line."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from spinfix.detection.judged import SPAN_ROW
+from spinfix.detection.neural_detector import load_neural_detector, without_comparisons
+from spinfix.errors import SpinfixError
+from spinfix.training.neural_trainer import NeuralDetectorTrainer
+from spinfix.training.span_data import SpanData
+
+SPANS_PER_SENTENCE, SENTENCES_PER_DOCUMENT = 6, 8
+
+
+def span_data(documents: int, spun: int, seed: int) -> SpanData:
+    """``documents`` documents, the first ``spun`` with a swap in about one span in six, whose
+    reading falls further below the context's expectation (``gap``) and whose best original
+    beats it (``delta_best``), as the judge's readings do; every other column is noise."""
+    rng = np.random.default_rng(seed)
+    n_sent = documents * SENTENCES_PER_DOCUMENT
+    n = n_sent * SPANS_PER_SENTENCE
+    sentence = np.repeat(np.arange(n_sent), SPANS_PER_SENTENCE)
+    sentence_document = np.repeat(np.arange(documents), SENTENCES_PER_DOCUMENT)
+    document_spun = (np.arange(documents) < spun).astype(int)
+    labels = ((rng.random(n) < 1 / 6) & (document_spun[sentence_document[sentence]] == 1)).astype(int)
+    rows = rng.normal(size=(n, len(SPAN_ROW)))
+    rows[:, SPAN_ROW.index("gap")] += 3.0 * labels
+    rows[:, SPAN_ROW.index("compared")] = 1.0
+    rows[:, SPAN_ROW.index("proposals")] = 3.0
+    rows[:, SPAN_ROW.index("delta_best")] = rng.normal(-2.0, 2.0, n) + 6.0 * labels
+    sentence_label = np.zeros(n_sent, int)
+    np.maximum.at(sentence_label, sentence, labels)
+    empty = np.full(n, "", dtype="<U1")
+    return SpanData(rows, labels, sentence, empty, empty, sentence_label, np.full(n_sent, 20),
+                    sentence_document, document_spun, np.full(documents, 160),
+                    np.array(["news" if d % 2 else "science" for d in range(documents)]))
+
+
+@pytest.fixture(scope="module")
+def trainer() -> NeuralDetectorTrainer:
+    return NeuralDetectorTrainer().fit(span_data(40, 20, 0), span_data(24, 12, 1), {"name": "made-here"})
+
+
+def test_the_span_models_learn_what_separates_swaps(trainer):
+    held = span_data(20, 10, 2)
+    cheap = trainer.cheap_.predict_proba(without_comparisons(held.rows))[:, 1]
+    assert roc_auc_score(held.labels, cheap) > 0.9
+    assert roc_auc_score(held.labels, trainer.detector_.models.span(held.rows)) > 0.9
+
+
+def test_thresholds_are_learned_within_their_ranges(trainer):
+    detector = trainer.detector_
+    assert 0.0 < detector.compare_from < 1.0 and 0.0 < detector.suspect_from < 1.0
+    assert 0.2 <= detector.threshold <= 0.99 and -3.0 <= detector.offset <= 8.0
+
+
+def test_the_model_file_loads_as_it_was_saved(trainer, tmp_path):
+    sha256 = trainer.detector_.save(tmp_path / "made-here")
+    again = load_neural_detector(str(tmp_path / "made-here"))
+    rows = span_data(4, 2, 3).rows
+    assert again.info["sha256"] == sha256 and again.threshold == trainer.detector_.threshold
+    assert np.allclose(again.models.span(rows), trainer.detector_.models.span(rows))
+
+
+def test_too_few_spun_documents_is_refused_in_one_line():
+    with pytest.raises(SpinfixError) as err:
+        NeuralDetectorTrainer().fit(span_data(6, 1, 0), span_data(6, 3, 1))
+    assert "too few training documents" in str(err.value) and "\n" not in str(err.value)
