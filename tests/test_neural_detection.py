@@ -129,3 +129,11 @@ def test_the_command_line_scores_with_the_neural_judge(tmp_path):
     result = json.loads(restored.stdout)
     assert result["summary"] and all((c["spun"].lower(), c["original"].lower()) in EXPECTED
                                      for c in result["substitutions"])
+
+
+def test_a_model_file_picks_its_judge_when_none_is_named(detector, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPINFIX_JUDGE", "trigram")
+    path = tmp_path / "nd"
+    detector.save(path)
+    assert isinstance(load_scorer(str(path)), NeuralDetector)
+    assert not isinstance(load_scorer(), NeuralDetector)

@@ -13,20 +13,20 @@ KINDS = {"detector": "trigram", "neural-detector": "neural"}  # a model file's k
 
 
 def load_scorer(model: str | os.PathLike[str] | None = None, judge: str | None = None) -> Detector | NeuralDetector:
-    """The detector of ``judge`` (default: :func:`~spinfix.judge.default_judge`; the shipped
-    detector, or the model file ``model``); a model file of the other judge's kind is refused
-    in one line.
+    """The detector of ``judge``: the shipped one, or the model file ``model``. Without a judge,
+    a model file's kind chooses it (else :func:`~spinfix.judge.default_judge`); a model file of
+    the other judge's kind than the one named is refused in one line.
 
     Examples
     --------
     >>> type(load_scorer(judge="trigram")).__name__
     'Detector'
     """
-    judge = judge or default_judge()
+    kind = model_kind(model) if model is not None else None
+    judge = judge or KINDS.get(kind) or default_judge()
     if judge not in JUDGES:
         raise SpinfixError(f"unknown judge {judge!r}; one of: {', '.join(JUDGES)}")
     if model is not None:
-        kind = model_kind(model)
         if kind in KINDS and KINDS[kind] != judge:
             raise SpinfixError(f"{model}: a {kind} model goes with --judge {KINDS[kind]}, not --judge {judge}")
     if judge == "neural":
