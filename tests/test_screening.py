@@ -64,6 +64,8 @@ def test_screen_finds_sources_inside_and_outside_and_restores_the_copies(collect
     out, summary = joblib_run
     found = records(out)
     assert summary.documents == 8 + 3 + 4 and summary.sourced == {"sources": 5, "collection": 3}
+    assert summary.judged == summary.documents and summary.seconds > 0  # every document English prose
+    assert f"{summary.documents} of {summary.documents} documents read by the judge" in summary.format()
     for copy, source in truth.items():
         assert found[copy]["source"] is not None, copy
         assert token_accuracy(found[copy]["restored"], source) >= 0.99

@@ -11,8 +11,9 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class ScreenSummary:
     partitions: int
     skipped_partitions: int
     skipped_files: list[str]
+    judged: int | None = None  # documents the judge read (the others: cannot judge, or unreadable)
+    seconds: float | None = None  # this run's time
 
     def to_dict(self) -> dict:
         """Plain data for JSON output."""
@@ -82,7 +85,12 @@ class ScreenSummary:
                 f"sources found: {sources}; {plural(self.unsourced_restored, 'spun document')} without a source "
                 f"restored from the learned dictionary ({plural(self.dictionary_entries, 'entry', 'entries')}); "
                 f"{plural(self.partitions, 'partition')} ({self.skipped_partitions} already done)"
-                + (f"; {plural(len(self.skipped_files), 'unreadable file')} skipped" if self.skipped_files else ""))
+                + (f"; {plural(len(self.skipped_files), 'unreadable file')} skipped" if self.skipped_files else "")
+                + (f"; {self.judged} of {plural(self.documents, 'document')} read by the judge" if self.judged is not None
+                   else "")
+                + (f"; {self.seconds:.1f} s" + (f", {self.documents / self.seconds:.2f} documents/s"
+                                                if not self.skipped_partitions and self.seconds > 0 else "")
+                   if self.seconds is not None else ""))
 
 
 def plan(paths: list[str], glob: str = "*.txt", skipped: list[str] | None = None,
@@ -281,6 +289,7 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
     """Screen the collection under ``paths`` into the directory ``output`` (see the module
     docstring); a rerun finishes an interrupted one."""
     judge = judge or default_judge()
+    start = time.perf_counter()
     skipped: list[str] = []
     refs = plan(paths, glob, skipped, max_bytes)
     out = Path(output)
@@ -319,7 +328,8 @@ def screen(paths: list[str], output: str, sources: str | None = None, scheduler:
                                        for p, r, u in zip(parts, result_files, unsourced_files)
                                        if not os.path.exists(u)], "restoring unsourced")
     write_restored(out, refs, result_files, unsourced_files)
-    return _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)
+    summary = _summarize(out, result_files, unsourced_files, len(refs), len(merged), done, skipped)
+    return replace(summary, seconds=round(time.perf_counter() - start, 2))
 
 
 def restored_names(refs: list[DocumentRef]) -> dict[str, str]:
@@ -372,8 +382,9 @@ def _summarize(out: Path, result_files: list[str], unsourced_files: list[str], d
         if r["source_in"]:
             sourced[r["source_in"]] = sourced.get(r["source_in"], 0) + 1
     restored = sum(1 for f in unsourced_files for _ in Path(f).read_text(encoding="utf-8").splitlines())
+    judged = sum(1 for r in records if not r["error"] and (r.get("verdict") or {}).get("label") != "cannot judge")
     return ScreenSummary(str(out), documents, int(np.sum([r["spin_likelihood"] >= SPUN for r in records])),
-                         sourced, restored, entries, len(result_files), done, skipped)
+                         sourced, restored, entries, len(result_files), done, skipped, judged)
 
 
 __all__ = ["DocumentRef", "Runner", "ScreenSummary", "plan", "screen"]
