@@ -34,31 +34,19 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 from spinfix.detection.judged import SpanReader  # noqa: E402
 from spinfix.detection.neural_detector import shipped_originals  # noqa: E402
 from spinfix.judge.neural import load_judge  # noqa: E402
-from spinfix.training.corpora import ood_splits, source_documents, split_documents  # noqa: E402
 from spinfix.training.neural_trainer import NeuralDetectorTrainer  # noqa: E402
-from spinfix.training.neural_training import BROAD, TRAIN_DOCUMENTS, VALIDATION_PER_SOURCE  # noqa: E402
+from spinfix.training.neural_training import BROAD, TRAIN_DOCUMENTS, training_pool, validation_pool  # noqa: E402
 from spinfix.training.span_data import SpanData, span_data  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "spinfix" / "models" / "neural-detector"
 
 
 def training_documents(part: int, parts: int) -> list:
-    docs = [d for src in source_documents("train").values() for d in split_documents(src)["train"]]
-    random.Random(7).shuffle(docs)
-    return docs[:TRAIN_DOCUMENTS][part::parts]
+    return training_pool(random.Random(7))[:TRAIN_DOCUMENTS][part::parts]
 
 
 def validation_documents(part: int, parts: int) -> list:
-    rng, docs = random.Random(11), []
-    for src in source_documents("train").values():
-        v = split_documents(src)["validation"]
-        rng.shuffle(v)
-        docs += v[:VALIDATION_PER_SOURCE[0]]
-    for v in ood_splits(source_documents("ood"))["validation"].values():
-        v = list(v)
-        rng.shuffle(v)
-        docs += v[:VALIDATION_PER_SOURCE[1]]
-    return docs[part::parts]
+    return validation_pool(random.Random(11))[part::parts]
 
 
 def read_part(kind: str, part: int, parts: int, work: Path) -> None:

@@ -75,13 +75,13 @@ def selected(cheap: np.ndarray, compare_from: float, share: float) -> np.ndarray
     return keep
 
 
-def sentence_rows(p: np.ndarray, sentence_of: np.ndarray, words: np.ndarray, titles: np.ndarray) -> np.ndarray:
+def sentence_rows(p: np.ndarray, sentence_of: np.ndarray, words: np.ndarray, span_title: np.ndarray) -> np.ndarray:
     """One row per sentence (:data:`SENTENCE_ROW`) from its spans' probabilities ``p``
-    (``sentence_of``: each span's sentence)."""
+    (``sentence_of``: each span's sentence; ``span_title``: each span's ``title`` column)."""
     n = len(words)
     rows = np.zeros((n, len(SENTENCE_ROW)))
     rows[:, SENTENCE_ROW.index("log_words")] = np.log1p(words)
-    rows[:, SENTENCE_ROW.index("title")] = titles
+    rows[sentence_of, SENTENCE_ROW.index("title")] = span_title
     order = np.argsort(sentence_of, kind="stable")
     bounds = np.searchsorted(sentence_of[order], np.arange(n + 1))
     for s in range(n):
@@ -178,10 +178,9 @@ class NeuralDetector:
         spans, p = self.spans(text, sentences)
         sentence_of = np.array([s.sentence for s in spans], dtype=int)
         words = np.array([len(s.text.split()) for s in sentences], dtype=float)
-        titles = np.zeros(len(sentences))
-        for s, row in zip(spans, (s.row for s in spans)):
-            titles[s.sentence] = row[SPAN_ROW.index("title")]
-        sentence_p = self.models.sentence(sentence_rows(p, sentence_of, words, titles)) if len(sentences) else np.zeros(0)
+        span_title = np.array([s.row[SPAN_ROW.index("title")] for s in spans], dtype=float)
+        sentence_p = (self.models.sentence(sentence_rows(p, sentence_of, words, span_title)) if len(sentences)
+                      else np.zeros(0))
         suspect = p >= self.suspect_from
         has_suspect = np.zeros(len(sentences), bool)
         has_suspect[sentence_of[suspect]] = True

@@ -123,8 +123,7 @@ class NeuralDetectorTrainer(BaseEstimator):
 
     @staticmethod
     def _sentence_rows(data: SpanData, p: np.ndarray) -> np.ndarray:
-        titles = np.zeros(len(data.sentence_label))
-        titles[data.sentence] = data.rows[:, SPAN_ROW.index("title")]
+        titles = data.rows[:, SPAN_ROW.index("title")]
         return sentence_rows(p, data.sentence, data.sentence_words.astype(float), titles)
 
     def _flags(self, data: SpanData, p: np.ndarray, sent_p: np.ndarray, suspect_from: float,

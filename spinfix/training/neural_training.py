@@ -25,23 +25,35 @@ VALIDATION_PER_SOURCE = (14, 18)  # validation documents per training source, pe
 BROAD = {"left_min": -2.0, "gap_min": 2.0}  # training reads compare more spans than any cascade will
 
 
-def corpus_documents(n_train: int = TRAIN_DOCUMENTS, per_source: tuple[int, int] = VALIDATION_PER_SOURCE,
-                     seed: int = 0) -> tuple[list[Document], list[Document]]:
-    """Training documents (the training sources' train split) and validation documents (their
-    validation split, and the validation half of every out-of-domain source), shuffled."""
-    rng = random.Random(seed + 7)
-    train = [d for src in source_documents("train").values() for d in split_documents(src)["train"]]
-    rng.shuffle(train)
-    validation = []
+def training_pool(rng: random.Random) -> list[Document]:
+    """Every document of the training sources' train split, shuffled by ``rng``."""
+    docs = [d for src in source_documents("train").values() for d in split_documents(src)["train"]]
+    rng.shuffle(docs)
+    return docs
+
+
+def validation_pool(rng: random.Random, per_source: tuple[int, int] = VALIDATION_PER_SOURCE) -> list[Document]:
+    """Validation documents: ``per_source[0]`` of each training source's validation split and
+    ``per_source[1]`` of each out-of-domain source's validation half, drawn by ``rng``."""
+    docs = []
     for src in source_documents("train").values():
         v = split_documents(src)["validation"]
         rng.shuffle(v)
-        validation += v[:per_source[0]]
+        docs += v[:per_source[0]]
     for v in ood_splits(source_documents("ood"))["validation"].values():
         v = list(v)
         rng.shuffle(v)
-        validation += v[:per_source[1]]
-    return train[:n_train], validation
+        docs += v[:per_source[1]]
+    return docs
+
+
+def corpus_documents(n_train: int = TRAIN_DOCUMENTS, per_source: tuple[int, int] = VALIDATION_PER_SOURCE,
+                     seed: int = 0) -> tuple[list[Document], list[Document]]:
+    """Training documents (:func:`training_pool`) and validation documents
+    (:func:`validation_pool`), one random stream for both."""
+    rng = random.Random(seed + 7)
+    train = training_pool(rng)
+    return train[:n_train], validation_pool(rng, per_source)
 
 
 def validation_share(n_train: int | None) -> tuple[int, int]:
@@ -102,4 +114,4 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
 
 
 __all__ = ["TRAIN_DOCUMENTS", "VALIDATION_PER_SOURCE", "corpus_documents", "pair_items", "train_neural",
-           "validation_share"]
+           "training_pool", "validation_pool", "validation_share"]
