@@ -111,10 +111,9 @@ def restore_judged(text: str, detector: NeuralDetector, dictionary: Substitution
             back = _offsets_back(changes)
             changes = sorted(changes + [replace(c, start=back(c.start), end=back(c.end)) for c in more],
                              key=lambda c: c.start)
-            kept = {(w.start, w.end) for w in left_again}
             left = [w for w in left if not any(c.start < w.end and w.start < c.end for c in changes)]
             left += [replace(w, start=back(w.start), end=back(w.end)) for w in left_again
-                     if (w.start, w.end) in kept and not any(back(w.start) == x.start for x in left)]
+                     if not any(back(w.start) == x.start for x in left)]
     left.sort(key=lambda w: w.start)
     return Restoration(_apply(text, changes), changes, left_alone=left, suspects=len(changes) + len(left))
 
