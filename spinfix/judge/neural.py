@@ -106,7 +106,7 @@ class NeuralJudge:
                 raise SpinfixError(f"a text of {len(ids)} tokens is too long to keep (at most {MAX_TOKENS})")
         out: list[Reading | None] = [None] * len(texts)
         pieces = [(i, lo) for i, (ids, _) in enumerate(encoded) for lo in range(0, max(len(ids) - 1, 1), MAX_TOKENS - 1)]
-        results: dict[tuple[int, int], tuple] = {}
+        results: dict[int, list[tuple[int, tuple]]] = {i: [] for i in range(len(texts))}  # text -> (start, piece)
         for batch in _batches(pieces, lambda p: min(MAX_TOKENS, len(encoded[p[0]][0]) - p[1])):
             seqs = []
             for i, lo in batch:
@@ -125,10 +125,10 @@ class NeuralJudge:
             top[np.flatnonzero(rows) + 1] = best
             for k, ((i, lo), s) in enumerate(zip(batch, segments)):
                 rows_of = slice(s.start, s.start + s.length)
-                results[(i, lo)] = (logp[rows_of], top[rows_of], kept[k] if keep else None,
-                                    hidden[rows_of] if keep else None)
+                results[i].append((lo, (logp[rows_of], top[rows_of], kept[k] if keep else None,
+                                        hidden[rows_of] if keep else None)))
         for i, (ids, spans) in enumerate(encoded):
-            parts = sorted((lo, r) for (j, lo), r in results.items() if j == i)
+            parts = sorted(results[i], key=lambda part: part[0])
             logp = np.concatenate([parts[0][1][0]] + [r[0][1:] for _, r in parts[1:]])
             best = np.concatenate([parts[0][1][1]] + [r[1][1:] for _, r in parts[1:]])
             first = parts[0][1]
