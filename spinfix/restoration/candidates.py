@@ -69,6 +69,41 @@ class _Match:
 
 
 @dataclass
+class _PhrasePlan:
+    """What every match of one spun phrase shares in one document, once the judge has fit the
+    options ``kept``: their rows' option columns and shares of the listed counts, how often each
+    original occurs in the document, the match columns that depend on the phrase alone, and
+    the channel's prior weights (built once per phrase and document, not per match)."""
+
+    kept: list[int]
+    static: np.ndarray
+    shares: np.ndarray
+    in_document: list[float]
+    log_weights: list[float]
+    keep: float
+    phrase_columns: dict[str, float]
+    originals: list[str]
+    listed: list[int]
+
+    @classmethod
+    def of(cls, match: _Match, kept: list[int], knowledge: Knowledge, judge: Judge) -> _PhrasePlan:
+        ctx, table = match.ctx, knowledge.option_table(match.key, judge)
+        spun, counts = match.words[match.i:match.j], ctx.phrase_counts
+        originals = [table.options[k].original for k in kept]
+        shares = np.zeros((len(kept), 2))
+        for c, (listed, kept_count) in enumerate(((table.observed, ctx.kept[0]), (table.prior, ctx.kept[1]))):
+            total = np.full(len(kept), sum(listed[k] for k in kept) + kept_count, dtype=float)
+            shares[:, c] = np.divide([listed[k] for k in kept], total, out=np.zeros(len(kept)), where=total > 0)
+        phrase_columns = dict(
+            n_options=len(kept), observed_kept=math.log1p(ctx.kept[0]), prior_kept=math.log1p(ctx.kept[1]),
+            own_unigram=judge.phrase_unigram(tuple(spun)) / len(spun), own_words=len(spun),
+            function_word=float(function_words_only(spun)), spun_in_document=math.log1p(counts[" ".join(spun)] - 1))
+        return cls(kept, table.columns[kept], shares, [math.log1p(counts.get(o, 0)) for o in originals],
+                   [math.log10(table.weights[k] + 1e-3) for k in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1],
+                   phrase_columns, originals, [table.options[k].listed for k in kept])
+
+
+@dataclass
 class CandidateTable:
     """A block's candidates as one matrix, so that the restorer scores them in one call and a
     restore never makes an object per candidate: row k of ``rows`` (:data:`CANDIDATE_ROW`)
@@ -101,73 +136,55 @@ class CandidateTable:
                    [c.original for c in rows], [c.listed for c in rows])
 
 
-def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Knowledge, judge: Judge) -> CandidateTable:
+def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Knowledge, judge: Judge,
+           plans: dict[tuple[str, tuple[int, ...]], _PhrasePlan]) -> CandidateTable:
     """Candidate rows (:data:`CANDIDATE_ROW`) for every original proposed for each match, from the
     judge's fits of its spun phrase and of each option (:meth:`Judge.phrase_fits_many`), built a
-    column at a time: the options' own columns from their :class:`OptionTable`, the
-    match's columns once per match, and the columns that compare a match's options with one
-    another (gains, shares, the noisy channel's posteriors) from short lists per match.
+    column at a time for the whole block: what a phrase's matches share from its
+    :class:`_PhrasePlan` (``plans``: this document's, filled as phrases come), the match's own
+    columns once per match, and the columns that compare a match's options with one another
+    (gains, shares, the noisy channel's posteriors: :func:`_channel`) over the block at once.
 
     A spinner swaps some occurrences of a word and leaves the rest, so an original that the
     document also uses elsewhere, for a phrase it uses nowhere else, is likely what was swapped.
     """
-    static, per_match, sizes, spans, originals, listed = [], [], [], [], [], []
-    best_of, observed, observed_total, prior, prior_total = [], [], [], [], []
-    gains, posteriors, margins, with_keeps, in_document = [], [], [], [], []
+    chosen, owns, flat = [], [], []  # per match: it and its plan, its spun phrase's fit; every kept option's fit
     for match, (own, *fit) in zip(matches, fits):
         kept = [k for k, f in enumerate(fit) if f is not None]
         if not kept:
             continue
-        ctx, table = match.ctx, knowledge.option_table(match.key, judge)
-        spun = match.words[match.i:match.j]
-        gain = [fit[k] - own for k in kept]
-        posterior, with_keep = _channel([table.weights[k] for k in kept], gain, OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1])
-        top = max(range(len(posterior)), key=posterior.__getitem__)
-        runner_up = max((q for k, q in enumerate(posterior) if k != top), default=0.0)
-        margin = [q - posterior[top] for q in posterior]
-        margin[top] = posterior[top] - runner_up
-        counts = ctx.phrase_counts
-        kept_originals = [table.options[k].original for k in kept]
-        static.append(table.columns[kept])
-        per_match.append(MATCH_COLUMNS.row(
-            n_options=len(kept), observed_kept=math.log1p(ctx.kept[0]), prior_kept=math.log1p(ctx.kept[1]),
-            own_unigram=judge.phrase_unigram(tuple(spun)) / len(spun), own_words=len(spun),
-            function_word=float(function_words_only(spun)), sentence_probability=ctx.probability,
-            document_likelihood=ctx.likelihood, word_evidence=ctx.evidence, keep_posterior=1.0 - sum(with_keep),
-            spun_in_document=math.log1p(counts[" ".join(spun)] - 1), document_spun_share=ctx.document_spun_share))
-        sizes.append(len(kept))
-        spans.append((match.tokens[match.i].start, match.tokens[match.j - 1].end))
-        originals += kept_originals
-        listed += [table.options[k].listed for k in kept]
-        best_of.append(max(gain))
-        observed += [table.observed[k] for k in kept]
-        observed_total.append(sum(table.observed[k] for k in kept) + ctx.kept[0])
-        prior += [table.prior[k] for k in kept]
-        prior_total.append(sum(table.prior[k] for k in kept) + ctx.kept[1])
-        gains += gain
-        posteriors += posterior
-        margins += margin
-        with_keeps += with_keep
-        in_document += [math.log1p(counts.get(o, 0)) for o in kept_originals]
-    rows = np.empty((len(gains), len(CANDIDATE_ROW)))
+        plan = plans.get((match.key, tuple(kept)))
+        if plan is None:
+            plan = plans[match.key, tuple(kept)] = _PhrasePlan.of(match, kept, knowledge, judge)
+        chosen.append((match, plan))
+        owns.append(own)
+        flat += [fit[k] for k in kept]
+    sizes = [len(plan.kept) for _, plan in chosen]
     bounds = np.cumsum([0] + sizes)
-    if gains:
-        repeat = np.repeat(np.arange(len(sizes)), sizes)
-        rows[:, CANDIDATE_ROW.indices(OPTION_COLUMNS)] = np.concatenate(static)
-        rows[:, CANDIDATE_ROW.indices(MATCH_COLUMNS)] = np.array(per_match)[repeat]
-        gain, best = np.array(gains), np.array(best_of)[repeat]
+    rows = np.empty((len(flat), len(CANDIDATE_ROW)))
+    if flat:
+        starts, repeat = bounds[:-1], np.repeat(np.arange(len(sizes)), sizes)
+        gain = np.array(flat) - np.array(owns)[repeat]
+        best = np.maximum.reduceat(gain, starts)
+        posterior, margin, with_keep, keep_posterior = _channel(chosen, gain, starts, repeat)
+        rows[:, CANDIDATE_ROW.indices(OPTION_COLUMNS)] = np.concatenate([plan.static for _, plan in chosen])
+        per_match = np.array([MATCH_COLUMNS.row(
+            **plan.phrase_columns, sentence_probability=m.ctx.probability, document_likelihood=m.ctx.likelihood,
+            word_evidence=m.ctx.evidence, keep_posterior=keep, document_spun_share=m.ctx.document_spun_share)
+            for (m, plan), keep in zip(chosen, keep_posterior)])
+        rows[:, CANDIDATE_ROW.indices(MATCH_COLUMNS)] = per_match[repeat]
         rows[:, column("gain")] = gain
-        rows[:, column("gain_to_best")] = gain - best
-        rows[:, column("is_best_gain")] = gain == best
-        rows[:, column("option_rank")] = np.arange(len(gains)) - bounds[:-1][repeat]
-        for name, counts, totals in (("observed_share", observed, observed_total), ("prior_share", prior, prior_total)):
-            total = np.array(totals, dtype=float)[repeat]
-            rows[:, column(name)] = np.divide(counts, total, out=np.zeros(len(gains)), where=total > 0)
-        rows[:, column("posterior")] = posteriors
-        rows[:, column("posterior_margin")] = margins
-        rows[:, column("posterior_with_keep")] = with_keeps
-        rows[:, column("original_in_document")] = in_document
-    return CandidateTable(rows, bounds.tolist(), spans, originals, listed)
+        rows[:, column("gain_to_best")] = gain - best[repeat]
+        rows[:, column("is_best_gain")] = gain == best[repeat]
+        rows[:, column("option_rank")] = np.arange(len(flat)) - starts[repeat]
+        rows[:, CANDIDATE_ROW.indices(("observed_share", "prior_share"))] = np.concatenate([p.shares for _, p in chosen])
+        rows[:, column("posterior")] = posterior
+        rows[:, column("posterior_margin")] = margin
+        rows[:, column("posterior_with_keep")] = with_keep
+        rows[:, column("original_in_document")] = [x for _, plan in chosen for x in plan.in_document]
+    return CandidateTable(rows, bounds.tolist(), [(m.tokens[m.i].start, m.tokens[m.j - 1].end) for m, _ in chosen],
+                          [o for _, plan in chosen for o in plan.originals],
+                          [n for _, plan in chosen for n in plan.listed])
 
 
 def listed_table(matches: list[tuple[list[Token], int, int, str]], knowledge: Knowledge) -> CandidateTable:
@@ -186,15 +203,34 @@ def listed_table(matches: list[tuple[list[Token], int, int, str]], knowledge: Kn
                           originals, listed)
 
 
-def _channel(weights: list[float], gains: list[float], keep: float) -> tuple[list[float], list[float]]:
-    """Noisy-channel posteriors of the options: P(original | spun, context) ~ prior weight of
-    the pair * 10 ** gain in context; then the same with "keep" as one more option, weighing
-    ``keep`` (add-one) and fitting as the text fits now (gain 0)."""
-    channel = [math.log10(w + 1e-3) + g for w, g in zip(weights, gains)]
-    top = max(channel)
-    scaled = [10 ** (c - top) for c in channel]
-    keep_weight = (keep + 1) * 10 ** -top
-    return [w / sum(scaled) for w in scaled], [w / (sum(scaled) + keep_weight) for w in scaled]
+def _channel(chosen: list[tuple[_Match, _PhrasePlan]], gain: np.ndarray, starts: np.ndarray,
+             repeat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float]]:
+    """Noisy-channel posteriors of each match's options (a block's options end to end, match
+    ``repeat[k]`` owning option k): P(original | spun, context) ~ prior weight of the pair *
+    10 ** gain in context; each option's margin over the best other (the best's over the
+    runner-up); then the same with "keep" as one more option, weighing its ``keep`` (add-one)
+    and fitting as the text fits now (gain 0), and what that leaves to "keep". Powers and sums
+    are Python's, as a loop over each match's options computed them (numpy's may round
+    otherwise); the rest is exact elementwise arithmetic."""
+    channel = np.array([w for _, plan in chosen for w in plan.log_weights]) + gain
+    top = np.maximum.reduceat(channel, starts)
+    scaled = [10 ** c for c in (channel - top[repeat]).tolist()]
+    ends = [*starts[1:].tolist(), len(scaled)]
+    totals = [sum(scaled[a:b]) for a, b in zip(starts.tolist(), ends)]
+    keeps = [total + (plan.keep + 1) * 10 ** -t for total, (_, plan), t in zip(totals, chosen, top.tolist())]
+    posterior = np.array(scaled) / np.array(totals)[repeat]
+    with_keep = np.array(scaled) / np.array(keeps)[repeat]
+    peak = np.maximum.reduceat(posterior, starts)
+    at = np.arange(len(posterior))
+    first = np.minimum.reduceat(np.where(posterior == peak[repeat], at, len(at)), starts)  # each match's first best
+    others = posterior.copy()
+    others[first] = -np.inf
+    runner_up = np.maximum.reduceat(others, starts)
+    runner_up[runner_up == -np.inf] = 0.0  # a match of one option has none
+    margin = posterior - peak[repeat]
+    margin[first] = peak - runner_up
+    kept = with_keep.tolist()
+    return posterior, margin, with_keep, [1.0 - sum(kept[a:b]) for a, b in zip(starts.tolist(), ends)]
 
 
 def phrase_counts(sentences: Iterable[list[Token]], is_phrase: Callable[[str], bool] = lambda _: True) -> Counter:
@@ -265,6 +301,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
                                 for i, j, key in match_phrases(tokens, knowledge.listed)], knowledge)
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
+    plans: dict[tuple[str, tuple[int, ...]], _PhrasePlan] = {}
     for sentences, probabilities, evidence_of in blocks:
         waiting = []
         for k, sentence in enumerate(sentences):
@@ -282,7 +319,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
                 ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
                                    document_spun_share)
                 waiting.append(_Match(tokens, words, i, j, key, knowledge.options(key), ctx))
-        yield _table(waiting, judge.phrase_fits_many([m.request() for m in waiting]), knowledge, judge)
+        yield _table(waiting, judge.phrase_fits_many([m.request() for m in waiting]), knowledge, judge, plans)
 
 
 __all__ = ["RESTORE_BLOCK", "Candidate", "CandidateTable", "MatchContext", "candidate_blocks", "find_candidates",
