@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import SpinfixError
-from .trigram_tables import LMTables, load_tables, word_at
+from .trigram_tables import LMTables, load_tables
 
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")  # a word as the model spells it (it knows lowercase a-z words)
 LOG10_BASE = math.log10(1.0001)  # the model scores in log base 1.0001
@@ -113,37 +113,59 @@ def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[
     in order, as a loop over them would."""
     tables = default_tables()
     ids, bos = tables.ids, tables.ids[BOS]
-    flat, first, scored, unigrams, plan = [], [], [], [], []  # word ids end to end; per phrase: start, first scored
+    contexts, known, owner, plan = [], [], [], []  # per request: its two words either side; per phrase fit: ids, unigram
     for left, phrases, right in requests:
         head = [ids.get(x, bos) for x in left[-2:]]
-        tail = [ids[x] for x in right[:2] if x in ids]
+        contexts.append(([-1] * (2 - len(head)) + head, [ids[x] for x in right[:2] if x in ids]))
         entry = []
         for phrase in phrases:
-            phrase = tuple(phrase)
-            word_ids = phrase_ids(phrase) if phrase else None
-            if word_ids is None:
-                entry.append(-1)
-                continue
-            entry.append(len(unigrams))
-            unigrams.append(phrase_unigram(phrase))
-            first.append(len(flat))
-            flat += head
-            scored.append(len(flat))
-            flat += word_ids
-            flat += tail
+            found = _phrase_entry(tuple(phrase)) if phrase else None
+            entry.append(-1 if found is None else len(known))
+            if found is not None:
+                known.append(found)
+                owner.append(len(contexts) - 1)
         plan.append(entry)
-    sums = np.zeros(len(unigrams))
-    if unigrams:
-        words = np.array(flat, dtype=np.int64)
-        ends = np.array(first[1:] + [len(flat)])
-        counts = ends - np.array(scored)
-        phrase_of = np.repeat(np.arange(len(unigrams)), counts)
-        at = np.arange(int(counts.sum())) + np.repeat(np.array(scored) - (np.cumsum(counts) - counts), counts)
-        lo = np.array(first)[phrase_of]
-        scores = tables.scores(words[at], word_at(words, at - 1, lo, len(words)), word_at(words, at - 2, lo, len(words)))
-        np.add.at(sums, phrase_of, scores * LOG10_BASE)  # in order, as the loop adds them
-    fits = (sums - np.array(unigrams)).tolist()
+    fits = (_fit_sums(tables, contexts, known, owner) - np.array([u for _, u in known])).tolist() if known else []
     return [[None if k < 0 else fits[k] for k in entry] for entry in plan]
+
+
+def _fit_sums(tables: LMTables, contexts: list[tuple[list[int], list[int]]], known: list[tuple[tuple[int, ...], float]],
+              owner: list[int]) -> np.ndarray:
+    """Each phrase's summed log10 P of its words and its request's words after it (up to two),
+    each word after the two before it: the phrases as rows of word ids (the two words before
+    them first, -1 where there are none), every n-gram scored in one lookup, then the rows
+    added up a column at a time from zero (the order a loop over a phrase's words adds them)."""
+    owner = np.array(owner)
+    lengths = np.array([len(word_ids) for word_ids, _ in known])
+    tails = [tail for _, tail in contexts]
+    width = 2 + int(lengths.max()) + 2
+    grid = np.full((len(known), width), -1, dtype=np.int64)
+    grid[:, :2] = np.array([head for head, _ in contexts], dtype=np.int64).reshape(-1, 2)[owner]
+    for length in np.unique(lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        grid[rows, 2:2 + length] = [known[k][0] for k in rows.tolist()]
+    tail = np.full((len(tails), 2), -1, dtype=np.int64)
+    for k, words in enumerate(tails):
+        tail[k, :len(words)] = words
+    row = np.arange(len(known))
+    grid[row, 2 + lengths] = tail[owner, 0]
+    grid[row, 3 + lengths] = tail[owner, 1]
+    count = lengths + np.array([len(words) for words in tails])[owner]  # words scored per phrase
+    phrase, place = np.nonzero(np.arange(width - 2) < count[:, None])
+    scores = np.zeros((len(known), width - 2))
+    scores[phrase, place] = tables.scores(grid[phrase, place + 2], grid[phrase, place + 1], grid[phrase, place]) * LOG10_BASE
+    sums = np.zeros(len(known))
+    for column in scores.T:  # in order: a phrase's columns past its last word add zeros
+        sums += column
+    return sums
+
+
+@lru_cache(maxsize=1 << 18)
+def _phrase_entry(words: tuple[str, ...]) -> tuple[tuple[int, ...], float] | None:
+    """A phrase's word ids and unigram log10 P (:func:`phrase_ids`, :func:`phrase_unigram`) in
+    one memo, or None when the model lacks a word."""
+    ids = phrase_ids(words)
+    return None if ids is None else (ids, phrase_unigram(words))
 
 
 class TrigramJudge:

@@ -25,15 +25,19 @@ def phrase_key(text: str) -> str:
 
 def match_phrases(tokens: list[Token], phrases: set[str] | dict) -> list[tuple[int, int, str]]:
     """Known phrases in a sentence's tokens as ``(i, j, phrase)``: longest first, left to right,
-    not overlapping (the order a spinner applies its table in)."""
+    not overlapping (the order a spinner applies its table in). A phrase is words alone, so only
+    the run of words from a token on is tried, each token's matching form read once."""
+    words = [t.norm if t.is_word else None for t in tokens]
     found, i = [], 0
-    while i < len(tokens):
-        for n in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
-            span = tokens[i:i + n]
-            key = " ".join(t.norm for t in span)
-            if all(t.is_word for t in span) and key in phrases:
-                found.append((i, i + n, key))
-                i += n
+    while i < len(words):
+        run = i
+        while run < len(words) and run - i < MAX_PHRASE_WORDS and words[run] is not None:
+            run += 1
+        for end in range(run, i, -1):
+            key = " ".join(words[i:end])
+            if key in phrases:
+                found.append((i, end, key))
+                i = end
                 break
         else:
             i += 1
