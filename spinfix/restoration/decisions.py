@@ -37,24 +37,33 @@ class RestorerDecisions:
         probability, whatever the threshold. (A match's candidates share its context, so the
         matches in text the detector finds clean are left out before the model is called.)"""
         table = CandidateTable.of(groups)
-        first = table.rows[table.bounds[:-1]]
-        likelihood, probability = column("document_likelihood"), column("sentence_probability")
-        acting = [g for g, row in enumerate(first.tolist()) if self.acts_on(row[likelihood], row[probability])]
-        if not acting:
-            return []
-        at = np.concatenate([np.arange(table.bounds[g], table.bounds[g + 1]) for g in acting])
-        probs = self.predict_proba(table.rows[at])[:, 1]
-        best, k = [], 0
-        for g in acting:
-            p = probs[k:k + table.bounds[g + 1] - table.bounds[g]]
-            top = int(np.argmax(p))
-            best.append((table.candidate(table.bounds[g] + top, g), float(p[top])))
-            k += len(p)
-        return best
+        return [(table.candidate(k, g), p) for g, k, p in self._best(table)]
 
     def decide(self, groups: CandidateTable | list[list[Candidate]]) -> list[tuple[Candidate, float]]:
-        """The best candidate of each match whose probability reaches its threshold."""
-        return [(c, p) for c, p in self.scored(groups) if p >= self.threshold_for(c)]
+        """The best candidate of each match whose probability reaches its threshold (only those
+        that reach the lower of the two thresholds are made into candidates at all)."""
+        table = CandidateTable.of(groups)
+        floor = min(self.threshold, self.observed_threshold)
+        best = [(table.candidate(k, g), p) for g, k, p in self._best(table) if p >= floor]
+        return [(c, p) for c, p in best if p >= self.threshold_for(c)]
+
+    def _best(self, table: CandidateTable) -> list[tuple[int, int, float]]:
+        """Each acting match's best row (the first of the most probable) as (match, row,
+        probability), all matches' rows scored in one call."""
+        first = table.rows[table.bounds[:-1]]
+        likelihood, probability = column("document_likelihood"), column("sentence_probability")
+        acting = np.array([g for g, row in enumerate(first.tolist()) if self.acts_on(row[likelihood], row[probability])],
+                          dtype=np.intp)
+        if not acting.size:
+            return []
+        bounds = np.array(table.bounds)
+        sizes = bounds[acting + 1] - bounds[acting]
+        starts = np.cumsum(sizes) - sizes
+        at = np.repeat(bounds[acting] - starts, sizes) + np.arange(int(sizes.sum()))
+        probs = self.predict_proba(table.rows[at])[:, 1]
+        peak = np.maximum.reduceat(probs, starts)
+        top = np.minimum.reduceat(np.where(probs == np.repeat(peak, sizes), np.arange(len(probs)), len(probs)), starts)
+        return list(zip(acting.tolist(), at[top].tolist(), peak.tolist()))
 
     def threshold_for(self, candidate: Candidate) -> float:
         """``observed_threshold`` for a pair the user's dictionary holds, else ``threshold``."""
