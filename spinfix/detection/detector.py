@@ -150,11 +150,12 @@ class Detector:
         results = []
         for name, text, sentences, analysis in zip(names, texts, split,
                                                     self.analyse([[s.text for s in ss] for ss in split])):
-            scored = []
             evidence = analysis.evidence or [[] for _ in sentences]
-            for s, p, found, flagged in zip(sentences, analysis.probabilities, evidence, analysis.flags(threshold)):
-                scored.append(SentenceScore(s.text, s.start, s.end, round(float(p), 4), bool(flagged),
-                                            name_suspects(s, found) if flagged else []))
+            flags = analysis.flags(threshold)
+            flagged = [k for k, (_, _, flag) in enumerate(zip(sentences, evidence, flags)) if flag]
+            named = dict(zip(flagged, name_suspects_many([sentences[k] for k in flagged], [evidence[k] for k in flagged])))
+            scored = [SentenceScore(s.text, s.start, s.end, round(float(p), 4), bool(flag), named.get(k, []))
+                      for k, (s, p, _, flag) in enumerate(zip(sentences, analysis.probabilities, evidence, flags))]
             results.append(DocumentScore(name, round(analysis.likelihood, 4), scored, self.signature(threshold),
                                          prose_check(text)))
         return results
@@ -201,8 +202,19 @@ def name_suspects(sentence: Sentence, evidence: list[WordEvidence]) -> list[Susp
     prefers there (:func:`~spinfix.detection.phrase_evidence.known_pairs`) in place of the evidence they
     overlap, since a pair spinners were seen to make proposes a likelier original than a
     thesaurus neighbour does (and is what a reference-free restore draws on)."""
+    return name_suspects_many([sentence], [evidence])[0]
+
+
+def name_suspects_many(sentences: list[Sentence], evidence: list[list[WordEvidence]]) -> list[list[SuspectWord]]:
+    """:func:`name_suspects` of several flagged sentences, their known pairs found in one batch."""
+    known = known_pairs().evidence_many([s.text for s in sentences]) if sentences else []
+    return [_named(s, found, pairs) for s, found, pairs in zip(sentences, evidence, known)]
+
+
+def _named(sentence: Sentence, evidence: list[WordEvidence], pairs: list[ListedEvidence]) -> list[SuspectWord]:
+    """A sentence's suspects from its word evidence and its known pairs (:func:`name_suspects`)."""
     listed = [e for e in evidence if isinstance(e, ListedEvidence)]
-    known = [k for k in known_pairs().evidence(sentence.text) if not overlaps(k, listed)]
+    known = [k for k in pairs if not overlaps(k, listed)]
     ranked = sorted((e for e in overlaid(evidence, known) if e.reason), key=lambda e: -e.score)[:MAX_SUSPECTS]
     return [SuspectWord(sentence.text[e.start:e.end], sentence.start + e.start, sentence.start + e.end,
                         e.neighbour if e.gain >= 1.0 else None, round(e.score, 2), e.reason) for e in ranked]
@@ -246,4 +258,5 @@ def load_detector(path: str | None = None) -> Detector:
 
 
 __all__ = ["DEFAULT_MODEL", "MAX_SUSPECTS", "MODEL_FORMAT", "Analysis", "Detector", "DetectorModels", "DocumentScore",
-           "SentenceScore", "SuspectWord", "default_model_path", "load_detector", "name_suspects"]
+           "SentenceScore", "SuspectWord", "default_model_path", "load_detector", "name_suspects",
+           "name_suspects_many"]

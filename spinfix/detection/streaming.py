@@ -17,7 +17,7 @@ import numpy as np
 from ..persist.files import json_text
 from ..text.language import ProseCheck, prose_check
 from ..text.tokens import Sentence, iter_sentences
-from .detector import Detector, name_suspects
+from .detector import Detector, name_suspects_many
 from .document_features import EvidenceSummary
 from .features import WordEvidence
 from .results import DocumentScore, SentenceScore
@@ -116,10 +116,10 @@ class StreamedScore:
         """Every sentence's result in order, the flagged ones with their suspects."""
         k = 0
         for block, probabilities, evidence in self.blocks(flagged_only=True):
+            flagged = [i for i in range(len(block)) if self.flags[k + i]] if evidence is not None else []
+            named = dict(zip(flagged, name_suspects_many([block[i] for i in flagged], [evidence[i] for i in flagged])))
             for i, (s, p) in enumerate(zip(block, probabilities)):
-                flagged = bool(self.flags[k + i])
-                suspects = name_suspects(s, evidence[i]) if flagged and evidence is not None else []
-                yield SentenceScore(s.text, s.start, s.end, round(float(p), 4), flagged, suspects)
+                yield SentenceScore(s.text, s.start, s.end, round(float(p), 4), bool(self.flags[k + i]), named.get(i, []))
             k += len(block)
 
     def write(self, out: TextIO, is_json: bool = False) -> None:

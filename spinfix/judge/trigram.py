@@ -87,20 +87,27 @@ def default_lm() -> LanguageModel:
     return LanguageModel()
 
 
-@lru_cache(maxsize=1 << 18)
 def phrase_unigram(words: tuple[str, ...]) -> float | None:
     """The sum of the unigram log10 P of ``words``, or None when the model lacks one of them
     (memoized: a restore asks it of the same proposed originals over and over)."""
-    ids = phrase_ids(words)
-    return None if ids is None else sum(int(default_tables().ug_prob[i]) * LOG10_BASE for i in ids)
+    entry = _phrase_entry(words)
+    return None if entry is None else entry[1]
+
+
+def phrase_ids(words: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The model's ids of ``words``, or None when it lacks one (memoized like :func:`phrase_unigram`)."""
+    entry = _phrase_entry(words)
+    return None if entry is None else entry[0]
 
 
 @lru_cache(maxsize=1 << 18)
-def phrase_ids(words: tuple[str, ...]) -> tuple[int, ...] | None:
-    """The model's ids of ``words``, or None when it lacks one (memoized like :func:`phrase_unigram`)."""
-    ids = default_tables().ids
-    found = tuple(ids.get(w, -1) for w in words)
-    return None if -1 in found else found
+def _phrase_entry(words: tuple[str, ...]) -> tuple[tuple[int, ...], float] | None:
+    """A phrase's word ids and the sum of their unigram log10 P, in one memo (what
+    :func:`phrase_ids`, :func:`phrase_unigram` and :func:`phrase_fits_many` read), or None
+    when the model lacks a word."""
+    tables = default_tables()
+    found = tuple(tables.ids.get(w, -1) for w in words)
+    return None if -1 in found else (found, sum(int(tables.ug_prob[i]) * LOG10_BASE for i in found))
 
 
 def phrase_fits_many(requests: list[tuple[list[str], list, list[str]]]) -> list[list[float | None]]:
@@ -158,14 +165,6 @@ def _fit_sums(tables: LMTables, contexts: list[tuple[list[int], list[int]]], kno
     for column in scores.T:  # in order: a phrase's columns past its last word add zeros
         sums += column
     return sums
-
-
-@lru_cache(maxsize=1 << 18)
-def _phrase_entry(words: tuple[str, ...]) -> tuple[tuple[int, ...], float] | None:
-    """A phrase's word ids and unigram log10 P (:func:`phrase_ids`, :func:`phrase_unigram`) in
-    one memo, or None when the model lacks a word."""
-    ids = phrase_ids(words)
-    return None if ids is None else (ids, phrase_unigram(words))
 
 
 class TrigramJudge:

@@ -17,10 +17,11 @@ from ..judge.loading import load_judge
 from ..text.phrases import MAX_PHRASE_WORDS, match_phrases
 from ..text.tokens import Token, iter_sentences, sentence_tokens
 from ..text.words import function_words_only, left_alone
-from .knowledge import OBSERVED_WEIGHT, Knowledge, Option
+from .knowledge import OBSERVED_WEIGHT, Knowledge
 from .rows import CANDIDATE_ROW, MATCH_COLUMNS, OPTION_COLUMNS
 
 RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, 248 bytes each)
+PLANS_KEPT = 4096  # phrases whose plans a restore keeps at once (about 3 kB each)
 column = CANDIDATE_ROW.index
 
 
@@ -53,19 +54,20 @@ class MatchContext:
 @dataclass
 class _Match:
     """A match of a known spun phrase, waiting for its language-model fits: its sentence's
-    tokens and words, its span, the originals proposed, and its context."""
+    tokens and words, its span, the words of each original proposed (one list per phrase,
+    shared by its matches), and its context."""
 
     tokens: list[Token]
     words: list[str]
     i: int
     j: int
     key: str
-    options: list[Option]
+    originals: list[tuple[str, ...]]
     ctx: MatchContext
 
     def request(self) -> tuple[list[str], list, list[str]]:
         """What :meth:`Judge.phrase_fits_many` scores: the spun phrase, then each option."""
-        return self.words[:self.i], [self.words[self.i:self.j], *(o.words for o in self.options)], self.words[self.j:]
+        return self.words[:self.i], [self.words[self.i:self.j], *self.originals], self.words[self.j:]
 
 
 @dataclass
@@ -98,7 +100,8 @@ class _PhrasePlan:
             n_options=len(kept), observed_kept=math.log1p(ctx.kept[0]), prior_kept=math.log1p(ctx.kept[1]),
             own_unigram=judge.phrase_unigram(tuple(spun)) / len(spun), own_words=len(spun),
             function_word=float(function_words_only(spun)), spun_in_document=math.log1p(counts[" ".join(spun)] - 1))
-        return cls(kept, table.columns[kept], shares, [math.log1p(counts.get(o, 0)) for o in originals],
+        static = table.columns if len(kept) == len(table.options) else table.columns[kept]  # no copy of all
+        return cls(kept, static, shares, [math.log1p(counts.get(o, 0)) for o in originals],
                    [math.log10(table.weights[k] + 1e-3) for k in kept], OBSERVED_WEIGHT * ctx.kept[0] + ctx.kept[1],
                    phrase_columns, originals, [table.options[k].listed for k in kept])
 
@@ -155,6 +158,8 @@ def _table(matches: list[_Match], fits: list[list[float | None]], knowledge: Kno
             continue
         plan = plans.get((match.key, tuple(kept)))
         if plan is None:
+            if len(plans) >= PLANS_KEPT:
+                plans.clear()  # a text of any vocabulary holds this many at most
             plan = plans[match.key, tuple(kept)] = _PhrasePlan.of(match, kept, knowledge, judge)
         chosen.append((match, plan))
         owns.append(own)
@@ -238,12 +243,17 @@ def phrase_counts(sentences: Iterable[list[Token]], is_phrase: Callable[[str], b
     that ``is_phrase`` accepts, occurs in a document."""
     counts: Counter = Counter()
     for tokens in sentences:
-        words = [t.norm if t.is_word else None for t in tokens]
-        counts.update(w for w in words if w is not None)
-        for n in range(2, MAX_PHRASE_WORDS + 1):
-            for k in range(len(words) - n + 1):
-                if None not in words[k:k + n] and is_phrase(key := " ".join(words[k:k + n])):
-                    counts[key] += 1
+        run: list[str] = []  # the words since the last mark: a phrase never spans one
+        for word in [t.norm if t.is_word else None for t in tokens] + [None]:
+            if word is not None:
+                run.append(word)
+                continue
+            counts.update(run)
+            for n in range(2, min(len(run), MAX_PHRASE_WORDS) + 1):
+                for k in range(len(run) - n + 1):
+                    if is_phrase(key := " ".join(run[k:k + n])):
+                        counts[key] += 1
+            run = []
     return counts
 
 
@@ -302,10 +312,12 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
     plans: dict[tuple[str, tuple[int, ...]], _PhrasePlan] = {}
+    originals: dict[str, list[tuple[str, ...]]] = {}  # each phrase's options' words, listed once per document
     for sentences, probabilities, evidence_of in blocks:
         waiting = []
         for k, sentence in enumerate(sentences):
-            if acts_on is not None and not acts_on(likelihood, float(probabilities[k])):
+            probability = float(probabilities[k])
+            if acts_on is not None and not acts_on(likelihood, probability):
                 continue
             tokens = sentence_tokens(sentence)
             matches = [(i, j, key) for i, j, key in match_phrases(tokens, knowledge.keys)
@@ -315,10 +327,13 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
             for i, j, key in matches:
                 if judge.phrase_unigram(tuple(words[i:j])) is None:
                     continue  # a word the model lacks: no fit for it, so none for its options either
-                evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0)
-                ctx = MatchContext(knowledge.kept_counts(key), float(probabilities[k]), likelihood, evidence, counts,
+                evidence = max((suspicion.get(t.start, 0.0) for t in tokens[i:j]), default=0.0) if suspicion else 0.0
+                ctx = MatchContext(knowledge.kept_counts(key), probability, likelihood, evidence, counts,
                                    document_spun_share)
-                waiting.append(_Match(tokens, words, i, j, key, knowledge.options(key), ctx))
+                words_of = originals.get(key)
+                if words_of is None:
+                    words_of = originals[key] = [o.words for o in knowledge.options(key)]
+                waiting.append(_Match(tokens, words, i, j, key, words_of, ctx))
         yield _table(waiting, judge.phrase_fits_many([m.request() for m in waiting]), knowledge, judge, plans)
 
 

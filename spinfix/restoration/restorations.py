@@ -10,7 +10,7 @@ import numpy as np
 
 from ..alignment.aligner import align
 from ..alignment.substitutions import Substitution, apply_substitutions
-from ..detection.detector import Detector, load_detector, name_suspects
+from ..detection.detector import Detector, load_detector, name_suspects_many
 from ..detection.neural_detector import NeuralDetector
 from ..detection.results import SuspectWord
 from ..detection.streaming import StreamedScore, score_streamed
@@ -102,10 +102,11 @@ class _Suspects:
         self.seen = True
         if evidence is None:
             return
-        for i, sentence in enumerate(sentences):
-            if self.streamed.flags[k + i]:
-                acting = self.restorer.acts_on(self.streamed.likelihood, float(probabilities[i]))
-                self.pending += [(w, acting) for w in name_suspects(sentence, evidence[i])]
+        flagged = [i for i in range(len(sentences)) if self.streamed.flags[k + i]]
+        named = name_suspects_many([sentences[i] for i in flagged], [evidence[i] for i in flagged])
+        for i, suspects in zip(flagged, named):
+            acting = self.restorer.acts_on(self.streamed.likelihood, float(probabilities[i]))
+            self.pending += [(w, acting) for w in suspects]
 
     def settle(self, changes: list[Change], spans: list[tuple[int, int]]) -> None:
         """Resolve the pending suspects against a block's changes and its candidates' spans."""
