@@ -21,7 +21,7 @@ from .knowledge import OBSERVED_WEIGHT, Knowledge
 from .rows import CANDIDATE_ROW, MATCH_COLUMNS, OPTION_COLUMNS
 
 RESTORE_BLOCK = 50  # sentences whose candidates are held at once (about 400 per sentence, 248 bytes each)
-PLANS_KEPT = 4096  # phrases whose plans a restore keeps at once (about 3 kB each)
+PLANS_KEPT = 1024  # phrases whose plans (about 3 kB each) and option words a restore keeps at once
 column = CANDIDATE_ROW.index
 
 
@@ -312,7 +312,7 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
         return
     counts = phrase_counts((sentence_tokens(s) for s in iter_sentences(spun_text)), knowledge.is_phrase)
     plans: dict[tuple[str, tuple[int, ...]], _PhrasePlan] = {}
-    originals: dict[str, list[tuple[str, ...]]] = {}  # each phrase's options' words, listed once per document
+    originals: dict[str, list[tuple[str, ...]]] = {}  # each phrase's options' words, listed once
     for sentences, probabilities, evidence_of in blocks:
         waiting = []
         for k, sentence in enumerate(sentences):
@@ -332,6 +332,8 @@ def candidate_blocks(spun_text: str, knowledge: Knowledge, detector: Detector | 
                                    document_spun_share)
                 words_of = originals.get(key)
                 if words_of is None:
+                    if len(originals) >= PLANS_KEPT:
+                        originals.clear()
                     words_of = originals[key] = [o.words for o in knowledge.options(key)]
                 waiting.append(_Match(tokens, words, i, j, key, words_of, ctx))
         yield _table(waiting, judge.phrase_fits_many([m.request() for m in waiting]), knowledge, judge, plans)
