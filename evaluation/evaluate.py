@@ -108,8 +108,8 @@ def adapt_restore(raw: dict) -> str:
 class Spinfix:
     """One spinfix checkout, run through the launcher, with results cached by (label, text)."""
 
-    def __init__(self, directory: Path, label: str, cache: Path, python: str, chunk: int = 200):
-        self.dir, self.label, self.python, self.chunk = directory, label, python, chunk
+    def __init__(self, directory: Path, label: str, cache: Path, python: str, chunk: int = 200, jobs: int = 1):
+        self.dir, self.label, self.python, self.chunk, self.jobs = directory, label, python, chunk, jobs
         self.root = cache / "runs" / re.sub(r"[^\w.\-]+", "_", label)
         self.root.mkdir(parents=True, exist_ok=True)
         self.env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
@@ -172,7 +172,7 @@ class Spinfix:
                     p = Path(tmp) / f"{k}.txt"
                     p.write_text(t, encoding="utf-8")
                     files[str(p)] = k
-                proc = subprocess.run(self._cmd("score", "--json", "--jobs", "1", *files), env=self.env,
+                proc = subprocess.run(self._cmd("score", "--json", "--jobs", str(self.jobs), *files), env=self.env,
                                       capture_output=True, text=True)
                 got = []
                 for line in proc.stdout.splitlines():
@@ -809,6 +809,7 @@ def main(argv=None) -> int:
                     help="documents restored per family / genre / setting (default 30)")
     ap.add_argument("--families", default="", help="spinner families (default: all that spinners/ offers)")
     ap.add_argument("--out", default=None, help="default: evaluation/results/LABEL-SPLIT.json")
+    ap.add_argument("--jobs", type=int, default=1, help="processes spinfix scores with (each holds its own judge)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter that runs spinfix")
     ap.add_argument("--cache", default=os.environ.get("SPINFIX_EVAL_CACHE", str(Path.home() / ".cache" / "spinfix-eval")))
     args = ap.parse_args(argv)
@@ -823,7 +824,7 @@ def main(argv=None) -> int:
     log(f"split {args.split}: {len(data.clean)} clean documents, "
         + ", ".join(f"{f} {len(r)} spun" for f, r in data.spun.items())
         + f", {len(data.handspun)} hand-spun, {len(data.tortured)} tortured + {len(data.tortured_clean)} clean sentences")
-    sf = Spinfix(directory, args.label, cache, args.python)
+    sf = Spinfix(directory, args.label, cache, args.python, jobs=args.jobs)
     res = evaluate(sf, data, args.restore_limit)
     res["seconds"] = round(time.time() - t0, 1)
     res["limit"], res["restore_limit"] = args.limit, args.restore_limit

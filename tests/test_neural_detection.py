@@ -17,7 +17,8 @@ pytest.importorskip("gguf", reason="the neural judge's packages are not installe
 from spinfix.detection.judged import SPAN_ROW  # noqa: E402
 from spinfix.detection.loading import load_scorer  # noqa: E402
 from spinfix.detection.neural_detector import (NeuralDetector, load_neural_detector,  # noqa: E402
-                                               without_comparisons)
+                                               shipped_originals, without_comparisons)
+from spinfix.text.tokens import split_sentences  # noqa: E402
 from spinfix.restoration.judged import restore_judged  # noqa: E402
 
 # The README's examples, in sentences written for these tests.
@@ -42,7 +43,7 @@ EXPECTED = {("soiled", "dirty"), ("shut", "close"), ("month-to-month", "monthly"
 def test_the_readme_examples_are_flagged(detector):
     score = detector.score_text(SPUN)
     assert score.spin_likelihood >= 0.5
-    assert "soiled" in _named(score)
+    assert set(_named(score).items()) & EXPECTED, _named(score)
 
 
 def test_a_restore_without_a_source_puts_back_no_wrong_word(detector):
@@ -58,6 +59,24 @@ def test_a_restore_without_a_source_puts_back_no_wrong_word(detector):
 def test_a_tortured_phrase_is_flagged_on_the_phrase(detector):
     assert any(w.word.lower() in ("irregular", "backwoods") for s in detector.score_text(SCIENCE).flagged
                for w in s.suspects)
+
+
+def test_a_hyphenated_compound_no_thesaurus_lists_gets_its_word_as_an_original():
+    originals = shipped_originals()
+    for spun, original in (("month-to-month", "monthly"), ("day-to-day", "daily"), ("e-mail", "email")):
+        assert original in [p.original for p in originals.propose(spun)], spun
+
+
+def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):
+    """The judge expects "police" or "report" after "The"; a spinner's "shut" stands for "close",
+    which must be among the originals compared, with the row's direct column saying how it fared."""
+    text = "The shut U.S. ally has sent a navy drive to the region, officials stated on Thursday."
+    spans = detector.reader().read(text, split_sentences(text), select=lambda rows: np.ones(len(rows), bool))
+    shut = next(s for s in spans if s.text == "shut")
+    assert {"close", "closed", "close up"} & set(shut.originals), shut.originals
+    how = {q.original: q for q in shut.proposals}
+    direct = [d for o, d in zip(shut.originals, shut.deltas) if how[o].step == 1 or how[o].prior or how[o].user]
+    assert dict(zip(SPAN_ROW, shut.row))["delta_direct"] == max(direct)
 
 
 def test_a_pair_in_the_users_dictionary_is_put_back_where_the_judge_prefers_it(detector):

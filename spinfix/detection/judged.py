@@ -29,7 +29,7 @@ from .originals import NOT_LISTED, Originals, Proposal
 
 SPAN_ROW = Schema(
     "gap", "inner_gap", "next_gap", "top", "logp", "tokens", "words", "left_best", "left_count",
-    "compared", "delta_best", "delta_second", "delta_expected",
+    "compared", "delta_best", "delta_second", "delta_expected", "delta_direct",
     "best_user", "best_prior", "best_step", "best_rank", "best_expected",
     "proposals", "capital", "title", "opens", "unigram", "function")
 CHUNK_CHARS = 700  # a reading holds consecutive sentences of one paragraph up to about this many characters
@@ -38,6 +38,7 @@ EXPECTED = 100  # the judge's likeliest next words matched against a span's thes
 GUESSES = 5  # of them, the likeliest kept as the judge's own proposals (a restore's deeper look)
 GUESSES_COMPARED = 2  # the judge's own proposals compared in a restore's deeper look
 COMPARED = 3  # originals compared in full per span
+DIRECT = 2  # of them, places kept for direct originals (listed, or one thesaurus step away) when a span has any
 WINDOW = 2  # words after a span scored in a comparison
 LEFT_MIN = 0.0  # a span is compared when an original's left-context score beats it by this (nats) ...
 GAP_MIN = 3.0  # ... or when its first token fell this far below the likeliest one
@@ -263,10 +264,9 @@ class SpanReader:
         swaps, asked = [], []
         for p in pending:
             if len(p.left):
-                mine = np.array([not q.judge for q in p.proposals], dtype=bool)
-                ranked = np.argsort(-p.left)
-                order = [int(k) for k in ranked if mine[k]][:compared]
-                order += [int(k) for k in ranked if not mine[k]][:GUESSES_COMPARED]
+                ranked = [int(k) for k in np.argsort(-p.left)]
+                order = _compared_order(p.proposals, ranked, compared)
+                order += [k for k in ranked if p.proposals[k].judge][:GUESSES_COMPARED]
                 order += [k for k, q in enumerate(p.proposals) if q.user and k not in order][:2]
                 swaps.append(Swap(p.chunk, p.at, p.at + len(p.span.text), tuple(p.cased[k] for k in order)))
                 asked.append((p, order))
@@ -295,14 +295,32 @@ class SpanReader:
                           delta_second=float(deltas[ranked[1]]) if len(ranked) > 1 else NO_DELTA)
             expected = [deltas[n] for n, k in enumerate(order) if p.proposals[k].step == 2 and not p.proposals[k].prior]
             values["delta_expected"] = float(max(expected)) if expected else NO_DELTA
+            direct = [deltas[n] for n, k in enumerate(order) if _direct(p.proposals[k])]
+            values["delta_direct"] = float(max(direct)) if direct else NO_DELTA
         else:
             best = p.proposals[int(np.argmax(left))] if len(left) else Proposal("")
-            values.update(compared=0.0, delta_best=NO_DELTA, delta_second=NO_DELTA, delta_expected=NO_DELTA)
+            values.update(compared=0.0, delta_best=NO_DELTA, delta_second=NO_DELTA, delta_expected=NO_DELTA,
+                          delta_direct=NO_DELTA)
         values.update(left_best=float(left.max()) if len(left) else NO_DELTA, left_count=float(np.sum(left > 0)),
                       best_user=float(best.user), best_prior=float(np.log1p(best.prior)), best_step=float(best.step),
                       best_rank=float(best.forward_rank), best_expected=float(best.step == 2 and not best.prior),
                       proposals=float(len(p.proposals)))
         return SPAN_ROW.row(**values)
+
+
+def _direct(q: Proposal) -> bool:
+    """Whether an original is a direct one: listed by a dictionary or one thesaurus step away."""
+    return q.user > 0 or q.prior > 0 or q.step == 1
+
+
+def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int) -> list[int]:
+    """Which of a span's own proposals (not the judge's) to compare, best left-context score first:
+    up to :data:`DIRECT` direct originals, the rest of the ``compared`` places from any, so the
+    judge's related expectations ("police" for "shut") do not crowd out the synonyms ("close")."""
+    mine = [k for k in ranked if not proposals[k].judge]
+    direct = [k for k in mine if _direct(proposals[k])][:DIRECT]
+    rest = [k for k in mine if k not in direct][:max(0, compared - len(direct))]
+    return sorted(direct + rest, key=ranked.index)
 
 
 def _swappable(piece: list[Token], title: bool, opens: bool, stop) -> bool:

@@ -39,7 +39,7 @@ from .results import DocumentScore, SentenceScore, SuspectWord
 DEFAULT_MODEL = "neural-detector"  # neural-detector.npz + .json in spinfix/models
 MAX_SUSPECTS = 4
 LISTED_PROBABILITY = 0.99  # a phrase a curated list holds is a suspect wherever it matches
-COMPARE_COLUMNS = ("compared", "delta_best", "delta_second", "delta_expected")
+COMPARE_COLUMNS = ("compared", "delta_best", "delta_second", "delta_expected", "delta_direct")
 SENTENCE_ROW = Schema("p_max", "p_second", "p_sum", "over_half", "over_08", "spans", "log_words", "title")
 DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mean", "sentence_q75",
                       "sentence_q90", "flagged_share", "suspects_100")

@@ -93,7 +93,20 @@ class Originals:
         listed = sorted(self._listed.get(key, {}).items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
         out = [Proposal(o, u, p, *reach.get(o, (0, NOT_LISTED))) for o, (u, p) in listed[:MAX_LISTED]]
         seen = {p.original for p in out} | {key}
+        out += [Proposal(o, 0, 0, 1) for o in self._forms(key) if o not in seen]
+        seen.update(p.original for p in out)
         return out + [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
+
+    def _forms(self, key: str) -> list[str]:
+        """Known words a spinner makes hyphenated compounds of, which no thesaurus lists:
+        "month-to-month" for "monthly", "e-mail" for "email"."""
+        parts = key.split("-")
+        if len(parts) < 2 or " " in key:
+            return []
+        forms = ["".join(parts)]
+        if len(parts) == 3 and parts[1] == "to" and parts[0] == parts[2]:
+            forms += [parts[0] + "ly", parts[0][:-1] + "ily"]
+        return [f for f in forms if f in self.keys]
 
     def _reach(self, key: str) -> dict[str, tuple[int, int]]:
         """Originals one step away (the heads listing ``key`` among their first synonyms, then
