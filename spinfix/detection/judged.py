@@ -7,7 +7,8 @@ after a swap falls too ("soiled *bomb*"). Originals are proposed for each span b
 dictionaries and the thesaurus (:mod:`~spinfix.detection.originals`) and by the judge's own
 expectations at that place where the thesaurus relates them to the span; each is first rated
 from the left context alone (one dot product), and the best few of the spans that look out of
-place are then compared in full (the span and a few words after it, :meth:`NeuralJudge.compare`).
+place are then compared in full (the span and a few words after it, :meth:`NeuralJudge.compare`),
+the direct originals (listed, or one thesaurus step away) always among them.
 The rows (:data:`SPAN_ROW`) are what the detector's span model reads.
 """
 from __future__ import annotations
@@ -224,8 +225,7 @@ class SpanReader:
             return
         embed, words = self._expected()
         hidden = np.stack([readings[p.chunk].hidden[p.first - 1] for p in pending])
-        expected = hidden @ embed.T  # spans x expected words
-        top = np.argpartition(-expected, EXPECTED, axis=1)[:, :EXPECTED]
+        top, top_logits = _likeliest(hidden, embed)
         for k, p in enumerate(pending):
             related = self.originals.related(p.span.key)
             known = {q.original for q in p.proposals}
@@ -251,8 +251,9 @@ class SpanReader:
             p.left = logits[at + 1:at + 1 + len(p.cased)] - own
             at += 1 + len(p.cased)
             known = {q.original for q in p.proposals} | {p.span.key}
-            ranked = sorted(top[k], key=lambda i: -expected[k, i])
-            p.guesses = [(words[i], float(expected[k, i] - own)) for i in ranked if words[i] not in known][:GUESSES]
+            ranked = np.argsort(-top_logits[k], kind="stable")
+            p.guesses = [(words[top[k, n]], float(top_logits[k, n] - own)) for n in ranked
+                         if words[top[k, n]] not in known][:GUESSES]
 
     # -- comparisons --------------------------------------------------------------------------
 
@@ -306,6 +307,19 @@ class SpanReader:
                       best_rank=float(best.forward_rank), best_expected=float(best.step == 2 and not best.prior),
                       proposals=float(len(p.proposals)))
         return SPAN_ROW.row(**values)
+
+
+def _likeliest(hidden: np.ndarray, embed: np.ndarray, rows: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """For each hidden row, the :data:`EXPECTED` likeliest of the judge's expected words (their
+    indexes, unordered) and their logits, ``rows`` rows at a time (a block's spans times every
+    word would hold hundreds of megabytes)."""
+    top, logits = [], []
+    for r in range(0, len(hidden), rows):
+        scores = hidden[r:r + rows] @ embed.T
+        best = np.argpartition(-scores, EXPECTED, axis=1)[:, :EXPECTED]
+        top.append(best)
+        logits.append(np.take_along_axis(scores, best, axis=1))
+    return np.concatenate(top), np.concatenate(logits)
 
 
 def _direct(q: Proposal) -> bool:

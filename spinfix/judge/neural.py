@@ -27,6 +27,7 @@ from .gemma.tokenizer import SPACE, GemmaTokenizer
 
 MAX_ROWS = 2048  # token rows per forward call: large enough to keep the core busy
 MAX_TOKENS = 4096  # a text longer than this is read in pieces of this many tokens
+PREDICT_ROWS = 256  # token rows whose restricted-normalizer logits are held at once
 WINDOW = 4  # words after a span that a comparison scores
 VOCABULARY_FILE = "gemma_vocabulary.json"
 _BREAK = re.compile(r"[ \n\t]*[^ \n\t]+")
@@ -144,15 +145,12 @@ class NeuralJudge:
         if self.normalizer == "full":
             lse, top = self.model.log_normalizer(hidden)
             return target - lse, top - lse
-        ids, embed, member = self.subset()
-        logits = hidden @ embed.T
-        top = logits.max(axis=1).astype(np.float64)
-        m = np.maximum(top, target)
-        total = np.exp(logits - m[:, None].astype(np.float32)).sum(axis=1, dtype=np.float64)
-        outside = ~member[targets]
-        total[outside] += np.exp(target[outside] - m[outside])
-        lse = m + np.log(total)
-        return target - lse, np.maximum(top, target) - lse
+        _, embed, member = self.subset()
+        lp, best = np.empty(len(targets)), np.empty(len(targets))
+        for r in range(0, len(targets), PREDICT_ROWS):
+            rows = slice(r, r + PREDICT_ROWS)
+            lp[rows], best[rows] = _subset_predict(hidden[rows], target[rows], ~member[targets[rows]], embed)
+        return lp, best
 
     def subset(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The restricted normalizer's token ids, their float32 output rows, and a membership mask."""
@@ -231,6 +229,21 @@ class NeuralJudge:
                 if len(words) == k:
                     break
         return words
+
+
+def _subset_predict(hidden: np.ndarray, target: np.ndarray, outside: np.ndarray,
+                    embed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`NeuralJudge.predict` over the restricted normalizer for a block of rows (its logits
+    reduced in place: a block of tokens costs PREDICT_ROWS x 32,768 floats, not the batch's)."""
+    logits = hidden @ embed.T
+    top = logits.max(axis=1).astype(np.float64)
+    m = np.maximum(top, target)
+    logits -= m[:, None].astype(np.float32)
+    np.exp(logits, out=logits)
+    total = logits.sum(axis=1, dtype=np.float64)
+    total[outside] += np.exp(target[outside] - m[outside])
+    lse = m + np.log(total)
+    return target - lse, m - lse
 
 
 def load_judge(normalizer: str = "subset") -> NeuralJudge:
