@@ -296,7 +296,7 @@ class SpanReader:
                           delta_second=float(deltas[ranked[1]]) if len(ranked) > 1 else NO_DELTA)
             expected = [deltas[n] for n, k in enumerate(order) if p.proposals[k].step == 2 and not p.proposals[k].prior]
             values["delta_expected"] = float(max(expected)) if expected else NO_DELTA
-            direct = [deltas[n] for n, k in enumerate(order) if _direct(p.proposals[k])]
+            direct = [deltas[n] for n, k in enumerate(order) if p.proposals[k].direct]
             values["delta_direct"] = float(max(direct)) if direct else NO_DELTA
         else:
             best = p.proposals[int(np.argmax(left))] if len(left) else Proposal("")
@@ -322,17 +322,12 @@ def _likeliest(hidden: np.ndarray, embed: np.ndarray, rows: int = 128) -> tuple[
     return np.concatenate(top), np.concatenate(logits)
 
 
-def _direct(q: Proposal) -> bool:
-    """Whether an original is a direct one: listed by a dictionary or one thesaurus step away."""
-    return q.user > 0 or q.prior > 0 or q.step == 1
-
-
 def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int) -> list[int]:
     """Which of a span's own proposals (not the judge's) to compare, best left-context score first:
     up to :data:`DIRECT` direct originals, the rest of the ``compared`` places from any, so the
     judge's related expectations ("police" for "shut") do not crowd out the synonyms ("close")."""
     mine = [k for k in ranked if not proposals[k].judge]
-    direct = [k for k in mine if _direct(proposals[k])][:DIRECT]
+    direct = [k for k in mine if proposals[k].direct][:DIRECT]
     rest = [k for k in mine if k not in direct][:max(0, compared - len(direct))]
     return sorted(direct + rest, key=ranked.index)
 

@@ -243,7 +243,7 @@ def likeliest_original(span: Span) -> str | None:
     """The original to name for a suspect: the best of those a dictionary lists or the thesaurus
     gives directly, where one beats the span, else the best related one that does ("soiled":
     "dirty", not the two-step neighbour "small" that fits a bomb better)."""
-    near = {q.original for q in span.proposals if q.user or q.prior or q.step == 1}
+    near = {q.original for q in span.proposals if q.direct}
     for pool in ([r for r in span.related if r[1] in near], span.related):
         if pool and pool[0][0] > 0:
             return pool[0][1]

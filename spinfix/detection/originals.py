@@ -38,6 +38,12 @@ class Proposal:
     forward_rank: int = NOT_LISTED
     judge: bool = False
 
+    @property
+    def direct(self) -> bool:
+        """Listed by a dictionary or one thesaurus step away: the originals a spinner's table
+        most likely started from."""
+        return bool(self.user or self.prior or self.step == 1)
+
 
 class Originals:
     """Proposes originals from dictionaries and a thesaurus, indexed once.
