@@ -64,6 +64,16 @@ def without_comparisons(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
+def blinded(rows: np.ndarray, columns: Sequence[str]) -> np.ndarray:
+    """Span rows with ``columns`` emptied (0), for span models that must not read them (see
+    :class:`~spinfix.training.neural_trainer.NeuralDetectorTrainer`'s ``blind``)."""
+    if not columns:
+        return rows
+    rows = np.array(rows, dtype=float, copy=True)
+    rows[:, [SPAN_ROW.index(c) for c in columns]] = 0.0
+    return rows
+
+
 def selected(cheap: np.ndarray, compare_from: float, share: float) -> np.ndarray:
     """The spans a cascade compares in full: those whose cheap probability reaches
     ``compare_from``, the likeliest ``share`` of all spans at most (the judge's budget)."""
@@ -112,7 +122,8 @@ class NeuralDetector:
     ``compare_share`` of the spans (the likeliest first);
     ``suspect_from``: the span probability from which a span is a suspect; sentences from
     ``threshold`` with a suspect are flagged; ``offset`` shifts the document model's prior;
-    ``info`` records the training. Immutable.
+    ``info`` records the training; ``blind``: span-row columns the span models never read
+    (emptied before they do). Immutable.
     """
 
     models: NeuralModels
@@ -125,6 +136,7 @@ class NeuralDetector:
     judge: NeuralJudge | None = field(default=None, repr=False)
     originals: Originals | None = field(default=None, repr=False)
     phrases: PhraseList | None = field(default=None, repr=False)
+    blind: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "info", frozen(self.info))
@@ -154,14 +166,19 @@ class NeuralDetector:
         """A document's spans read through the cascade, and each one's probability of being a
         swap (``extend``: see :meth:`SpanReader.read`)."""
         reader = self.reader()
-        spans = reader.read(text, sentences, select=lambda rows: self.select(self.models.cheap(rows), rows),
+        spans = reader.read(text, sentences,
+                            select=lambda rows: self.select(self.models.cheap(blinded(rows, self.blind)), rows),
                             extend=extend, extended=extended, extended_window=extended_window)
         rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
-        p = self.models.span(rows) if len(spans) else np.zeros(0)
+        p = self.span_probability(rows) if len(spans) else np.zeros(0)
         if self.phrases is not None:  # a curated list's phrases count wherever they match
             listed = np.array([s.key in self.phrases.originals for s in spans], dtype=bool)
             p = np.where(listed, np.maximum(p, LISTED_PROBABILITY), p)
         return spans, p
+
+    def span_probability(self, rows: np.ndarray) -> np.ndarray:
+        """Each span row's probability of being a swap, from the span model."""
+        return self.models.span(blinded(rows, self.blind))
 
     def select(self, cheap: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Which spans to compare in full (:func:`selected`)."""
@@ -218,7 +235,7 @@ class NeuralDetector:
         record = {"record": {k: info.get(k) for k in ("name", "trained_on", "command", "created")}, "info": info,
                   "compare_from": self.compare_from, "compare_share": self.compare_share,
                   "suspect_from": self.suspect_from, "threshold": self.threshold,
-                  "offset": self.offset, "models": specs, "span_row": list(SPAN_ROW), "sentence_row": list(SENTENCE_ROW),
+                  "offset": self.offset, "blind": list(self.blind), "models": specs, "span_row": list(SPAN_ROW), "sentence_row": list(SENTENCE_ROW),
                   "document_row": list(DOCUMENT_ROW)}
         return save_model(path, "neural-detector", record, arrays)
 
@@ -269,7 +286,7 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 @pausing
-def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping]:
+def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...]]:
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record
@@ -279,17 +296,20 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, M
             raise ValueError("its rows are not this spinfix's")
         models = NeuralModels(*(from_data(record["models"][n], file.arrays, f"{n}.") for n in NeuralModels._fields))
         values = [float(record[k]) for k in ("compare_from", "compare_share", "suspect_from", "threshold", "offset")]
+        blind = tuple(str(c) for c in record.get("blind", ()))
+        if any(c not in SPAN_ROW for c in blind):
+            raise ValueError(f"it blinds columns its rows lack ({', '.join(blind)})")
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
-    return (models, *values, {**record.get("info", {}), "sha256": file.sha256})
+    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind)
 
 
 def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
     judge from the user cache)."""
-    models, compare_from, compare_share, suspect_from, threshold, offset, info = _read(str(path or default_model_path()))
-    return NeuralDetector(models, compare_from, compare_share, suspect_from, threshold, offset, info, judge)
+    models, compare_from, compare_share, suspect_from, threshold, offset, info, blind = _read(str(path or default_model_path()))
+    return NeuralDetector(models, compare_from, compare_share, suspect_from, threshold, offset, info, judge, blind=blind)
 
 
-__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "document_row",
+__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "blinded", "document_row",
            "load_neural_detector", "selected", "sentence_rows", "without_comparisons"]

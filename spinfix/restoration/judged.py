@@ -174,7 +174,7 @@ def _offsets_back(changes: list[Change]):
 def _deeper(detector: NeuralDetector, spans: list[Span], rule: Rule) -> np.ndarray:
     """Which spans a restore compares again: likely swaps, and spans a user's pair lists."""
     rows = np.array([s.row for s in spans], dtype=float)
-    p = detector.models.span(rows)
+    p = detector.span_probability(rows)
     return (p >= rule.restore_from) | np.array([any(x.user for x in s.proposals) for s in spans])
 
 
