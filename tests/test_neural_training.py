@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from spinfix.detection.judged import SPAN_ROW
-from spinfix.detection.neural_detector import load_neural_detector, without_comparisons
+from spinfix.detection.neural_detector import blinded, load_neural_detector, without_comparisons
 from spinfix.errors import SpinfixError
 from spinfix.training.neural_trainer import NeuralDetectorTrainer
 from spinfix.training.span_data import SpanData
@@ -64,6 +64,35 @@ def test_the_model_file_loads_as_it_was_saved(trainer, tmp_path):
     rows = span_data(4, 2, 3).rows
     assert again.info["sha256"] == sha256 and again.threshold == trainer.detector_.threshold
     assert np.allclose(again.models.span(rows), trainer.detector_.models.span(rows))
+
+
+def cascaded_probability(detector, rows: np.ndarray) -> np.ndarray:
+    """Span probabilities as a reading gives them: comparisons only where the cascade asks."""
+    keep = detector.select(detector.models.cheap(blinded(rows, detector.blind)), rows)
+    rows = rows.copy()
+    rows[~keep] = without_comparisons(rows[~keep])
+    return detector.span_probability(rows)
+
+
+def test_a_blind_column_is_never_read_even_where_it_gives_the_answer_away(tmp_path):
+    """``best_prior`` here names most swaps in training, as the shipped dictionary does on
+    spinfix's own spin; the default trainer is blind to it, one told to read it leans on it."""
+    train, validation = span_data(40, 20, 0), span_data(24, 12, 1)
+    for data in (train, validation):
+        data.rows[:, SPAN_ROW.index("best_prior")] = 3.0 * data.labels
+    blind = NeuralDetectorTrainer().fit(train, validation).detector_
+    seeing = NeuralDetectorTrainer(blind=()).fit(train, validation).detector_
+    rows = span_data(10, 5, 4).rows
+    rows[:, SPAN_ROW.index("best_prior")] = 0.0
+    listed = rows.copy()
+    listed[:, SPAN_ROW.index("best_prior")] = 3.0
+    p = cascaded_probability(blind, rows)
+    assert blind.blind == ("best_prior",) and np.ptp(p) > 0.5
+    assert np.array_equal(p, cascaded_probability(blind, listed))
+    assert np.mean(cascaded_probability(seeing, listed) - cascaded_probability(seeing, rows)) > 0.1
+    blind.save(tmp_path / "blind")
+    again = load_neural_detector(str(tmp_path / "blind"))
+    assert again.blind == ("best_prior",) and np.allclose(cascaded_probability(again, listed), p)
 
 
 def test_too_few_spun_documents_is_refused_in_one_line():
