@@ -56,6 +56,14 @@ def test_a_restore_without_a_source_puts_back_no_wrong_word(detector):
         assert all(w.reason for w in result.left_alone)
 
 
+def test_a_restore_without_a_source_puts_back_what_the_score_names(detector):
+    """The README's swaps come back without a source, each as the original the score named."""
+    named = _named(detector.score_text(SPUN))
+    result = restore_judged(SPUN, detector)
+    assert {c.spun.lower() for c in result.substitutions} & {w for w, _ in EXPECTED}, result.left_alone
+    assert all(named.get(c.spun.lower(), c.original) == c.original for c in result.substitutions)
+
+
 def test_a_tortured_phrase_is_flagged_on_the_phrase(detector):
     assert any(w.word.lower() in ("irregular", "backwoods") for s in detector.score_text(SCIENCE).flagged
                for w in s.suspects)

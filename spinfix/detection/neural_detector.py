@@ -257,14 +257,9 @@ def name_suspects(spans: list[tuple[Span, float]], phrases: PhraseList | None = 
 
 
 def likeliest_original(span: Span) -> str | None:
-    """The original to name for a suspect: the best of those a dictionary lists or the thesaurus
-    gives directly, where one beats the span, else the best related one that does ("soiled":
-    "dirty", not the two-step neighbour "small" that fits a bomb better)."""
-    near = {q.original for q in span.proposals if q.direct}
-    for pool in ([r for r in span.related if r[1] in near], span.related):
-        if pool and pool[0][0] > 0:
-            return pool[0][1]
-    return None
+    """The original to name for a suspect (:attr:`Span.named`), where one beats the span."""
+    named = span.named
+    return named[0][1] if named and named[0][0] > 0 else None
 
 
 @lru_cache(maxsize=4)

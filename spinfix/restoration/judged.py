@@ -4,8 +4,9 @@ Every span the neural detector finds likely swapped, and every span a user's dic
 is compared with more of its originals (:data:`COMPARED`, over :data:`WINDOW` words after it);
 the judge's ranking decides, sentence by sentence, never gated by the document's likelihood:
 a pair the user's dictionary lists is applied when the judge prefers it by a nat (a pair seen once
-is enough), any other original when it beats the span clearly and beats the next original
-clearly too; the judge's own proposals are evidence, never put back. Every suspect left alone says why.
+is enough), any other original (the one a score names: direct ones first) when it beats the span
+clearly and beats the next original clearly too; the judge's own proposals are evidence, never
+put back. Every suspect left alone says why.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ RESTORE_FROM = 0.3  # span probability from which a span is compared again for a
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied
 DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 5.0  # nats it must beat the next original by
+FAR_MARGIN = 3.0  # nats a two-step original may beat the direct one named by before the two count as tied
 USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by
 COMPARED = 8
 WINDOW = 3
@@ -46,12 +48,14 @@ class Rule:
     delta_min: float = DELTA_MIN
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
+    far_margin: float = FAR_MARGIN
 
     def decide(self, span: Span, p: float) -> tuple[str | None, str]:
         """The original to put back (or None) and the reason. Only originals related to the
         spun words (the dictionaries, the thesaurus) are put back: the judge's own proposals fit
         the context whatever they mean ("soiled bomb": "small"), so they count as evidence of a
-        swap, never as its original."""
+        swap, never as its original. The original put back is the one a score names
+        (:attr:`~spinfix.detection.judged.Span.named`: direct ones first)."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
         listed = {q.original: q for q in span.proposals}
@@ -60,18 +64,18 @@ class Rule:
             d, o = max(user)
             if d > self.user_min:
                 return o, LISTED_AND_PREFERRED
-        related = span.related
-        if not related:
+        named = span.named
+        if not named:
             return None, NO_CANDIDATE
-        d1, best = related[0]
-        d2 = related[1][0] if len(related) > 1 else -np.inf
+        d1, best = named[0]
+        d2 = named[1][0] if len(named) > 1 else -np.inf
         if d1 <= 0:
             return None, NO_BETTER
         if p < self.apply_from:
             return None, UNLIKELY
         if d1 < self.delta_min:
             return None, BY_TOO_LITTLE
-        if d1 - d2 < self.margin_min:
+        if d1 - d2 < self.margin_min or span.related[0][0] - d1 > self.far_margin:
             return None, TIED
         return best, FITS_BETTER
 
