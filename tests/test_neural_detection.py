@@ -83,7 +83,7 @@ def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):
     shut = next(s for s in spans if s.text == "shut")
     assert {"close", "closed", "close up"} & set(shut.originals), shut.originals
     how = {q.original: q for q in shut.proposals}
-    direct = [d for o, d in zip(shut.originals, shut.deltas) if how[o].step == 1 or how[o].prior or how[o].user]
+    direct = [d for o, d in zip(shut.originals, shut.deltas) if how[o].direct]
     assert dict(zip(SPAN_ROW, shut.row))["delta_direct"] == max(direct)
 
 

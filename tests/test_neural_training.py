@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from spinfix.detection.judged import SPAN_ROW
-from spinfix.detection.neural_detector import blinded, load_neural_detector, without_comparisons
+from spinfix.detection.neural_detector import load_neural_detector, without_comparisons
 from spinfix.errors import SpinfixError
 from spinfix.training.neural_trainer import NeuralDetectorTrainer
 from spinfix.training.span_data import SpanData
@@ -68,7 +68,7 @@ def test_the_model_file_loads_as_it_was_saved(trainer, tmp_path):
 
 def cascaded_probability(detector, rows: np.ndarray) -> np.ndarray:
     """Span probabilities as a reading gives them: comparisons only where the cascade asks."""
-    keep = detector.select(detector.models.cheap(blinded(rows, detector.blind)), rows)
+    keep = detector.select(detector.cheap_probability(rows), rows)
     rows = rows.copy()
     rows[~keep] = without_comparisons(rows[~keep])
     return detector.span_probability(rows)

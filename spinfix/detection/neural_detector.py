@@ -167,7 +167,7 @@ class NeuralDetector:
         swap (``extend``: see :meth:`SpanReader.read`)."""
         reader = self.reader()
         spans = reader.read(text, sentences,
-                            select=lambda rows: self.select(self.models.cheap(blinded(rows, self.blind)), rows),
+                            select=lambda rows: self.select(self.cheap_probability(rows), rows),
                             extend=extend, extended=extended, extended_window=extended_window)
         rows = np.array([s.row for s in spans], dtype=float).reshape(-1, len(SPAN_ROW))
         p = self.span_probability(rows) if len(spans) else np.zeros(0)
@@ -175,6 +175,10 @@ class NeuralDetector:
             listed = np.array([s.key in self.phrases.originals for s in spans], dtype=bool)
             p = np.where(listed, np.maximum(p, LISTED_PROBABILITY), p)
         return spans, p
+
+    def cheap_probability(self, rows: np.ndarray) -> np.ndarray:
+        """Each span row's probability of being a swap before any comparison, from the cheap model."""
+        return self.models.cheap(blinded(rows, self.blind))
 
     def span_probability(self, rows: np.ndarray) -> np.ndarray:
         """Each span row's probability of being a swap, from the span model."""
@@ -235,8 +239,8 @@ class NeuralDetector:
         record = {"record": {k: info.get(k) for k in ("name", "trained_on", "command", "created")}, "info": info,
                   "compare_from": self.compare_from, "compare_share": self.compare_share,
                   "suspect_from": self.suspect_from, "threshold": self.threshold,
-                  "offset": self.offset, "blind": list(self.blind), "models": specs, "span_row": list(SPAN_ROW), "sentence_row": list(SENTENCE_ROW),
-                  "document_row": list(DOCUMENT_ROW)}
+                  "offset": self.offset, "blind": list(self.blind), "models": specs, "span_row": list(SPAN_ROW),
+                  "sentence_row": list(SENTENCE_ROW), "document_row": list(DOCUMENT_ROW)}
         return save_model(path, "neural-detector", record, arrays)
 
 
@@ -302,8 +306,8 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, M
 def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
     judge from the user cache)."""
-    models, compare_from, compare_share, suspect_from, threshold, offset, info, blind = _read(str(path or default_model_path()))
-    return NeuralDetector(models, compare_from, compare_share, suspect_from, threshold, offset, info, judge, blind=blind)
+    models, *values, info, blind = _read(str(path or default_model_path()))
+    return NeuralDetector(models, *values, info, judge, blind=blind)
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "blinded", "document_row",
