@@ -93,10 +93,11 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, help="fit: the sentence threshold to ship instead of the fitted one")
     ap.add_argument("--suspect-from", type=float, help="fit: the suspect threshold to ship instead")
     ap.add_argument("--offset", type=float, help="fit: the document prior's shift to ship instead")
+    ap.add_argument("--share-offset", type=float, help="fit: the share model's prior shift to ship instead")
     args = ap.parse_args()
     if args.step == "fit":
         point = {k: v for k, v in (("threshold", args.threshold), ("suspect_from", args.suspect_from),
-                                   ("offset", args.offset)) if v is not None}
+                                   ("offset", args.offset), ("share_offset", args.share_offset)) if v is not None}
         fit(args.work, args.output, point)
     else:
         read_part(args.step, args.part, args.parts, args.work)

@@ -5,8 +5,10 @@ A cascade spends the judge's work where it tells: every sentence is read once (t
 stage), a model of the rows before any comparison (:attr:`NeuralModels.cheap`) picks the spans
 worth comparing with their originals in full, and the span model decides on every span with
 whatever evidence it has. A sentence is flagged when its model says so *and* a span in it is a
-suspect a user can check; the document's likelihood reads the rates of suspects and the spread
-of sentence probabilities, never counts, so a long document does not look spun for its length.
+suspect a user can check. The document's likelihood is the larger of two views: its model of
+the rates of suspects and the spread of sentence probabilities (never counts, so a long document
+does not look spun for its length), and its estimated share of swapped spans
+(:func:`swap_share`).
 """
 from __future__ import annotations
 
@@ -43,17 +45,20 @@ COMPARE_COLUMNS = ("compared", "delta_best", "delta_second", "delta_expected", "
 SENTENCE_ROW = Schema("p_max", "p_second", "p_sum", "over_half", "over_08", "spans", "log_words", "title")
 DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mean", "sentence_q75",
                       "sentence_q90", "flagged_share", "suspects_100")
+SHARE_ROW = Schema("swap_share_logit")
+SHARE_FLOOR = 1e-6  # the share's logit is taken from here (a clean document's share falls to zero)
 
 
 class NeuralModels(NamedTuple):
     """The neural detector's models as ``rows -> P(spun)``: the cheap span model (rows without
-    comparisons), the span model, the sentence model and the document model (before its prior
-    shift)."""
+    comparisons), the span model, the sentence model, the document model and the share model
+    (:data:`SHARE_ROW`; both before their prior shifts)."""
 
     cheap: Predict
     span: Predict
     sentence: Predict
     document: Predict
+    share: Predict
 
 
 def without_comparisons(rows: np.ndarray) -> np.ndarray:
@@ -114,6 +119,37 @@ def document_row(p: np.ndarray, sentence_p: np.ndarray, flagged: np.ndarray, sus
                      float(w @ flagged) if len(w) else 0.0, per_100 * suspects])
 
 
+def swap_share(p: np.ndarray, prior: float, tolerance: float = 1e-7, steps: int = 500) -> float:
+    """The share of a document's spans that were swapped, estimated from span probabilities ``p``
+    calibrated where a share ``prior`` of spans were swapped: the expectation-maximisation of
+    Saerens, Latinne and Decaestecker (2002), which re-weighs the probabilities for a prior and
+    takes their mean as the next prior until it settles. A heavily spun document makes every span
+    likelier than training's share says; a clean one, less likely.
+
+    Examples
+    --------
+    >>> round(swap_share(np.array([0.9, 0.9, 0.1, 0.1]), 0.1), 2) > 0.1
+    True
+    """
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    if not len(p) or not 0.0 < prior < 1.0:
+        return 0.0
+    share = prior
+    for _ in range(steps):
+        up, down = share / prior * p, (1.0 - share) / (1.0 - prior) * (1.0 - p)
+        new = float(np.mean(up / (up + down)))
+        if abs(new - share) < tolerance:
+            return new
+        share = new
+    return share
+
+
+def share_row(p: np.ndarray, prior: float) -> np.ndarray:
+    """A document's row for the share model (:data:`SHARE_ROW`): the logit of :func:`swap_share`."""
+    share = min(max(swap_share(p, prior), SHARE_FLOOR), 1.0 - SHARE_FLOOR)
+    return np.array([np.log(share / (1.0 - share))])
+
+
 @dataclass(frozen=True, eq=False)
 class NeuralDetector:
     """A trained neural detector (see the module's docstring).
@@ -123,7 +159,9 @@ class NeuralDetector:
     ``suspect_from``: the span probability from which a span is a suspect; sentences from
     ``threshold`` with a suspect are flagged; ``offset`` shifts the document model's prior;
     ``info`` records the training; ``blind``: span-row columns the span models never read
-    (emptied before they do). Immutable.
+    (emptied before they do); ``span_prior``: the share of training spans that were swapped
+    (what the span model is calibrated for, :func:`swap_share`); ``share_offset`` shifts the
+    share model's prior. Immutable.
     """
 
     models: NeuralModels
@@ -137,6 +175,8 @@ class NeuralDetector:
     originals: Originals | None = field(default=None, repr=False)
     phrases: PhraseList | None = field(default=None, repr=False)
     blind: tuple[str, ...] = ()
+    span_prior: float = 0.0
+    share_offset: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "info", frozen(self.info))
@@ -207,13 +247,20 @@ class NeuralDetector:
         has_suspect[sentence_of[suspect]] = True
         flagged = (sentence_p >= threshold) & has_suspect
         row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
-        likelihood = float(shift_prior(self.models.document(row[None, :]), self.offset)[0]) if len(sentences) else 0.0
+        likelihood = self.likelihood(row, share_row(p, self.span_prior)) if len(sentences) else 0.0
         scored = []
         for k, s in enumerate(sentences):
             mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
             scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
                                         name_suspects(mine, self.phrases) if flagged[k] else []))
         return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check)
+
+    def likelihood(self, document: np.ndarray, share: np.ndarray) -> float:
+        """A document's spin likelihood from its row (:func:`document_row`) and its share row
+        (:func:`share_row`): the larger of the two models' shifted probabilities, so that a
+        document reads as spun when either its suspects or its share of swapped spans say so."""
+        return float(max(shift_prior(self.models.document(document[None, :]), self.offset)[0],
+                         shift_prior(self.models.share(share[None, :]), self.share_offset)[0]))
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
                     threshold: float | None = None) -> list[DocumentScore]:
@@ -239,8 +286,9 @@ class NeuralDetector:
         record = {"record": {k: info.get(k) for k in ("name", "trained_on", "command", "created")}, "info": info,
                   "compare_from": self.compare_from, "compare_share": self.compare_share,
                   "suspect_from": self.suspect_from, "threshold": self.threshold,
-                  "offset": self.offset, "blind": list(self.blind), "models": specs, "span_row": list(SPAN_ROW),
-                  "sentence_row": list(SENTENCE_ROW), "document_row": list(DOCUMENT_ROW)}
+                  "offset": self.offset, "blind": list(self.blind), "span_prior": self.span_prior,
+                  "share_offset": self.share_offset, "models": specs, "span_row": list(SPAN_ROW),
+                  "sentence_row": list(SENTENCE_ROW), "document_row": list(DOCUMENT_ROW), "share_row": list(SHARE_ROW)}
         return save_model(path, "neural-detector", record, arrays)
 
 
@@ -285,30 +333,32 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 @pausing
-def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...]]:
+def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...], float, float]:
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record
     try:
         if list(record["span_row"]) != list(SPAN_ROW) or list(record["sentence_row"]) != list(SENTENCE_ROW) \
-                or list(record["document_row"]) != list(DOCUMENT_ROW):
+                or list(record["document_row"]) != list(DOCUMENT_ROW) or list(record["share_row"]) != list(SHARE_ROW):
             raise ValueError("its rows are not this spinfix's")
         models = NeuralModels(*(from_data(record["models"][n], file.arrays, f"{n}.") for n in NeuralModels._fields))
         values = [float(record[k]) for k in ("compare_from", "compare_share", "suspect_from", "threshold", "offset")]
         blind = tuple(str(c) for c in record.get("blind", ()))
+        prior, share_offset = float(record["span_prior"]), float(record["share_offset"])
         if any(c not in SPAN_ROW for c in blind):
             raise ValueError(f"it blinds columns its rows lack ({', '.join(blind)})")
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
-    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind)
+    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind, prior, share_offset)
 
 
 def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
     judge from the user cache)."""
-    models, *values, info, blind = _read(str(path or default_model_path()))
-    return NeuralDetector(models, *values, info, judge, blind=blind)
+    models, *values, info, blind, prior, share_offset = _read(str(path or default_model_path()))
+    return NeuralDetector(models, *values, info, judge, blind=blind, span_prior=prior, share_offset=share_offset)
 
 
-__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "blinded", "document_row",
-           "load_neural_detector", "selected", "sentence_rows", "without_comparisons"]
+__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SHARE_ROW", "blinded",
+           "document_row", "load_neural_detector", "selected", "sentence_rows", "share_row", "swap_share",
+           "without_comparisons"]

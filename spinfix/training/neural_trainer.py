@@ -2,7 +2,7 @@
 
 scikit-learn's conventions: the estimators are parameters, :meth:`NeuralDetectorTrainer.fit`
 learns everything, thresholds included, and the fitted detector is ``detector_``. The span
-models are fit on the training documents; the sentence and document models on the training
+models are fit on the training documents; the sentence, document and share models on the training
 documents' out-of-fold span probabilities, so they read the probabilities a new document would
 get; calibration and every threshold are set on validation documents no model was fit on.
 """
@@ -22,7 +22,7 @@ from sklearn.preprocessing import StandardScaler
 from ..detection.document_features import shift_prior
 from ..detection.forests import compile_classifier
 from ..detection.judged import SPAN_ROW
-from ..detection.neural_detector import (NeuralDetector, NeuralModels, blinded, document_row, selected,
+from ..detection.neural_detector import (NeuralDetector, NeuralModels, blinded, document_row, selected, share_row,
                                           sentence_rows, without_comparisons)
 from ..errors import SpinfixError
 from .span_data import SpanData
@@ -51,23 +51,25 @@ class NeuralDetectorTrainer(BaseEstimator):
 
     Parameters
     ----------
-    cheap_estimator, span_estimator, sentence_estimator, document_estimator : unfitted
+    cheap_estimator, span_estimator, sentence_estimator, document_estimator, share_estimator : unfitted
         scikit-learn classifiers (defaults: :func:`span_estimator` for the two span models,
         :func:`linear_estimator` for the others).
     compare_recall : share of the swapped spans that the cascade must compare in full.
     compare_share : the most spans of a document the cascade compares in full (the judge's budget).
     sentence_false_flags : the most clean validation sentences a threshold may flag.
-    document_false_flags : the most clean validation documents at likelihood 0.5.
+    document_false_flags : the most clean validation documents at likelihood 0.5 (by either
+        the document model or the share model).
     blind : span-row columns the span models are not shown (:data:`BLIND`).
     """
 
     def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
-                 compare_recall: float = 0.9, compare_share: float = 0.2, sentence_false_flags: float = 0.008,
+                 share_estimator=None, compare_recall: float = 0.9, compare_share: float = 0.2, sentence_false_flags: float = 0.008,
                  document_false_flags: float = 0.02, blind: tuple[str, ...] = BLIND, seed: int = 0):
         self.cheap_estimator = cheap_estimator
         self.span_estimator = span_estimator
         self.sentence_estimator = sentence_estimator
         self.document_estimator = document_estimator
+        self.share_estimator = share_estimator
         self.compare_recall = compare_recall
         self.compare_share = compare_share
         self.sentence_false_flags = sentence_false_flags
@@ -99,12 +101,20 @@ class NeuralDetectorTrainer(BaseEstimator):
         doc_train = self._document_rows(train, span_oof, sent_p_train)
         self.document_ = (self.document_estimator or linear_estimator()).fit(doc_train, train.document_spun)
         doc_val = self._document_rows(validation, p_val, sent_p_val)
-        self.offset_ = self._offset(validation, self.document_.predict_proba(doc_val)[:, 1])
-        models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_)))
+        q_val = self.document_.predict_proba(doc_val)[:, 1]
+        self.offset_ = self._offset(validation, q_val)
+        self.span_prior_ = float(np.mean(train.labels))
+        self.share_ = (self.share_estimator or linear_estimator()).fit(self._share_rows(train, span_oof),
+                                                                       train.document_spun)
+        self.share_offset_ = self._offset(validation, self.share_.predict_proba(self._share_rows(validation, p_val))[:, 1],
+                                          shift_prior(q_val, self.offset_) >= 0.5)
+        models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_,
+                                                                self.share_)))
         if any(m is None for m in models):
             raise ValueError("an estimator spinfix cannot store as arrays")
         self.detector_ = NeuralDetector(models, self.compare_from_, self.compare_share, self.suspect_from_,
-                                        self.threshold_, self.offset_, info or {}, blind=tuple(self.blind))
+                                        self.threshold_, self.offset_, info or {}, blind=tuple(self.blind),
+                                        span_prior=self.span_prior_, share_offset=self.share_offset_)
         return self
 
     def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -167,12 +177,19 @@ class NeuralDetectorTrainer(BaseEstimator):
                                      data.sentence_words[sents].astype(float)))
         return np.array(rows)
 
-    def _offset(self, data: SpanData, q: np.ndarray) -> float:
+    def _share_rows(self, data: SpanData, p: np.ndarray) -> np.ndarray:
+        """Each document's share row (:func:`~spinfix.detection.neural_detector.share_row`)."""
+        documents = data.sentence_document[data.sentence]
+        return np.array([share_row(p[documents == d], self.span_prior_) for d in range(len(data.document_spun))])
+
+    def _offset(self, data: SpanData, q: np.ndarray, flagged: np.ndarray | None = None) -> float:
         """The smallest prior shift (log-odds) that keeps the share of clean validation documents
-        at likelihood 0.5 or more within :attr:`document_false_flags`."""
+        at likelihood 0.5 or more within :attr:`document_false_flags` (counting those already
+        ``flagged`` by another view)."""
         clean = data.document_spun == 0
+        flagged = np.zeros(len(q), bool) if flagged is None else flagged
         for offset in np.arange(-3.0, 8.0, 0.05):
-            if np.mean(shift_prior(q[clean], offset) >= 0.5) <= self.document_false_flags:
+            if np.mean((shift_prior(q[clean], offset) >= 0.5) | flagged[clean]) <= self.document_false_flags:
                 return float(offset)
         return 8.0
 
