@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ pytest.importorskip("gguf", reason="the neural judge's packages are not installe
 from spinfix.detection.judged import SPAN_ROW  # noqa: E402
 from spinfix.detection.loading import load_scorer  # noqa: E402
 from spinfix.detection.neural_detector import (NeuralDetector, load_neural_detector,  # noqa: E402
-                                               shipped_originals, without_comparisons)
+                                               shipped_originals, swap_share, without_comparisons)
 from spinfix.text.tokens import split_sentences  # noqa: E402
 from spinfix.restoration.judged import restore_judged  # noqa: E402
 
@@ -25,6 +26,7 @@ from spinfix.restoration.judged import restore_judged  # noqa: E402
 SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
         "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
 SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
+EXAMPLES = Path(__file__).resolve().parents[1] / "spinfix" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +99,22 @@ def test_a_pair_in_the_users_dictionary_is_put_back_where_the_judge_prefers_it(d
     assert all((c.spun.lower(), c.original.lower()) in EXPECTED for c in result.substitutions)
 
 
+def test_the_share_of_swapped_spans_is_read_from_the_text(detector):
+    """The example's swaps (aligned with its source) cover about a third of its spans; the share
+    the span probabilities give is near that, and near zero on the source."""
+    from spinfix.alignment.aligner import align
+
+    spun, clean = ((EXAMPLES / f"example_{k}.txt").read_text(encoding="utf-8") for k in ("spun", "clean"))
+    swaps = align(spun, clean).substitutions
+    spans, p = detector.spans(spun, split_sentences(spun))
+    truth = np.mean([any(s.start < w.spun_end and w.spun_start < s.end for w in swaps) for s in spans])
+    assert 0.5 * truth < swap_share(p, detector.span_prior) < 1.5 * truth
+    _, p_clean = detector.spans(clean, split_sentences(clean))
+    assert swap_share(p_clean, detector.span_prior) < 0.02
+
+
 def test_clean_prose_is_left_alone(detector):
-    with open(__file__.replace("tests/test_neural_detection.py", "spinfix/data/example_clean.txt"),
-              encoding="utf-8") as f:
-        text = f.read()
+    text = (EXAMPLES / "example_clean.txt").read_text(encoding="utf-8")
     score = detector.score_text(text)
     assert score.spin_likelihood < 0.5 and not score.flagged
     result = restore_judged(text, detector)

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from spinfix.detection.judged import SPAN_ROW
-from spinfix.detection.neural_detector import load_neural_detector, without_comparisons
+from spinfix.detection.neural_detector import load_neural_detector, swap_share, without_comparisons
 from spinfix.errors import SpinfixError
 from spinfix.training.neural_trainer import NeuralDetectorTrainer
 from spinfix.training.span_data import SpanData
@@ -64,6 +64,30 @@ def test_the_model_file_loads_as_it_was_saved(trainer, tmp_path):
     rows = span_data(4, 2, 3).rows
     assert again.info["sha256"] == sha256 and again.threshold == trainer.detector_.threshold
     assert np.allclose(again.models.span(rows), trainer.detector_.models.span(rows))
+    assert (again.span_prior, again.share_offset) == (trainer.detector_.span_prior, trainer.detector_.share_offset)
+
+
+def test_the_swap_share_is_recovered_from_probabilities_calibrated_for_another_share():
+    """Scores of swapped and kept spans as two overlapping normals; probabilities calibrated
+    where a tenth of spans are swapped; documents where none, 5 % and 30 % are."""
+    rng = np.random.default_rng(5)
+    for share in (0.0, 0.05, 0.3):
+        swapped = rng.random(20000) < share
+        x = rng.normal(np.where(swapped, 1.5, -1.5), 1.0)
+        ratio = np.exp(3.0 * x)  # the likelihood ratio of swapped to kept at x
+        p = 0.1 * ratio / (0.1 * ratio + 0.9)
+        assert abs(swap_share(p, 0.1) - share) < 0.01, share
+
+
+def test_the_share_model_reads_how_much_of_a_document_was_swapped(trainer):
+    detector, held = trainer.detector_, span_data(20, 10, 2)
+    assert detector.span_prior == pytest.approx(np.mean(span_data(40, 20, 0).labels))
+    p = cascaded_probability(detector, held.rows)
+    documents = held.sentence_document[held.sentence]
+    shares = np.array([swap_share(p[documents == d], detector.span_prior) for d in range(20)])
+    truth = np.array([held.labels[documents == d].mean() for d in range(20)])
+    assert np.all(shares[10:] < 0.03) and np.corrcoef(shares[:10], truth[:10])[0, 1] > 0.5
+    assert np.all(np.abs(shares[:10] - truth[:10]) < 0.08), (shares, truth)
 
 
 def cascaded_probability(detector, rows: np.ndarray) -> np.ndarray:

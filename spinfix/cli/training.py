@@ -59,7 +59,8 @@ def cmd_train_neural(args: argparse.Namespace) -> None:
     sha256 = detector.save(output)
     summary = {"model": output, "sha256": sha256, "judge": "neural", "trained_on": dict(detector.info["trained_on"]),
                "thresholds": {"compare_from": detector.compare_from, "suspect_from": detector.suspect_from,
-                              "sentence": detector.threshold, "document_offset": detector.offset}}
+                              "sentence": detector.threshold, "document_offset": detector.offset,
+                              "share_offset": detector.share_offset}}
     print(json.dumps(summary, indent=2))
 
 
