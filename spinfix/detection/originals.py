@@ -66,18 +66,19 @@ class Originals:
         stop = function_words()
         self.keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop) | frozenset(self._listed)
         self.max_words = max((k.count(" ") + 1 for k in self.keys), default=1)
-        self._memo: dict[str, list[Proposal]] = {}
+        self._memo: dict[str, tuple[Proposal, ...]] = {}
         self._related: dict[str, frozenset[str]] = {}
 
     def propose(self, key: str) -> list[Proposal]:
         """The originals of the spun phrase ``key`` (matching form): listed ones first (the
-        user's before the prior's), then the thesaurus's."""
+        user's before the prior's), then the thesaurus's. A new list each time (a reading adds
+        the judge's expectations at one place to it), from a memo that never changes."""
         hit = self._memo.get(key)
         if hit is None:
             if len(self._memo) > MEMO_LIMIT:
                 self._memo.clear()
-            hit = self._memo[key] = self._propose(key)
-        return hit
+            hit = self._memo[key] = tuple(self._propose(key))
+        return list(hit)
 
     def related(self, key: str) -> frozenset[str]:
         """Every word within two thesaurus steps of ``key``, either direction."""
