@@ -128,6 +128,23 @@ def test_a_restore_says_why_it_left_each_suspect(detector):
     assert "restored" in result.summary()
 
 
+def test_a_restore_looks_again_only_where_what_it_finds_is_used(detector, monkeypatch):
+    """Spans under both the line where an original may be put back and the suspect line are not
+    compared again: comparing them too changes nothing a restore reports."""
+    from spinfix.restoration.judged import Rule
+
+    text = (EXAMPLES / "example_spun.txt").read_text(encoding="utf-8")
+    looked = []
+    real = Rule.looked_at
+    monkeypatch.setattr(Rule, "looked_at", lambda self, d: looked.append(real(self, d)) or real(self, d))
+    result = restore_judged(text, detector)
+    monkeypatch.setattr(Rule, "looked_at", lambda self, d: 0.1)
+    wider = restore_judged(text, detector)
+    assert looked and min(looked) == min(Rule().apply_from, detector.suspect_from) > 0.1
+    assert result.restored == wider.restored and result.left_alone == wider.left_alone
+    assert len(result.substitutions) >= 5
+
+
 def test_the_cascade_compares_only_where_the_cheap_model_asks(detector):
     from spinfix.text.tokens import split_sentences
 

@@ -36,8 +36,6 @@ SPAN_ROW = Schema(
 CHUNK_CHARS = 700  # a reading holds consecutive sentences of one paragraph up to about this many characters
 BLOCK_CHARS = 12_000  # readings held at once (their keys and values): about 3,000 tokens, 110 MB
 EXPECTED = 100  # the judge's likeliest next words matched against a span's thesaurus neighbourhood
-GUESSES = 5  # of them, the likeliest kept as the judge's own proposals (a restore's deeper look)
-GUESSES_COMPARED = 2  # the judge's own proposals compared in a restore's deeper look
 COMPARED = 3  # originals compared in full per span
 DIRECT = 2  # of them, places kept for direct originals (listed, or one thesaurus step away) when a span has any
 WINDOW = 2  # words after a span scored in a comparison
@@ -74,10 +72,9 @@ class Span:
 
     @property
     def related(self) -> list[tuple[float, str]]:
-        """The originals related to the span's words (not the judge's own proposals, which fit
-        the context whatever they mean), each with how much it beats the span, best first."""
-        judged = {q.original for q in self.proposals if q.judge}
-        return sorted(((float(d), o) for o, d in zip(self.originals, self.deltas) if o not in judged), reverse=True)
+        """The originals compared (all related to the span's words), each with how much it beats
+        the span, best first."""
+        return sorted(((float(d), o) for o, d in zip(self.originals, self.deltas)), reverse=True)
 
     @property
     def named(self) -> list[tuple[float, str]]:
@@ -101,7 +98,6 @@ class _Pending:
     cased: list[str]
     values: dict
     left: np.ndarray | None = None
-    guesses: list[tuple[str, float]] = field(default_factory=list)
 
 
 class SpanReader:
@@ -153,11 +149,6 @@ class SpanReader:
                     p.span.row = tuple(row)
             if extend is not None and pending:
                 deeper = [p for p, d in zip(pending, extend([p.span for p in pending])) if d]
-                for p in deeper:  # the judge's own words for the place join the proposals
-                    p.proposals = p.span.proposals = p.proposals + [Proposal(w, 0, 0, 0, NOT_LISTED, True)
-                                                                    for w, _ in p.guesses]
-                    p.cased += [match_case(p.span.text, w) for w, _ in p.guesses]
-                    p.left = np.concatenate([p.left, [g for _, g in p.guesses]])
                 self._compare(deeper, readings, extended, extended_window, keep_rows=True)
             out += [p.span for p in pending]
         return out
@@ -235,7 +226,7 @@ class SpanReader:
             return
         embed, words = self._expected()
         hidden = np.stack([readings[p.chunk].hidden[p.first - 1] for p in pending])
-        top, top_logits = _likeliest(hidden, embed)
+        top = _likeliest(hidden, embed)
         for k, p in enumerate(pending):
             related = self.originals.related(p.span.key)
             known = {q.original for q in p.proposals}
@@ -260,10 +251,6 @@ class SpanReader:
             own = logits[at]
             p.left = logits[at + 1:at + 1 + len(p.cased)] - own
             at += 1 + len(p.cased)
-            known = {q.original for q in p.proposals} | {p.span.key}
-            ranked = np.argsort(-top_logits[k], kind="stable")
-            p.guesses = [(words[top[k, n]], float(top_logits[k, n] - own)) for n in ranked
-                         if words[top[k, n]] not in known][:GUESSES]
 
     # -- comparisons --------------------------------------------------------------------------
 
@@ -277,7 +264,6 @@ class SpanReader:
             if len(p.left):
                 ranked = [int(k) for k in np.argsort(-p.left)]
                 order = _compared_order(p.proposals, ranked, compared)
-                order += [k for k in ranked if p.proposals[k].judge][:GUESSES_COMPARED]
                 order += [k for k, q in enumerate(p.proposals) if q.user and k not in order][:2]
                 swaps.append(Swap(p.chunk, p.at, p.at + len(p.span.text), tuple(p.cased[k] for k in order)))
                 asked.append((p, order))
@@ -319,26 +305,23 @@ class SpanReader:
         return SPAN_ROW.row(**values)
 
 
-def _likeliest(hidden: np.ndarray, embed: np.ndarray, rows: int = 128) -> tuple[np.ndarray, np.ndarray]:
+def _likeliest(hidden: np.ndarray, embed: np.ndarray, rows: int = 128) -> np.ndarray:
     """For each hidden row, the :data:`EXPECTED` likeliest of the judge's expected words (their
-    indexes, unordered) and their logits, ``rows`` rows at a time (a block's spans times every
-    word would hold hundreds of megabytes)."""
-    top, logits = [], []
+    indexes, unordered), ``rows`` rows at a time (a block's spans times every word would hold
+    hundreds of megabytes)."""
+    top = []
     for r in range(0, len(hidden), rows):
         scores = hidden[r:r + rows] @ embed.T
-        best = np.argpartition(-scores, EXPECTED, axis=1)[:, :EXPECTED]
-        top.append(best)
-        logits.append(np.take_along_axis(scores, best, axis=1))
-    return np.concatenate(top), np.concatenate(logits)
+        top.append(np.argpartition(-scores, EXPECTED, axis=1)[:, :EXPECTED])
+    return np.concatenate(top)
 
 
 def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int) -> list[int]:
-    """Which of a span's own proposals (not the judge's) to compare, best left-context score first:
-    up to :data:`DIRECT` direct originals, the rest of the ``compared`` places from any, so the
-    judge's related expectations ("police" for "shut") do not crowd out the synonyms ("close")."""
-    mine = [k for k in ranked if not proposals[k].judge]
-    direct = [k for k in mine if proposals[k].direct][:DIRECT]
-    rest = [k for k in mine if k not in direct][:max(0, compared - len(direct))]
+    """Which of a span's proposals to compare, best left-context score first: up to
+    :data:`DIRECT` direct originals, the rest of the ``compared`` places from any, so the judge's
+    related expectations ("police" for "shut") do not crowd out the synonyms ("close")."""
+    direct = [k for k in ranked if proposals[k].direct][:DIRECT]
+    rest = [k for k in ranked if k not in direct][:max(0, compared - len(direct))]
     return sorted(direct + rest, key=ranked.index)
 
 

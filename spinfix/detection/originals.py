@@ -28,15 +28,13 @@ class Proposal:
     """One original for a spun phrase and how it was reached: ``user`` and ``prior`` count the
     dictionaries' rows for the pair (the user's own, and the shipped one), ``step`` is the
     thesaurus distance (0: not reached), ``forward_rank`` the spun phrase's rank among the
-    original's synonyms, which a spinner's table prefers; ``judge``: proposed by the neural
-    judge's expectation alone."""
+    original's synonyms, which a spinner's table prefers."""
 
     original: str
     user: int = 0
     prior: int = 0
     step: int = 0
     forward_rank: int = NOT_LISTED
-    judge: bool = False
 
     @property
     def direct(self) -> bool:

@@ -1,12 +1,13 @@
 """Reference-free restoration decided by the neural judge.
 
-Every span the neural detector finds likely swapped, and every span a user's dictionary lists,
-is compared with more of its originals (:data:`COMPARED`, over :data:`WINDOW` words after it);
-the judge's ranking decides, sentence by sentence, never gated by the document's likelihood:
-a pair the user's dictionary lists is applied when the judge prefers it by a nat (a pair seen once
-is enough), any other original (the one a score names: direct ones first) when it beats the span
-clearly and beats the next original clearly too; the judge's own proposals are evidence, never
-put back. Every suspect left alone says why.
+Every span that a restore may change or must account for (likely enough a swap to be put back,
+or a suspect), and every span a user's dictionary lists, is compared with more of its originals
+(:data:`COMPARED`, over :data:`WINDOW` words after it); the judge's ranking decides, sentence
+by sentence, never gated by the document's likelihood: a pair the user's dictionary lists is
+applied when the judge prefers it by a nat (a pair seen once is enough), any other original (the
+one a score names: direct ones first) when it beats the span clearly and beats the next original
+clearly too. Only originals related to the spun words are put back. Every suspect left alone
+says why.
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from ..text.thesaurus import default_thesaurus
 from ..text.tokens import match_case, split_sentences
 from .results import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
 
-RESTORE_FROM = 0.3  # span probability from which a span is compared again for a restore
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied
 DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 5.0  # nats it must beat the next original by
@@ -43,19 +43,23 @@ TIED = "two originals fit about equally"
 class Rule:
     """When a restore applies an original: see the module's docstring and its constants."""
 
-    restore_from: float = RESTORE_FROM
     apply_from: float = APPLY_FROM
     delta_min: float = DELTA_MIN
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
     far_margin: float = FAR_MARGIN
 
+    def looked_at(self, detector: NeuralDetector) -> float:
+        """The span probability from which a restore compares a span again: where it may put an
+        unlisted original back (``apply_from``) or must say why it left a suspect
+        (``detector.suspect_from``); below both, nothing it finds is used."""
+        return min(self.apply_from, detector.suspect_from)
+
     def decide(self, span: Span, p: float) -> tuple[str | None, str]:
-        """The original to put back (or None) and the reason. Only originals related to the
-        spun words (the dictionaries, the thesaurus) are put back: the judge's own proposals fit
-        the context whatever they mean ("soiled bomb": "small"), so they count as evidence of a
-        swap, never as its original. The original put back is the one a score names
-        (:attr:`~spinfix.detection.judged.Span.named`: direct ones first)."""
+        """The original to put back (or None) and the reason: the one a score names
+        (:attr:`~spinfix.detection.judged.Span.named`: direct ones first, "soiled" -> "dirty"),
+        unless a two-step neighbour fits better by more than ``far_margin`` ("found a soiled
+        bomb": "small"), which leaves the two tied."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
         listed = {q.original: q for q in span.proposals}
@@ -133,7 +137,7 @@ def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
         if any(a < span.end and span.start < b for a, b in fixed):
             continue
         listed = any(x.user for x in span.proposals)
-        if q < rule.restore_from and not listed:
+        if q < rule.looked_at(detector) and not listed:
             continue
         original, reason = rule.decide(span, float(q))
         if original is not None and span.start >= taken:
@@ -176,10 +180,11 @@ def _offsets_back(changes: list[Change]):
 
 
 def _deeper(detector: NeuralDetector, spans: list[Span], rule: Rule) -> np.ndarray:
-    """Which spans a restore compares again: likely swaps, and spans a user's pair lists."""
+    """Which spans a restore compares again: those it may change or must account for
+    (:meth:`Rule.looked_at`), and spans a user's pair lists."""
     rows = np.array([s.row for s in spans], dtype=float)
     p = detector.span_probability(rows)
-    return (p >= rule.restore_from) | np.array([any(x.user for x in s.proposals) for s in spans])
+    return (p >= rule.looked_at(detector)) | np.array([any(x.user for x in s.proposals) for s in spans])
 
 
 __all__ = ["Rule", "restore_judged"]
