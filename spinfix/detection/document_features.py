@@ -93,8 +93,9 @@ def document_features(probabilities: np.ndarray, lengths: np.ndarray,
         probability_mean=float(w @ p), probability_q50=q50, probability_q75=q75, probability_q90=q90))
 
 
-def logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-4, 1 - 1e-4)
+def logit(p: np.ndarray, floor: float = 1e-4) -> np.ndarray:
+    """The log-odds of probabilities ``p``, taken from ``floor`` (and up to ``1 - floor``)."""
+    p = np.clip(np.asarray(p, dtype=float), floor, 1 - floor)
     return np.log(p / (1 - p))
 
 

@@ -31,7 +31,7 @@ from ..schema import Schema
 from ..text.language import prose_check
 from ..text.thesaurus import default_thesaurus
 from ..text.tokens import Sentence, match_case, split_sentences
-from .document_features import shift_prior
+from .document_features import logit, shift_prior
 from .forests import Predict, from_data, to_data
 from .judged import NO_DELTA, SPAN_ROW, Span, SpanReader
 from .originals import Originals
@@ -146,8 +146,7 @@ def swap_share(p: np.ndarray, prior: float, tolerance: float = 1e-7, steps: int 
 
 def share_row(p: np.ndarray, prior: float) -> np.ndarray:
     """A document's row for the share model (:data:`SHARE_ROW`): the logit of :func:`swap_share`."""
-    share = min(max(swap_share(p, prior), SHARE_FLOOR), 1.0 - SHARE_FLOOR)
-    return np.array([np.log(share / (1.0 - share))])
+    return logit(np.array([swap_share(p, prior)]), SHARE_FLOOR)
 
 
 @dataclass(frozen=True, eq=False)
@@ -333,7 +332,8 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 @pausing
-def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...], float, float]:
+def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...],
+                              float, float]:
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record

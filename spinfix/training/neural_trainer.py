@@ -63,8 +63,9 @@ class NeuralDetectorTrainer(BaseEstimator):
     """
 
     def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
-                 share_estimator=None, compare_recall: float = 0.9, compare_share: float = 0.2, sentence_false_flags: float = 0.008,
-                 document_false_flags: float = 0.02, blind: tuple[str, ...] = BLIND, seed: int = 0):
+                 share_estimator=None, compare_recall: float = 0.9, compare_share: float = 0.2,
+                 sentence_false_flags: float = 0.008, document_false_flags: float = 0.02,
+                 blind: tuple[str, ...] = BLIND, seed: int = 0):
         self.cheap_estimator = cheap_estimator
         self.span_estimator = span_estimator
         self.sentence_estimator = sentence_estimator
@@ -106,8 +107,8 @@ class NeuralDetectorTrainer(BaseEstimator):
         self.span_prior_ = float(np.mean(train.labels))
         self.share_ = (self.share_estimator or linear_estimator()).fit(self._share_rows(train, span_oof),
                                                                        train.document_spun)
-        self.share_offset_ = self._offset(validation, self.share_.predict_proba(self._share_rows(validation, p_val))[:, 1],
-                                          shift_prior(q_val, self.offset_) >= 0.5)
+        q_share = self.share_.predict_proba(self._share_rows(validation, p_val))[:, 1]
+        self.share_offset_ = self._offset(validation, q_share, shift_prior(q_val, self.offset_) >= 0.5)
         models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_,
                                                                 self.share_)))
         if any(m is None for m in models):
