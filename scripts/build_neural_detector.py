@@ -14,6 +14,7 @@ was never looked at) and is recorded in the model file's ``info``.
 
 Reading takes about 10 s a document on one core (240 training and 114 validation documents:
 about 20 and 10 minutes with two parts); fitting half a minute. The span rows go to ``--work``.
+The shipped trigram detector is the first stage: its own likelihood is one more view of a document.
 No evaluation data is read: the hand-spun passages, the independent spinners and the seeds play
 no part. ``spinfix --judge neural train`` does the same in one process (a different shuffle).
 """
@@ -31,6 +32,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from spinfix.detection.detector import load_detector  # noqa: E402
 from spinfix.detection.judged import SpanReader  # noqa: E402
 from spinfix.detection.neural_detector import shipped_originals  # noqa: E402
 from spinfix.judge.neural import load_judge  # noqa: E402
@@ -74,7 +76,7 @@ def fit(work: Path, out: str, point: dict[str, float]) -> None:
                            "validation_documents": len(validation.document_spun),
                            "corpora": "spinfix.training.corpora train split (spun by spinfix's spinner); "
                                       "validation: train sources' validation split and out-of-domain sources"}}
-    detector = NeuralDetectorTrainer().fit(train, validation, info).detector_
+    detector = NeuralDetectorTrainer(first_stage=load_detector()).fit(train, validation, info).detector_
     if point:
         fitted = {k: getattr(detector, k) for k in point}
         info["operating_point"] = {"fitted": fitted, "chosen": point,

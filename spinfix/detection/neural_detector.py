@@ -5,10 +5,11 @@ A cascade spends the judge's work where it tells: every sentence is read once (t
 stage), a model of the rows before any comparison (:attr:`NeuralModels.cheap`) picks the spans
 worth comparing with their originals in full, and the span model decides on every span with
 whatever evidence it has. A sentence is flagged when its model says so *and* a span in it is a
-suspect a user can check. The document's likelihood is the larger of two views: its model of
+suspect a user can check. The document's likelihood is the largest of its views: its model of
 the rates of suspects and the spread of sentence probabilities (never counts, so a long document
-does not look spun for its length), and its estimated share of swapped spans
-(:func:`swap_share`).
+does not look spun for its length), its estimated share of swapped spans (:func:`swap_share`),
+and the fast first stage's own likelihood (the trigram detector, which reads every word's
+statistics and so still sees heavy spin of common words the judge finds plausible one by one).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from ..schema import Schema
 from ..text.language import prose_check
 from ..text.thesaurus import default_thesaurus
 from ..text.tokens import Sentence, match_case, split_sentences
+from .detector import Detector, load_detector
 from .document_features import logit, shift_prior
 from .forests import Predict, from_data, to_data
 from .judged import NO_DELTA, SPAN_ROW, Span, SpanReader
@@ -160,7 +162,8 @@ class NeuralDetector:
     ``info`` records the training; ``blind``: span-row columns the span models never read
     (emptied before they do); ``span_prior``: the share of training spans that were swapped
     (what the span model is calibrated for, :func:`swap_share`); ``share_offset`` shifts the
-    share model's prior. Immutable.
+    share model's prior; ``first_stage``: the fast detector whose own likelihood is a view of the
+    document too (None: none). Immutable.
     """
 
     models: NeuralModels
@@ -176,6 +179,7 @@ class NeuralDetector:
     blind: tuple[str, ...] = ()
     span_prior: float = 0.0
     share_offset: float = 0.0
+    first_stage: Detector | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "info", frozen(self.info))
@@ -195,9 +199,10 @@ class NeuralDetector:
         (its weights and normalizer), the thesaurus, the shipped dictionary and the threshold."""
         threshold = self.threshold if threshold is None else threshold
         judge = self.judge if self.judge is not None else load_judge()
-        return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
+        return (f"spinfix:{__version__}|model:{_name(self.info)}"
                 f"|format:{FORMAT}|judge:{judge.signature}|thesaurus:wn30+moby2"
                 f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}"
+                + (f"|first:{_name(self.first_stage.info)}" if self.first_stage is not None else "")
                 + (f"|{self.phrases.signature()}" if self.phrases is not None else ""))
 
     def spans(self, text: str, sentences: Sequence[Sentence], extend=None, extended: int = 8,
@@ -246,20 +251,26 @@ class NeuralDetector:
         has_suspect[sentence_of[suspect]] = True
         flagged = (sentence_p >= threshold) & has_suspect
         row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
-        likelihood = self.likelihood(row, share_row(p, self.span_prior)) if len(sentences) else 0.0
+        views = self.views(text, row, share_row(p, self.span_prior)) if len(sentences) else {}
+        likelihood = max(views.values(), default=0.0)
         scored = []
         for k, s in enumerate(sentences):
             mine = [(spans[i], float(p[i])) for i in np.flatnonzero((sentence_of == k) & suspect)]
             scored.append(SentenceScore(s.text, s.start, s.end, round(float(sentence_p[k]), 4), bool(flagged[k]),
                                         name_suspects(mine, self.phrases) if flagged[k] else []))
-        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check)
+        return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check,
+                             {k: round(v, 4) for k, v in views.items()})
 
-    def likelihood(self, document: np.ndarray, share: np.ndarray) -> float:
-        """A document's spin likelihood from its row (:func:`document_row`) and its share row
-        (:func:`share_row`): the larger of the two models' shifted probabilities, so that a
-        document reads as spun when either its suspects or its share of swapped spans say so."""
-        return float(max(shift_prior(self.models.document(document[None, :]), self.offset)[0],
-                         shift_prior(self.models.share(share[None, :]), self.share_offset)[0]))
+    def views(self, text: str, document: np.ndarray, share: np.ndarray) -> dict[str, float]:
+        """A document's views of its spin, whose largest is its likelihood: the document model's
+        and the share model's shifted probabilities from its row (:func:`document_row`) and share
+        row (:func:`share_row`), and the first stage's likelihood of ``text``, so that a document
+        reads as spun when its suspects, its share of swapped spans or its word statistics say so."""
+        views = {"suspects": float(shift_prior(self.models.document(document[None, :]), self.offset)[0]),
+                 "share": float(shift_prior(self.models.share(share[None, :]), self.share_offset)[0])}
+        if self.first_stage is not None:
+            views["first_stage"] = float(self.first_stage.score_text(text).spin_likelihood)
+        return views
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
                     threshold: float | None = None) -> list[DocumentScore]:
@@ -286,7 +297,8 @@ class NeuralDetector:
                   "compare_from": self.compare_from, "compare_share": self.compare_share,
                   "suspect_from": self.suspect_from, "threshold": self.threshold,
                   "offset": self.offset, "blind": list(self.blind), "span_prior": self.span_prior,
-                  "share_offset": self.share_offset, "models": specs, "span_row": list(SPAN_ROW),
+                  "share_offset": self.share_offset, "first_stage": self.first_stage is not None, "models": specs,
+                  "span_row": list(SPAN_ROW),
                   "sentence_row": list(SENTENCE_ROW), "document_row": list(DOCUMENT_ROW), "share_row": list(SHARE_ROW)}
         return save_model(path, "neural-detector", record, arrays)
 
@@ -333,7 +345,7 @@ def default_model_path() -> str:
 @lru_cache(maxsize=4)
 @pausing
 def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...],
-                              float, float]:
+                              float, float, bool]:
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record
@@ -345,18 +357,28 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, M
         values = [float(record[k]) for k in ("compare_from", "compare_share", "suspect_from", "threshold", "offset")]
         blind = tuple(str(c) for c in record.get("blind", ()))
         prior, share_offset = float(record["span_prior"]), float(record["share_offset"])
+        first_stage = bool(record.get("first_stage", False))
         if any(c not in SPAN_ROW for c in blind):
             raise ValueError(f"it blinds columns its rows lack ({', '.join(blind)})")
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
-    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind, prior, share_offset)
+    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind, prior, share_offset, first_stage)
 
 
-def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None) -> NeuralDetector:
+def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None,
+                         first_stage: Detector | None = None) -> NeuralDetector:
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
-    judge from the user cache)."""
-    models, *values, info, blind, prior, share_offset = _read(str(path or default_model_path()))
-    return NeuralDetector(models, *values, info, judge, blind=blind, span_prior=prior, share_offset=share_offset)
+    judge from the user cache); a model file that reads a first stage gets ``first_stage``
+    (default: the shipped trigram detector)."""
+    models, *values, info, blind, prior, share_offset, reads_first = _read(str(path or default_model_path()))
+    first_stage = (first_stage or load_detector()) if reads_first else None
+    return NeuralDetector(models, *values, info, judge, blind=blind, span_prior=prior, share_offset=share_offset,
+                          first_stage=first_stage)
+
+
+def _name(info: Mapping) -> str:
+    """A model's name and the start of its content hash, as signatures write them."""
+    return f"{info.get('name', 'custom')}+{info.get('sha256', 'unsaved')[:12]}"
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SHARE_ROW", "blinded",

@@ -71,6 +71,7 @@ class DocumentScore:
     sentences: list[SentenceScore]
     signature: str
     check: ProseCheck | None = field(default=None, repr=False, compare=False)
+    views: dict[str, float] | None = field(default=None, compare=False)
 
     @property
     def flagged(self) -> list[SentenceScore]:
@@ -96,19 +97,21 @@ class DocumentScore:
         if self.check is None:
             self.check = prose_check("\n".join(s.text for s in self.sentences))
         return document_verdict(self.spin_likelihood, self.flagged_count, len(self.sentences),
-                                sum(len(s.suspects) for s in self.sentences), self.words, self.check)
+                                sum(len(s.suspects) for s in self.sentences), self.words, self.check, views=self.views)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "spin_likelihood": self.spin_likelihood,
                 "sentences": [asdict(s) for s in self.sentences], "signature": self.signature,
-                "suspects_per_100_words": self.suspects_per_100_words, "verdict": self.verdict.to_dict()}
+                "suspects_per_100_words": self.suspects_per_100_words, "verdict": self.verdict.to_dict(),
+                **({"views": self.views} if self.views else {})}
 
     @classmethod
     def from_dict(cls, data: dict) -> DocumentScore:
         """The inverse of :meth:`to_dict` (what parallel workers send back)."""
         sentences = [SentenceScore(**{**s, "suspects": [SuspectWord(**w) for w in s["suspects"]]})
                      for s in data["sentences"]]
-        return cls(data["file"], data["spin_likelihood"], sentences, data["signature"], check_of(data.get("verdict")))
+        return cls(data["file"], data["spin_likelihood"], sentences, data["signature"], check_of(data.get("verdict")),
+                   data.get("views"))
 
     def format(self, is_json: bool = False) -> str:
         """The same result for programs (one JSON line) or for people (plain text: the header,

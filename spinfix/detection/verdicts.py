@@ -21,6 +21,7 @@ from ..wording import plural
 DOCUMENT_LINE = 0.5  # from this spin likelihood a document is likely spun (and a restore acts on it)
 LIKELY, UNLIKELY, CANNOT_JUDGE = "likely spun", "unlikely spun", "cannot judge"
 LABELS = (LIKELY, UNLIKELY, CANNOT_JUDGE)
+FIRST_STAGE = "first_stage"  # the view of a neural detector's fast first stage (see its likelihood)
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,19 @@ class Verdict:
 
 
 def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: int, words: int,
-                     check: ProseCheck | None = None, threshold: float = DOCUMENT_LINE) -> Verdict:
+                     check: ProseCheck | None = None, threshold: float = DOCUMENT_LINE,
+                     views: dict[str, float] | None = None) -> Verdict:
     """The verdict on a document of ``sentences`` sentences (``flagged`` of them flagged) and
     ``words`` words, whose flagged sentences name ``suspects`` suspect words, at spin
-    ``likelihood``; ``check`` says whether the text is English prose at all.
+    ``likelihood``; ``check`` says whether the text is English prose at all; ``views``, the
+    views whose largest the likelihood is, where a detector has several.
 
     Examples
     --------
     >>> document_verdict(0.91, 6, 6, 9, 180).line
     'likely spun: spin likelihood 0.910 is over the 0.5 line; 6 of 6 sentences flagged, 9 suspects in 180 words'
+    >>> print(document_verdict(0.62, 0, 9, 0, 300, views={"suspects": 0.3, "share": 0.1, "first_stage": 0.62}).reasons[-1])
+    the judge's own views keep it under the line (suspects 0.300, share 0.100), but the fast first stage's word statistics put it over (0.620): heavy spin of common words, each plausible on its own, reads like this; score with --judge trigram to see the sentences that carry it
     >>> print(document_verdict(0.439, 6, 6, 7, 400).reasons[-1])
     most sentences are flagged, yet the document model, which weighs how strongly words are out of place across the whole text, keeps it under the line: light spin, old or technical prose, or a short text reads like this; look at the flagged sentences before deciding (a restore without a reference changes nothing under the line)
     """
@@ -74,11 +79,22 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
                            "out of place across the whole text, keeps it under the line: light spin, old or "
                            "technical prose, or a short text reads like this; look at the flagged sentences before "
                            f"deciding{restore}")
+    elif label == LIKELY and views and _first_stage_alone(views, threshold):
+        judged = ", ".join(f"{k} {v:.3f}" for k, v in views.items() if k != FIRST_STAGE)
+        reasons.append(f"the judge's own views keep it under the line ({judged}), but the fast first stage's word "
+                       f"statistics put it over ({views[FIRST_STAGE]:.3f}): heavy spin of common words, each "
+                       "plausible on its own, reads like this; score with --judge trigram to see the sentences "
+                       "that carry it")
     elif label == LIKELY and not flagged:
         reasons.append("no single sentence reaches the sentence threshold: the evidence is spread thinly over "
                        "the text; score with a lower --threshold to see the sentences that carry it")
     return Verdict(label, f"{label}: " + "; ".join(reasons[:2]) + "".join(f". {r[0].upper()}{r[1:]}" for r in reasons[2:]),
                    threshold, tuple(reasons))
+
+
+def _first_stage_alone(views: dict[str, float], threshold: float) -> bool:
+    """Whether the first stage's view alone puts a document over the line."""
+    return views.get(FIRST_STAGE, 0.0) >= threshold > max((v for k, v in views.items() if k != FIRST_STAGE), default=0.0)
 
 
 __all__ = ["CANNOT_JUDGE", "DOCUMENT_LINE", "LABELS", "LIKELY", "UNLIKELY", "Verdict", "document_verdict"]

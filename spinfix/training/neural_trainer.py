@@ -60,12 +60,14 @@ class NeuralDetectorTrainer(BaseEstimator):
     document_false_flags : the most clean validation documents at likelihood 0.5 (by either
         the document model or the share model).
     blind : span-row columns the span models are not shown (:data:`BLIND`).
+    first_stage : a fitted fast detector whose own likelihood is one more view of a document
+        (:meth:`NeuralDetector.views`); it is not refitted, and the offsets are set without it.
     """
 
     def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
                  share_estimator=None, compare_recall: float = 0.9, compare_share: float = 0.2,
                  sentence_false_flags: float = 0.008, document_false_flags: float = 0.02,
-                 blind: tuple[str, ...] = BLIND, seed: int = 0):
+                 blind: tuple[str, ...] = BLIND, first_stage=None, seed: int = 0):
         self.cheap_estimator = cheap_estimator
         self.span_estimator = span_estimator
         self.sentence_estimator = sentence_estimator
@@ -76,6 +78,7 @@ class NeuralDetectorTrainer(BaseEstimator):
         self.sentence_false_flags = sentence_false_flags
         self.document_false_flags = document_false_flags
         self.blind = blind
+        self.first_stage = first_stage
         self.seed = seed
 
     def fit(self, train: SpanData, validation: SpanData, info: dict | None = None) -> NeuralDetectorTrainer:
@@ -115,7 +118,8 @@ class NeuralDetectorTrainer(BaseEstimator):
             raise ValueError("an estimator spinfix cannot store as arrays")
         self.detector_ = NeuralDetector(models, self.compare_from_, self.compare_share, self.suspect_from_,
                                         self.threshold_, self.offset_, info or {}, blind=tuple(self.blind),
-                                        span_prior=self.span_prior_, share_offset=self.share_offset_)
+                                        span_prior=self.span_prior_, share_offset=self.share_offset_,
+                                        first_stage=self.first_stage)
         return self
 
     def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
