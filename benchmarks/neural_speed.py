@@ -1,7 +1,7 @@
 """The neural detector's speed on one core: scoring and reference-free restoring of ~600-word
 articles, and how much of the judge's work the cascade spends where.
 
-Articles are held-out Brown Corpus documents cut to about 600 words, clean and spun by the
+Articles are held-out Brown Corpus documents, two at a time, cut to 600 words, clean and spun by the
 project's spinner (whole thesaurus, 30 % of matches). For each: seconds to score (judge loaded,
 warm), seconds to restore without a source, the share of spans compared in full, and the share
 of sentences holding a compared span; the trigram detector scores the same articles in the same
@@ -29,11 +29,12 @@ from spinfix.training.spinner import Spinner  # noqa: E402
 
 
 def articles(n: int, words: int = 600) -> list[tuple[str, str]]:
-    """``n`` (kind, text) pairs: held-out Brown documents cut to ``words`` words, clean and spun."""
+    """``n`` (kind, text) pairs: two held-out Brown documents at a time (one is shorter than
+    600 words), cut to ``words`` words, clean and spun."""
     docs = split_documents(brown_documents("abcfghj"))["test"]
     out = []
-    for k, d in enumerate(docs[:n]):
-        text = " ".join(d.text.split(" ")[:words])
+    for k in range(n):
+        text = " ".join(" ".join(d.text for d in docs[2 * k:2 * k + 2]).split()[:words])  # two documents: 600 words
         out.append(("clean" if k % 2 else "spun", text if k % 2 else Spinner(0.3, seed=k).spin_document(text)[0]))
     return out
 

@@ -113,6 +113,19 @@ def test_the_share_of_swapped_spans_is_read_from_the_text(detector):
     assert swap_share(p_clean, detector.span_prior) < 0.02
 
 
+def test_the_first_stage_is_one_view_of_the_document(detector):
+    """The shipped trigram detector's own likelihood is a third view: the likelihood is the
+    largest view, and a detector without a first stage reads the other two alone."""
+    text = (EXAMPLES / "example_spun.txt").read_text(encoding="utf-8")
+    score = detector.score_text(text)
+    assert detector.first_stage is not None and "|first:" in score.signature
+    assert score.views["first_stage"] == round(detector.first_stage.score_text(text).spin_likelihood, 4) > 0.0
+    assert score.spin_likelihood == max(score.views.values()) and score.to_dict()["views"] == score.views
+    alone = replace(detector, first_stage=None).score_text(text)
+    assert set(alone.views) == {"suspects", "share"} and "|first:" not in alone.signature
+    assert alone.spin_likelihood == max(v for k, v in score.views.items() if k != "first_stage")
+
+
 def test_clean_prose_is_left_alone(detector):
     text = (EXAMPLES / "example_clean.txt").read_text(encoding="utf-8")
     score = detector.score_text(text)
@@ -163,6 +176,8 @@ def test_the_model_file_round_trips(detector, tmp_path):
     again = load_neural_detector(str(path))
     assert again.score_text(SCIENCE).to_dict()["sentences"] == detector.score_text(SCIENCE).to_dict()["sentences"]
     assert replace(again, info={}).threshold == detector.threshold
+    assert again.first_stage is not None and again.signature() == detector.signature().replace(
+        detector.info["sha256"][:12], again.info["sha256"][:12])
 
 
 def test_a_model_of_the_other_judge_is_refused_in_one_line(detector, tmp_path):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..alignment.aligner import align
+from ..detection.detector import load_detector
 from ..detection.judged import SpanReader
 from ..detection.neural_detector import NeuralDetector, shipped_originals
 from ..judge.neural import load_judge
@@ -79,7 +80,8 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
                  seed: int = 0, cache: str | Path | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> NeuralDetector:
     """Fit a neural detector: ``train_docs`` spun and read for the span models (with the user's
-    ``pairs``, labelled by alignment), ``validation_docs`` for calibration and thresholds.
+    ``pairs``, labelled by alignment), ``validation_docs`` for calibration and thresholds; the
+    shipped trigram detector is its first stage, as the shipped model's.
 
     Parameters
     ----------
@@ -110,7 +112,7 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
     info = {"name": f"spinfix-neural-seed{seed}", "trained_on": {"documents": len(train_docs),
                                                                  "validation_documents": len(validation_docs),
                                                                  "pairs": len(pairs)}}
-    return NeuralDetectorTrainer(seed=seed).fit(train, validation, info).detector_
+    return NeuralDetectorTrainer(first_stage=load_detector(), seed=seed).fit(train, validation, info).detector_
 
 
 __all__ = ["TRAIN_DOCUMENTS", "VALIDATION_PER_SOURCE", "corpus_documents", "pair_items", "train_neural",
