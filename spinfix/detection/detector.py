@@ -15,7 +15,7 @@ from .._version import __version__
 from ..collector import pausing
 from ..dictionary.storage import default_dictionary_hash
 from ..errors import SpinfixError
-from ..persist.model_files import FORMAT, frozen, read_model, save_model
+from ..persist.model_files import FORMAT, frozen, model_name, read_model, save_model
 from ..text.language import prose_check
 from ..text.tokens import Sentence, split_sentences
 from .document_features import EvidenceSummary, context_rows, model_parts, shift_prior
@@ -77,7 +77,7 @@ class Detector:
         (its content hash), the threshold actually used and any phrase list counted as evidence,
         so that two runs with any different setting never print the same signature."""
         threshold = self.threshold if threshold is None else threshold
-        return (f"spinfix:{__version__}|model:{self.info.get('name', 'custom')}+{self.info.get('sha256', 'unsaved')[:12]}"
+        return (f"spinfix:{__version__}|model:{model_name(self.info)}"
                 f"|format:{MODEL_FORMAT}|lm:cmu-en-us-3g|thesaurus:wn30+moby2|pairs:{default_dictionary_hash()[:12]}"
                 f"|threshold:{threshold:g}" + (f"|{self.phrases.signature()}" if self.phrases is not None else ""))
 

@@ -27,7 +27,7 @@ from ..collector import pausing
 from ..dictionary.storage import default_dictionary, default_dictionary_hash
 from ..errors import SpinfixError
 from ..judge.neural import NeuralJudge, load_judge
-from ..persist.model_files import FORMAT, frozen, read_model, save_model
+from ..persist.model_files import FORMAT, frozen, model_name, read_model, save_model
 from ..schema import Schema
 from ..text.language import prose_check
 from ..text.thesaurus import default_thesaurus
@@ -199,10 +199,10 @@ class NeuralDetector:
         (its weights and normalizer), the thesaurus, the shipped dictionary and the threshold."""
         threshold = self.threshold if threshold is None else threshold
         judge = self.judge if self.judge is not None else load_judge()
-        return (f"spinfix:{__version__}|model:{_name(self.info)}"
+        return (f"spinfix:{__version__}|model:{model_name(self.info)}"
                 f"|format:{FORMAT}|judge:{judge.signature}|thesaurus:wn30+moby2"
                 f"|pairs:{default_dictionary_hash()[:12]}|threshold:{threshold:g}"
-                + (f"|first:{_name(self.first_stage.info)}" if self.first_stage is not None else "")
+                + (f"|first:{model_name(self.first_stage.info)}" if self.first_stage is not None else "")
                 + (f"|{self.phrases.signature()}" if self.phrases is not None else ""))
 
     def spans(self, text: str, sentences: Sequence[Sentence], extend=None, extended: int = 8,
@@ -251,7 +251,7 @@ class NeuralDetector:
         has_suspect[sentence_of[suspect]] = True
         flagged = (sentence_p >= threshold) & has_suspect
         row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
-        views = self.views(text, row, share_row(p, self.span_prior)) if len(sentences) else {}
+        views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
         likelihood = max(views.values(), default=0.0)
         scored = []
         for k, s in enumerate(sentences):
@@ -261,15 +261,16 @@ class NeuralDetector:
         return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check,
                              {k: round(v, 4) for k, v in views.items()})
 
-    def views(self, text: str, document: np.ndarray, share: np.ndarray) -> dict[str, float]:
+    def views(self, sentences: list[str], document: np.ndarray, share: np.ndarray) -> dict[str, float]:
         """A document's views of its spin, whose largest is its likelihood: the document model's
         and the share model's shifted probabilities from its row (:func:`document_row`) and share
-        row (:func:`share_row`), and the first stage's likelihood of ``text``, so that a document
+        row (:func:`share_row`), and the first stage's likelihood of its ``sentences`` (its
+        :meth:`~spinfix.detection.detector.Detector.analyse`: no suspects named), so that a document
         reads as spun when its suspects, its share of swapped spans or its word statistics say so."""
         views = {"suspects": float(shift_prior(self.models.document(document[None, :]), self.offset)[0]),
                  "share": float(shift_prior(self.models.share(share[None, :]), self.share_offset)[0])}
         if self.first_stage is not None:
-            views["first_stage"] = float(self.first_stage.score_text(text).spin_likelihood)
+            views["first_stage"] = self.first_stage.analyse([sentences])[0].likelihood
         return views
 
     def score_texts(self, texts: list[str], names: list[str] | None = None,
@@ -374,11 +375,6 @@ def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = No
     first_stage = (first_stage or load_detector()) if reads_first else None
     return NeuralDetector(models, *values, info, judge, blind=blind, span_prior=prior, share_offset=share_offset,
                           first_stage=first_stage)
-
-
-def _name(info: Mapping) -> str:
-    """A model's name and the start of its content hash, as signatures write them."""
-    return f"{info.get('name', 'custom')}+{info.get('sha256', 'unsaved')[:12]}"
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SHARE_ROW", "blinded",

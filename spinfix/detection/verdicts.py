@@ -5,7 +5,8 @@ disagree, why.
 The document line and the sentence threshold are two different things: a sentence is flagged
 from the model's sentence threshold (about 0.61) on its own evidence, while the likelihood is the
 document model's reading of how strongly and how densely the whole text is out of place (with
-the neural judge, or its estimate of the share of words swapped, whichever says more). A few
+the neural judge, the largest of its views: that reading, its estimate of the share of words
+swapped, and the fast first stage's own likelihood). A few
 flagged sentences in a long text, or many sentences with weak suspects (old or technical prose),
 leave the likelihood under the line; the verdict says so instead of leaving two numbers that
 seem to contradict each other. The line also gates a reference-free restore, which changes

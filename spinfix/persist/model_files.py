@@ -58,6 +58,11 @@ class ModelFile:
         return self.record.get("info", {})
 
 
+def model_name(info: Mapping) -> str:
+    """A model's name and the start of its content hash, as signatures write them."""
+    return f"{info.get('name', 'custom')}+{info.get('sha256', 'unsaved')[:12]}"
+
+
 def model_paths(path: str | os.PathLike[str]) -> tuple[Path, Path]:
     """The ``.npz`` and ``.json`` files of the model file ``path`` (either file, or their stem)."""
     text = str(path)
