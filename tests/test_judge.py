@@ -88,6 +88,45 @@ def test_restricted_normalizer_tracks_the_full_one(judge):
     assert judge.signature.endswith("/subset") and full.signature.endswith("/full")
 
 
+def _resident_kb(path) -> int:
+    """Kilobytes of ``path``'s mappings resident in this process (Linux's /proc/self/smaps)."""
+    total, mine = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as smaps:
+        for line in smaps:
+            if "-" in line.split(" ", 1)[0]:
+                mine = line.rstrip().endswith(str(path))
+            elif mine and line.startswith("Rss:"):
+                total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not hasattr(__import__("mmap"), "MADV_DONTNEED"), reason="needs madvise (Linux)")
+def test_released_rows_leave_memory_and_read_back_the_same(tmp_path):
+    path = tmp_path / "table.npy"
+    np.save(path, np.arange(4_000_000, dtype=np.float32).reshape(-1, 1000))  # 16 MB
+    table = np.load(path, mmap_mode="r")
+    total = float(table.sum(dtype=np.float64))
+    assert _resident_kb(path) > 15_000
+    cache.release(table, 0, len(table))
+    assert _resident_kb(path) < 1_000
+    assert float(table.sum(dtype=np.float64)) == total
+    cache.release(np.zeros((10, 10)), 0, 10)  # an array in memory: nothing to give back
+
+
+def test_a_long_reading_gives_the_embedding_back(judge):
+    subset = judge.subset()
+    ids = subset[0][:5000]
+    assert np.array_equal(judge.model.embed_table(ids), judge.model.embed_rows(ids))
+    assert np.array_equal(subset[1][:5000], judge.model.embed_rows(ids))
+    embedding = judge.files.directory / "embed_q8.npy"
+    judge.model.embed_rows(np.arange(0, judge.model.vocab, 7))  # touches every page of it
+    assert _resident_kb(embedding) > 100_000
+    before = judge.read([PAIRS[0][1]])[0].logp
+    judge.release()
+    assert _resident_kb(embedding) < 20_000
+    assert np.array_equal(judge.read([PAIRS[0][1]])[0].logp, before, equal_nan=True)
+
+
 def _small_cache(directory):
     arrays = {"scores": np.arange(4, dtype=np.float32), "weights": np.ones((3, 5), dtype=np.float32)}
     cache.write_cache(directory, arrays, ["<pad>", "a", "b", "c"], {"gguf_sha256": "0" * 64})

@@ -34,7 +34,8 @@ SPAN_ROW = Schema(
     "best_user", "best_prior", "best_step", "best_rank", "best_expected",
     "proposals", "capital", "title", "opens", "unigram", "function")
 CHUNK_CHARS = 700  # a reading holds consecutive sentences of one paragraph up to about this many characters
-BLOCK_CHARS = 12_000  # readings held at once (their keys and values): about 3,000 tokens, 110 MB
+BLOCK_CHARS = 6_000  # readings held at once (their keys and values): about 1,500 tokens, 55 MB
+LEFT_ROWS = 4096  # proposals whose left-context logits are computed at once (10 MB of embedding rows)
 EXPECTED = 100  # the judge's likeliest next words matched against a span's thesaurus neighbourhood
 COMPARED = 3  # originals compared in full per span
 DIRECT = 2  # of them, places kept for direct originals (listed, or one thesaurus step away) when a span has any
@@ -151,6 +152,7 @@ class SpanReader:
                 deeper = [p for p, d in zip(pending, extend([p.span for p in pending])) if d]
                 self._compare(deeper, readings, extended, extended_window, keep_rows=True)
             out += [p.span for p in pending]
+            self.judge.release()
         return out
 
     def _default_select(self, rows: np.ndarray) -> np.ndarray:
@@ -245,7 +247,9 @@ class SpanReader:
             for c in p.cased:
                 firsts.append(self.judge.tokenizer.encode(lead + c, bos=False)[0])
                 owners.append(k)
-        logits = np.einsum("ij,ij->i", self.judge.model.embed_rows(np.array(firsts)), hidden[owners])
+        ids, rows = np.array(firsts), np.array(owners)
+        logits = np.concatenate([np.einsum("ij,ij->i", self.judge.model.embed_rows(ids[r:r + LEFT_ROWS]),
+                                           hidden[rows[r:r + LEFT_ROWS]]) for r in range(0, len(ids), LEFT_ROWS)])
         at = 0
         for k, p in enumerate(pending):
             own = logits[at]

@@ -20,10 +20,11 @@ FORWARD_RANKS = 4  # a word is proposed as the original of its synonyms of these
 STEP2 = 4  # two-step originals proposed per phrase (through its first four neighbours)
 MAX_LISTED = 8  # listed originals proposed per phrase, most frequent first
 NOT_LISTED = 12  # the rank of a synonym an entry does not list
-MEMO_LIMIT = 50_000  # phrases whose proposals are kept
+MEMO_LIMIT = 4_096  # phrases whose proposals are kept (a few kB each: a text of any vocabulary stays within 20 MB)
+RELATED_LIMIT = 1_024  # phrases whose two-step neighbourhoods are kept (about 16 kB each)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """One original for a spun phrase and how it was reached: ``user`` and ``prior`` count the
     dictionaries' rows for the pair (the user's own, and the shipped one), ``step`` is the
@@ -82,7 +83,7 @@ class Originals:
         """Every word within two thesaurus steps of ``key``, either direction."""
         hit = self._related.get(key)
         if hit is None:
-            if len(self._related) > MEMO_LIMIT:
+            if len(self._related) > RELATED_LIMIT:
                 self._related.clear()
             neighbours = self.thesaurus.neighbours
             first = neighbours.get(key, [])

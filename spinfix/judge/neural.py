@@ -158,8 +158,14 @@ class NeuralJudge:
             ids = np.asarray(_subset_ids(self.files.config["gguf_sha256"]), dtype=np.int64)
             member = np.zeros(self.model.vocab, dtype=bool)
             member[ids] = True
-            self._subset = (ids, np.ascontiguousarray(self.model.embed_rows(ids)), member)
+            self._subset = (ids, self.model.embed_table(ids), member)
         return self._subset
+
+    def release(self) -> None:
+        """Give back the pages of the mapped weights that a pass touched and will not need soon
+        (the embedding rows of the tokens and candidates read): called between blocks of a long
+        text, it keeps a process's memory from growing with the text."""
+        self.model.release_embedding()
 
     # -- comparing alternatives ---------------------------------------------------------------
 

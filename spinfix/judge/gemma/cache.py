@@ -15,6 +15,7 @@ import hashlib
 import importlib
 import json
 import logging
+import mmap
 import os
 import shutil
 import tempfile
@@ -53,6 +54,23 @@ class GemmaFiles:
     def signature(self) -> str:
         """Names the converted weights: the GGUF's SHA-256 prefix and the cache format."""
         return f"gemma3-270m-q4km-{self.config['gguf_sha256'][:12]}-v{FORMAT}"
+
+
+def release(array: np.ndarray, first: int, last: int) -> None:
+    """Let the kernel take back the resident pages of rows ``first:last`` of a memory-mapped
+    array (they are read again from the file if used again), so that a pass over a large
+    mapped table does not stay in the process's memory; nothing happens for another array."""
+    mapped = getattr(array, "_mmap", None)  # np.memmap keeps its mmap object here
+    if mapped is None or not hasattr(mapped, "madvise") or not hasattr(mmap, "MADV_DONTNEED") or last <= first:
+        return
+    row = array.strides[0]
+    base = getattr(array, "offset", 0) % mmap.ALLOCATIONGRANULARITY  # where the data starts in the map
+    start = (base + first * row) // mmap.PAGESIZE * mmap.PAGESIZE
+    end = min(base + last * row, len(mapped))
+    try:
+        mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+    except (OSError, ValueError):
+        pass  # only memory is at stake
 
 
 def default_cache_dir() -> Path:

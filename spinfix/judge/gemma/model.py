@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import GemmaFiles
+from .cache import GemmaFiles, release
 
 GLOBAL_EVERY = 6  # layers 5, 11 and 17 attend globally
 LOCAL_BASE = 10_000.0  # RoPE base of the sliding layers (not in the GGUF)
 QUERY_BLOCK = 512  # query rows per attention block (bounds its memory)
 VOCAB_CHUNK = 8192  # output-layer rows dequantized per step of the full normalizer
+RELEASE_ROWS = 16_384  # vocabulary rows read (10 MB of the mapped embedding) before they are released
 
 
 @dataclass
@@ -91,6 +92,29 @@ class GemmaModel:
         ids = np.asarray(ids, dtype=np.int64)
         q = self.embed_q8[ids].reshape(len(ids), -1, 32)
         return (q * self.embed_scale[ids][:, :, None]).reshape(len(ids), self.width).astype(np.float32, copy=False)
+
+    def release_embedding(self) -> None:
+        """Let the kernel take back the pages of the mapped embedding that a pass touched (the
+        rows of every token read and every original proposed): over a long text they would
+        add up to all of it."""
+        release(self.embed_q8, 0, self.vocab)
+        release(self.embed_scale, 0, self.vocab)
+
+    def embed_table(self, ids: np.ndarray, rows: int = RELEASE_ROWS) -> np.ndarray:
+        """:meth:`embed_rows` of many ``ids`` (a table read once), ``rows`` of the vocabulary
+        at a time, each stretch of the mapped embedding released once read: spread over the
+        whole vocabulary, the ids would otherwise keep all of its 190 MB resident."""
+        ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        ordered = ids[order]
+        out = np.empty((len(ids), self.width), dtype=np.float32)
+        for lo in range(0, self.vocab, rows):
+            a, b = np.searchsorted(ordered, [lo, lo + rows])
+            if b > a:
+                out[order[a:b]] = self.embed_rows(ordered[a:b])
+                release(self.embed_q8, lo, lo + rows)
+                release(self.embed_scale, lo, lo + rows)
+        return out
 
     def hidden(self, ids: np.ndarray, segments: list[Segment], keep: bool = False
                ) -> tuple[np.ndarray, list[Prefix] | None]:
