@@ -345,8 +345,9 @@ def default_model_path() -> str:
 
 @lru_cache(maxsize=4)
 @pausing
-def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, Mapping, tuple[str, ...],
-                              float, float, bool]:
+def _read(path: str) -> tuple[NeuralDetector, bool]:
+    """The detector a model file holds (without a judge or a first stage), and whether it reads
+    a first stage."""
     hint = "run `spinfix train --judge neural` to build it" if path == default_model_path() else "check the path or retrain"
     file = read_model(path, "neural-detector", hint)
     record = file.record
@@ -363,7 +364,8 @@ def _read(path: str) -> tuple[NeuralModels, float, float, float, float, float, M
             raise ValueError(f"it blinds columns its rows lack ({', '.join(blind)})")
     except (KeyError, TypeError, ValueError) as exc:
         raise SpinfixError(f"{path}: not a neural detector this spinfix can read ({exc}); {hint}") from None
-    return (models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind, prior, share_offset, first_stage)
+    return NeuralDetector(models, *values, {**record.get("info", {}), "sha256": file.sha256}, blind=blind,
+                          span_prior=prior, share_offset=share_offset), first_stage
 
 
 def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = None,
@@ -371,10 +373,8 @@ def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = No
     """Load a neural detector (default: the shipped one) over ``judge`` (default: the neural
     judge from the user cache); a model file that reads a first stage gets ``first_stage``
     (default: the shipped trigram detector)."""
-    models, *values, info, blind, prior, share_offset, reads_first = _read(str(path or default_model_path()))
-    first_stage = (first_stage or load_detector()) if reads_first else None
-    return NeuralDetector(models, *values, info, judge, blind=blind, span_prior=prior, share_offset=share_offset,
-                          first_stage=first_stage)
+    stored, reads_first = _read(str(path or default_model_path()))
+    return replace(stored, judge=judge, first_stage=(first_stage or load_detector()) if reads_first else None)
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SHARE_ROW", "blinded",
