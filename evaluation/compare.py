@@ -76,6 +76,9 @@ def table(results: list[dict]) -> str:
                 r["restore"]["shipped_heavy"].get(name)) for r in results) + " |")
     L.append("| (c) clean prose, changes per 1,000 words | " + " | ".join(
         num(r["restore"]["clean"]["all"]["changes_per_1000_words"]) for r in results) + " |")
+    for fam in sorted({f for r in results for f in r["restore"].get("learned_clean", {})}):
+        L.append(f"| (d) clean prose with the {fam} dictionary, changes per 1,000 words | " + " | ".join(
+            num(r["restore"].get("learned_clean", {}).get(fam, {}).get("changes_per_1000_words")) for r in results) + " |")
     L += ["", "### Documents: ROC-AUC, and at likelihood >= 0.5 recall / clean flagged / balanced precision", "", head]
     for name in ("all", ">=10"):
         L.append(f"| spun ({name}) vs clean | " + " | ".join(

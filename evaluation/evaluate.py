@@ -651,7 +651,8 @@ def _by_hash(recs, key=lambda r: r["id"]):
 
 
 def _restore(sf: Spinfix, data: Data, limit: int) -> dict:
-    out = {"learned": {}, "shipped_heavy": {}, "clean": {}}
+    out = {"learned": {}, "shipped_heavy": {}, "clean": {}, "learned_clean": {}}
+    clean_docs = [d for g in GENRES for d in _by_hash([d for d in data.clean if d["genre"] == g])[:max(1, limit // 4)]]
     # (a) a dictionary learned from 3 spun/clean pairs of one family, restoring its other documents
     # learned from 3 documents of the >= 20 % band (as dense as a commercial spinner at 80 % of its
     # matches); the targets are the family's documents with >= 10 % inside swaps from other sources
@@ -676,6 +677,10 @@ def _restore(sf: Spinfix, data: Data, limit: int) -> dict:
             held.append([(norm(s["spun"]), norm(s["original"])) in pairs for s in r["swaps"]])
         out["learned"][fam] = dict(pool(outcomes, held), dictionary_pairs=len(pairs),
                                    learned_from=[r["id"] for r in learners])
+        # (d) the same dictionary on clean prose: what a user's pairs change in text nobody spun
+        restored = sf.restore([(d["text"], str(dic)) for d in clean_docs], f"clean prose with the {fam} dictionary")
+        out["learned_clean"][fam] = pool([restore_outcome(d["text"], d["text"], t, [])
+                                          for d, t in zip(clean_docs, restored) if t is not None])
     # (b) shipped knowledge only, heavy spin (>= 10 % of words inside swaps)
     groups = {fam: _by_hash([r for r in recs if r["share"] >= 0.10])[:limit] for fam, recs in data.spun.items()}
     groups["handspun"] = _by_hash([r for r in data.handspun if r["share"] >= 0.10 and r["swaps_ok"]])[:limit]
@@ -757,6 +762,9 @@ def markdown(res: dict) -> str:
                  f"{num(p['precision'])} | {num(p['recall'])} | — | {num(p['changes_per_1000_words'], 1)} |")
     for g, p in r["clean"].items():
         L.append(f"| (c) clean {g} | {p['documents']} | — | {p['changes']} | — | — | — | {num(p['changes_per_1000_words'], 2)} |")
+    for fam, p in r.get("learned_clean", {}).items():
+        L.append(f"| (d) clean prose, {fam} dictionary from 3 pairs | {p['documents']} | — | {p['changes']} | — | — | — | "
+                 f"{num(p['changes_per_1000_words'], 2)} |")
     L += ["", "## Precision-recall (documents)", "",
           "| positives | spun / clean | AUC | average precision | at 0.5: recall | clean flagged | precision | balanced precision |",
           "|---|---|---|---|---|---|---|---|"]

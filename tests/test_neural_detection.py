@@ -210,3 +210,21 @@ def test_a_model_file_picks_its_judge_when_none_is_named(detector, tmp_path, mon
     detector.save(path)
     assert isinstance(load_scorer(str(path)), NeuralDetector)
     assert not isinstance(load_scorer(), NeuralDetector)
+
+
+def test_a_listed_pair_needs_a_spun_sentence_or_a_clear_preference():
+    """A pair the user's dictionary lists is put back where its sentence reads as spun and the
+    judge prefers it by a nat; in a sentence that reads as clean it must be preferred clearly."""
+    from spinfix.detection.judged import Span
+    from spinfix.detection.originals import Proposal
+    from spinfix.restoration.judged import LISTED_AND_PREFERRED, LISTED_IN_CLEAN, Rule
+
+    def span(delta: float) -> Span:
+        return Span(10, 16, "soiled", "soiled", 0, (), originals=["dirty", "grimy"], deltas=np.array([delta, -1.0]),
+                    proposals=[Proposal("dirty", user=1, step=1), Proposal("grimy", step=1)])
+
+    rule = Rule()
+    assert rule.decide(span(2.0), 0.3, sentence=0.6) == ("dirty", LISTED_AND_PREFERRED)
+    assert rule.decide(span(2.0), 0.3, sentence=0.02) == (None, LISTED_IN_CLEAN)
+    assert rule.decide(span(rule.user_strong + 1), 0.3, sentence=0.02) == ("dirty", LISTED_AND_PREFERRED)
+    assert rule.decide(span(0.5), 0.3, sentence=0.6)[0] is None  # preferred by too little anywhere

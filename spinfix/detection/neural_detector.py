@@ -220,6 +220,16 @@ class NeuralDetector:
             p = np.where(listed, np.maximum(p, LISTED_PROBABILITY), p)
         return spans, p
 
+    def sentence_probabilities(self, spans: Sequence[Span], p: np.ndarray, sentences: Sequence[Sentence]) -> np.ndarray:
+        """Each sentence's probability of holding a swap, from its spans' probabilities ``p``
+        (the sentence model)."""
+        if not len(sentences):
+            return np.zeros(0)
+        sentence_of = np.array([s.sentence for s in spans], dtype=int)
+        words = np.array([len(s.text.split()) for s in sentences], dtype=float)
+        span_title = np.array([s.row[SPAN_ROW.index("title")] for s in spans], dtype=float)
+        return self.models.sentence(sentence_rows(p, sentence_of, words, span_title))
+
     def cheap_probability(self, rows: np.ndarray) -> np.ndarray:
         """Each span row's probability of being a swap before any comparison, from the cheap model."""
         return self.models.cheap(blinded(rows, self.blind))
@@ -243,9 +253,7 @@ class NeuralDetector:
         spans, p = self.spans(text, sentences)
         sentence_of = np.array([s.sentence for s in spans], dtype=int)
         words = np.array([len(s.text.split()) for s in sentences], dtype=float)
-        span_title = np.array([s.row[SPAN_ROW.index("title")] for s in spans], dtype=float)
-        sentence_p = (self.models.sentence(sentence_rows(p, sentence_of, words, span_title)) if len(sentences)
-                      else np.zeros(0))
+        sentence_p = self.sentence_probabilities(spans, p, sentences)
         suspect = p >= self.suspect_from
         has_suspect = np.zeros(len(sentences), bool)
         has_suspect[sentence_of[suspect]] = True

@@ -4,7 +4,8 @@ Every span that a restore may change or must account for (likely enough a swap t
 or a suspect), and every span a user's dictionary lists, is compared with more of its originals
 (:data:`COMPARED`, over :data:`WINDOW` words after it); the judge's ranking decides, sentence
 by sentence, never gated by the document's likelihood: a pair the user's dictionary lists is
-applied when the judge prefers it by a nat (a pair seen once is enough), any other original (the
+applied when the judge prefers it by a nat (a pair seen once is enough; by five in a sentence that
+reads as clean), any other original (the
 one a score names: direct ones first) when it beats the span clearly and beats the next original
 clearly too. Only originals related to the spun words are put back. Every suspect left alone
 says why.
@@ -29,10 +30,13 @@ APPLY_FROM = 0.5  # span probability from which an unlisted original may be appl
 DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 5.0  # nats it must beat the next original by
 FAR_MARGIN = 3.0  # nats a two-step original may beat the direct one named by before the two count as tied
-USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by
+USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by ...
+USER_SENTENCE_MIN = 0.1  # ... in a sentence at least this likely spun; elsewhere it must beat it by
+USER_STRONG = 5.0  # this many nats (a clean sentence's word often has a listed neighbour the judge likes a little more)
 COMPARED = 8
 WINDOW = 3
 LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
+LISTED_IN_CLEAN = "your dictionary lists it, but its sentence reads as clean and the judge prefers it by too little"
 FITS_BETTER = "an original fits clearly better"
 UNLIKELY = "not likely enough a swap"
 BY_TOO_LITTLE = "the likeliest original fits better by too little"
@@ -48,6 +52,8 @@ class Rule:
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
     far_margin: float = FAR_MARGIN
+    user_sentence_min: float = USER_SENTENCE_MIN
+    user_strong: float = USER_STRONG
 
     def looked_at(self, detector: NeuralDetector) -> float:
         """The span probability from which a restore compares a span again: where it may put an
@@ -55,19 +61,28 @@ class Rule:
         (``detector.suspect_from``); below both, nothing it finds is used."""
         return min(self.apply_from, detector.suspect_from)
 
-    def decide(self, span: Span, p: float) -> tuple[str | None, str]:
-        """The original to put back (or None) and the reason: the one a score names
-        (:attr:`~spinfix.detection.judged.Span.named`: direct ones first, "soiled" -> "dirty"),
-        unless a two-step neighbour fits better by more than ``far_margin`` ("found a soiled
-        bomb": "small"), which leaves the two tied."""
+    def decide(self, span: Span, p: float, sentence: float = 1.0) -> tuple[str | None, str]:
+        """The original to put back (or None) and the reason, for a span of probability ``p``
+        in a sentence of probability ``sentence``: a pair the user's dictionary lists that the
+        judge prefers (by ``user_min`` where the sentence reads as spun, ``user_strong``
+        anywhere), else the one a score names (:attr:`~spinfix.detection.judged.Span.named`:
+        direct ones first, "soiled" -> "dirty"), unless a two-step neighbour fits better by more
+        than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
         listed = {q.original: q for q in span.proposals}
         user = [(float(d), o) for o, d in zip(span.originals, span.deltas) if listed.get(o) and listed[o].user]
+        held_back = False
         if user:
             d, o = max(user)
-            if d > self.user_min:
+            if d > self.user_strong or (d > self.user_min and sentence >= self.user_sentence_min):
                 return o, LISTED_AND_PREFERRED
+            held_back = d > self.user_min
+        original, reason = self._named(span, p)
+        return (original, reason) if original is not None or not held_back else (None, LISTED_IN_CLEAN)
+
+    def _named(self, span: Span, p: float) -> tuple[str | None, str]:
+        """The original a score names, when it clearly fits best (see :meth:`decide`)."""
         named = span.named
         if not named:
             return None, NO_CANDIDATE
@@ -131,6 +146,7 @@ def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
     """The changes and the suspects left alone in ``sentences`` of ``text`` (``fixed``: spans
     already put back, never changed again)."""
     spans, p = detector.spans(text, sentences, extend=lambda found: _deeper(detector, found, rule))
+    sentence_p = detector.sentence_probabilities(spans, p, sentences)
     changes, left = [], []
     taken = -1
     for span, q in sorted(zip(spans, p), key=lambda sp: sp[0].start):
@@ -139,7 +155,7 @@ def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
         listed = any(x.user for x in span.proposals)
         if q < rule.looked_at(detector) and not listed:
             continue
-        original, reason = rule.decide(span, float(q))
+        original, reason = rule.decide(span, float(q), float(sentence_p[span.sentence]))
         if original is not None and span.start >= taken:
             changes.append(Change(span.text, match_case(span.text, original), span.start, span.end, round(float(q), 3)))
             taken = span.end
