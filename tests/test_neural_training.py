@@ -123,3 +123,38 @@ def test_too_few_spun_documents_is_refused_in_one_line():
     with pytest.raises(SpinfixError) as err:
         NeuralDetectorTrainer().fit(span_data(6, 1, 0), span_data(6, 3, 1))
     assert "too few training documents" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_offsets_count_the_documents_the_first_stage_flags(tmp_path):
+    """A first stage that puts clean validation documents over the line on its own leaves the
+    other views less room: the offsets rise until the clean documents flagged by any view are
+    within the budget (and a part saved and joined keeps what the first stage read)."""
+    from dataclasses import replace
+
+    from spinfix.detection.detector import load_detector
+    from spinfix.detection.document_features import shift_prior
+
+    train, validation = span_data(40, 20, 0), span_data(60, 30, 1)
+    clean = np.flatnonzero(validation.document_spun == 0)
+    first = np.zeros(len(validation.document_spun))
+    first[clean[:1]] = 0.9  # one clean document of 30 over the line by the first stage alone
+    first[validation.document_spun == 1] = np.nan  # not read
+    read = replace(validation, document_first=first)
+    read.save(tmp_path / "v.npz")
+    joined = SpanData.join([SpanData.load(tmp_path / "v.npz"), span_data(4, 2, 3)])
+    assert np.array_equal(joined.document_first[:60], first, equal_nan=True) and np.isnan(joined.document_first[60:]).all()
+    plain = NeuralDetectorTrainer(first_stage=load_detector(), document_false_flags=0.05).fit(train, validation)
+    counted = NeuralDetectorTrainer(first_stage=load_detector(), document_false_flags=0.05).fit(train, read)
+    assert counted.offset_ >= plain.offset_ and counted.share_offset_ >= plain.share_offset_
+    detector = counted.detector_
+    q = np.array([max(shift_prior(np.array([d]), detector.offset)[0], f) for d, f in
+                  zip(counted.document_.predict_proba(counted._document_rows(
+                      read, *_probabilities(counted, read)))[:, 1], np.nan_to_num(first))])
+    assert np.mean(q[clean] >= 0.5) <= 0.05 + 1e-9
+
+
+def _probabilities(trainer: NeuralDetectorTrainer, data: SpanData) -> tuple[np.ndarray, np.ndarray]:
+    """Span and sentence probabilities of ``data`` as the fitted trainer sees its validation."""
+    p = trainer.span_.predict_proba(trainer._cascade(data, trainer.cheap_.predict_proba(
+        without_comparisons(data.rows))[:, 1]))[:, 1]
+    return p, trainer.sentence_.predict_proba(trainer._sentence_rows(data, p))[:, 1]

@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..detection.document_features import shift_prior
+from ..detection.verdicts import DOCUMENT_LINE
 from ..detection.forests import compile_classifier
 from ..detection.judged import SPAN_ROW
 from ..detection.neural_detector import (NeuralDetector, NeuralModels, blinded, document_row, selected, share_row,
@@ -61,7 +62,8 @@ class NeuralDetectorTrainer(BaseEstimator):
         the document model or the share model).
     blind : span-row columns the span models are not shown (:data:`BLIND`).
     first_stage : a fitted fast detector whose own likelihood is one more view of a document
-        (:meth:`NeuralDetector.views`); it is not refitted, and the offsets are set without it.
+        (:meth:`NeuralDetector.views`); it is not refitted, and the offsets count the validation
+        documents it puts over the line where their rows carry its likelihood (``document_first``).
     """
 
     def __init__(self, cheap_estimator=None, span_estimator=None, sentence_estimator=None, document_estimator=None,
@@ -106,12 +108,13 @@ class NeuralDetectorTrainer(BaseEstimator):
         self.document_ = (self.document_estimator or linear_estimator()).fit(doc_train, train.document_spun)
         doc_val = self._document_rows(validation, p_val, sent_p_val)
         q_val = self.document_.predict_proba(doc_val)[:, 1]
-        self.offset_ = self._offset(validation, q_val)
+        first = self._first_flags(validation)
+        self.offset_ = self._offset(validation, q_val, first)
         self.span_prior_ = float(np.mean(train.labels))
         self.share_ = (self.share_estimator or linear_estimator()).fit(self._share_rows(train, span_oof),
                                                                        train.document_spun)
         q_share = self.share_.predict_proba(self._share_rows(validation, p_val))[:, 1]
-        self.share_offset_ = self._offset(validation, q_share, shift_prior(q_val, self.offset_) >= 0.5)
+        self.share_offset_ = self._offset(validation, q_share, (shift_prior(q_val, self.offset_) >= 0.5) | first)
         models = NeuralModels(*(compile_classifier(m) for m in (self.cheap_, self.span_, self.sentence_, self.document_,
                                                                 self.share_)))
         if any(m is None for m in models):
@@ -186,6 +189,15 @@ class NeuralDetectorTrainer(BaseEstimator):
         """Each document's share row (:func:`~spinfix.detection.neural_detector.share_row`)."""
         documents = data.sentence_document[data.sentence]
         return np.array([share_row(p[documents == d], self.span_prior_) for d in range(len(data.document_spun))])
+
+    def _first_flags(self, data: SpanData) -> np.ndarray:
+        """The documents the first stage's own likelihood puts over the line (read with the
+        span rows: :func:`~spinfix.training.span_data.span_data`'s ``first_stage``; none where
+        it was not read, or without a first stage)."""
+        first = data.document_first
+        if self.first_stage is None or first is None:
+            return np.zeros(len(data.document_spun), bool)
+        return np.nan_to_num(first, nan=0.0) >= DOCUMENT_LINE
 
     def _offset(self, data: SpanData, q: np.ndarray, flagged: np.ndarray | None = None) -> float:
         """The smallest prior shift (log-odds) that keeps the share of clean validation documents

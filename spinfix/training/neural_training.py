@@ -92,6 +92,7 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
     progress : called with (part, documents done, documents).
     """
     reader = SpanReader(load_judge(), shipped_originals(), **BROAD)
+    first_stage = load_detector()
 
     def part(name: str, make: Callable[[Callable[[int, int], None]], SpanData]) -> SpanData:
         path = Path(cache) / f"{name}.npz" if cache is not None else None
@@ -108,11 +109,11 @@ def train_neural(train_docs: list[Document], validation_docs: list[Document], pa
         own = part("pairs", lambda say: labelled_span_data(pair_items(pairs), reader, random.Random(seed), 0.0, say))
         train = SpanData.join([train, own])
     validation = part("validation", lambda say: span_data(validation_docs, reader, seed + 5000, "tune",
-                                                          spun_share=0.5, progress=say))
+                                                          spun_share=0.5, progress=say, first_stage=first_stage))
     info = {"name": f"spinfix-neural-seed{seed}", "trained_on": {"documents": len(train_docs),
                                                                  "validation_documents": len(validation_docs),
                                                                  "pairs": len(pairs)}}
-    return NeuralDetectorTrainer(first_stage=load_detector(), seed=seed).fit(train, validation, info).detector_
+    return NeuralDetectorTrainer(first_stage=first_stage, seed=seed).fit(train, validation, info).detector_
 
 
 __all__ = ["TRAIN_DOCUMENTS", "VALIDATION_PER_SOURCE", "corpus_documents", "pair_items", "train_neural",

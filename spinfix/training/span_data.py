@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..detection.detector import Detector
 from ..detection.judged import SPAN_ROW, Span, SpanReader
 from ..persist.files import atomic_write
 from ..text.tokens import split_sentences
@@ -45,25 +46,32 @@ class SpanData:
     document_spun: np.ndarray
     document_words: np.ndarray
     document_source: np.ndarray  # str
+    document_first: np.ndarray | None = None  # the first stage's own likelihood of each document (None: not read)
 
     def save(self, path: str | Path) -> None:
         buf = io.BytesIO()
-        np.savez_compressed(buf, **{f.name: getattr(self, f.name) for f in fields(self)})
+        np.savez_compressed(buf, **{f.name: getattr(self, f.name) for f in fields(self)
+                                    if getattr(self, f.name) is not None})
         atomic_write(path, buf.getvalue())
 
     @classmethod
     def load(cls, path: str | Path) -> SpanData:
         with np.load(path, allow_pickle=False) as z:
-            return cls(**{f.name: z[f.name] for f in fields(cls)})
+            return cls(**{f.name: z[f.name] for f in fields(cls) if f.name in z.files})
 
     @classmethod
     def join(cls, parts: list[SpanData]) -> SpanData:
         """Several parts as one, their sentence and document indexes shifted."""
         out = {f.name: [] for f in fields(cls)}
         sentences = documents = 0
+        read = any(p.document_first is not None for p in parts)
         for p in parts:
             for f in fields(cls):
                 value = getattr(p, f.name)
+                if f.name == "document_first":
+                    if not read:
+                        continue
+                    value = value if value is not None else np.full(len(p.document_spun), np.nan)
                 if f.name == "sentence":
                     value = value + sentences
                 elif f.name == "sentence_document":
@@ -71,13 +79,15 @@ class SpanData:
                 out[f.name].append(value)
             sentences += len(p.sentence_label)
             documents += len(p.document_spun)
-        return cls(**{k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()})
+        return cls(**{k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items() if v or k != "document_first"})
 
 
 def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "fit", drop: float = DROP,
-              spun_share: float = SPUN_SHARE, progress: Callable[[int, int], None] | None = None) -> SpanData:
+              spun_share: float = SPUN_SHARE, progress: Callable[[int, int], None] | None = None,
+              first_stage: Detector | None = None) -> SpanData:
     """Read each document (spun with a table of ``role`` at a rate drawn from
-    :data:`RATE_RANGE`, with probability ``spun_share``) and label its spans."""
+    :data:`RATE_RANGE`, with probability ``spun_share``) and label its spans (``first_stage``:
+    a fast detector whose own likelihood of each document is kept too)."""
     rng = random.Random(seed)
     names = names_in(docs)
     tables = spinner_tables(role)
@@ -90,16 +100,17 @@ def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "
         if rng.random() < FURNITURE_SHARE:
             text = text + "\n\n" + "\n".join(_furniture(docs, rng))
         items.append((text, [(s.start, s.end, s.original.lower()) for s in swaps], doc.name.split("/", 1)[0]))
-    return labelled_span_data(items, reader, rng, drop, progress)
+    return labelled_span_data(items, reader, rng, drop, progress, first_stage)
 
 
 def labelled_span_data(items: list[tuple[str, list[tuple[int, int, str]], str]], reader: SpanReader,
                        rng: random.Random, drop: float = 0.0,
-                       progress: Callable[[int, int], None] | None = None) -> SpanData:
+                       progress: Callable[[int, int], None] | None = None,
+                       first_stage: Detector | None = None) -> SpanData:
     """Read each ``(text, swaps, source)`` (``swaps``: the spans of the text that were swapped,
     each with its original) and label its spans; ``drop`` of the swapped spans lose their
-    original from the proposals."""
-    columns: dict[str, list] = {f.name: [] for f in fields(SpanData)}
+    original from the proposals; ``first_stage``'s own likelihood of each text is kept."""
+    columns: dict[str, list] = {f.name: [] for f in fields(SpanData) if f.name != "document_first"}
     sentences_so_far = 0
     for k, (text, swaps, source) in enumerate(items):
         sentences = split_sentences(text)
@@ -129,7 +140,11 @@ def labelled_span_data(items: list[tuple[str, list[tuple[int, int, str]], str]],
         if progress:
             progress(k + 1, len(items))
     rows = np.array(columns.pop("rows"), dtype=float).reshape(-1, len(SPAN_ROW))
-    return SpanData(rows=rows, **{k: np.array(v) if v else np.zeros(0) for k, v in columns.items()})
+    first = None
+    if first_stage is not None:
+        first = np.array([a.likelihood for a in first_stage.analyse([[s.text for s in split_sentences(text)]
+                                                                      for text, _, _ in items])], dtype=float)
+    return SpanData(rows=rows, **{k: np.array(v) if v else np.zeros(0) for k, v in columns.items()}, document_first=first)
 
 
 __all__ = ["DROP", "SpanData", "labelled_span_data", "span_data"]
