@@ -149,12 +149,5 @@ def test_the_offsets_count_the_documents_the_first_stage_flags(tmp_path):
     detector = counted.detector_
     q = np.array([max(shift_prior(np.array([d]), detector.offset)[0], f) for d, f in
                   zip(counted.document_.predict_proba(counted._document_rows(
-                      read, *_probabilities(counted, read)))[:, 1], np.nan_to_num(first))])
+                      read, *counted.probabilities(read)))[:, 1], np.nan_to_num(first))])
     assert np.mean(q[clean] >= 0.5) <= 0.05 + 1e-9
-
-
-def _probabilities(trainer: NeuralDetectorTrainer, data: SpanData) -> tuple[np.ndarray, np.ndarray]:
-    """Span and sentence probabilities of ``data`` as the fitted trainer sees its validation."""
-    p = trainer.span_.predict_proba(trainer._cascade(data, trainer.cheap_.predict_proba(
-        without_comparisons(data.rows))[:, 1]))[:, 1]
-    return p, trainer.sentence_.predict_proba(trainer._sentence_rows(data, p))[:, 1]

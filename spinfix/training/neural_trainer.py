@@ -99,9 +99,7 @@ class NeuralDetectorTrainer(BaseEstimator):
         self.span_ = (self.span_estimator or span_estimator(self.seed)).fit(cascaded, train.labels)
         sent_train = self._sentence_rows(train, span_oof)
         self.sentence_ = (self.sentence_estimator or linear_estimator()).fit(sent_train, train.sentence_label)
-        p_val = self.span_.predict_proba(self._cascade(validation, self.cheap_.predict_proba(
-            without_comparisons(validation.rows))[:, 1]))[:, 1]
-        sent_p_val = self.sentence_.predict_proba(self._sentence_rows(validation, p_val))[:, 1]
+        p_val, sent_p_val = self.probabilities(validation)
         self.suspect_from_, self.threshold_ = self._thresholds(validation, p_val, sent_p_val)
         sent_p_train = self.sentence_.predict_proba(sent_train)[:, 1]
         doc_train = self._document_rows(train, span_oof, sent_p_train)
@@ -124,6 +122,12 @@ class NeuralDetectorTrainer(BaseEstimator):
                                         span_prior=self.span_prior_, share_offset=self.share_offset_,
                                         first_stage=self.first_stage)
         return self
+
+    def probabilities(self, data: SpanData) -> tuple[np.ndarray, np.ndarray]:
+        """Span and sentence probabilities of rows the span models were not fit on, through the
+        fitted cascade (what the thresholds and offsets are set on)."""
+        p = self.span_.predict_proba(self._cascade(data, self.cheap_.predict_proba(without_comparisons(data.rows))[:, 1]))[:, 1]
+        return p, self.sentence_.predict_proba(self._sentence_rows(data, p))[:, 1]
 
     def _oof(self, estimator, X: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
         """Out-of-fold probabilities, folds by document."""

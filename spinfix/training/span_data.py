@@ -62,24 +62,26 @@ class SpanData:
     @classmethod
     def join(cls, parts: list[SpanData]) -> SpanData:
         """Several parts as one, their sentence and document indexes shifted."""
-        out = {f.name: [] for f in fields(cls)}
+        out: dict[str, list] = {name: [] for name in _ARRAYS}
         sentences = documents = 0
-        read = any(p.document_first is not None for p in parts)
         for p in parts:
-            for f in fields(cls):
-                value = getattr(p, f.name)
-                if f.name == "document_first":
-                    if not read:
-                        continue
-                    value = value if value is not None else np.full(len(p.document_spun), np.nan)
-                if f.name == "sentence":
+            for name in _ARRAYS:
+                value = getattr(p, name)
+                if name == "sentence":
                     value = value + sentences
-                elif f.name == "sentence_document":
+                elif name == "sentence_document":
                     value = value + documents
-                out[f.name].append(value)
+                out[name].append(value)
             sentences += len(p.sentence_label)
             documents += len(p.document_spun)
-        return cls(**{k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items() if v or k != "document_first"})
+        first = None  # a part read without the first stage counts as not read (NaN)
+        if any(p.document_first is not None for p in parts):
+            first = np.concatenate([p.document_first if p.document_first is not None
+                                    else np.full(len(p.document_spun), np.nan) for p in parts])
+        return cls(**{k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}, document_first=first)
+
+
+_ARRAYS = tuple(f.name for f in fields(SpanData) if f.name != "document_first")  # every part has these
 
 
 def span_data(docs: list[Document], reader: SpanReader, seed: int, role: str = "fit", drop: float = DROP,
@@ -110,7 +112,7 @@ def labelled_span_data(items: list[tuple[str, list[tuple[int, int, str]], str]],
     """Read each ``(text, swaps, source)`` (``swaps``: the spans of the text that were swapped,
     each with its original) and label its spans; ``drop`` of the swapped spans lose their
     original from the proposals; ``first_stage``'s own likelihood of each text is kept."""
-    columns: dict[str, list] = {f.name: [] for f in fields(SpanData) if f.name != "document_first"}
+    columns: dict[str, list] = {name: [] for name in _ARRAYS}
     sentences_so_far = 0
     for k, (text, swaps, source) in enumerate(items):
         sentences = split_sentences(text)
