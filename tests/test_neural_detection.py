@@ -126,6 +126,19 @@ def test_the_first_stage_is_one_view_of_the_document(detector):
     assert alone.spin_likelihood == max(v for k, v in score.views.items() if k != "first_stage")
 
 
+def test_a_text_of_one_sentence_is_judged_as_its_sentence(detector):
+    """The document views read rates per 100 words and word statistics over many sentences: on
+    this clean sentence they gave 0.78 while the sentence itself was not flagged. A text of one
+    sentence is likely spun exactly when its sentence is flagged."""
+    clean = detector.score_text("Gradient clipping at a norm of one kept the recurrent network from diverging "
+                                "early in training.")
+    assert set(clean.views) == {"sentence"} and not clean.sentences[0].flagged
+    assert 0.0 < clean.spin_likelihood < 0.5 and clean.verdict.label == "unlikely spun"
+    spun = detector.score_text(SCIENCE)
+    assert spun.sentences[0].flagged and spun.spin_likelihood >= 0.5 and spun.verdict.label == "likely spun"
+    assert {"suspects", "share"} <= set(detector.score_text(SPUN).views)  # two sentences: the document's views
+
+
 def test_clean_prose_is_left_alone(detector):
     text = (EXAMPLES / "example_clean.txt").read_text(encoding="utf-8")
     score = detector.score_text(text)

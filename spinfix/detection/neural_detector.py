@@ -39,6 +39,7 @@ from .judged import NO_DELTA, SPAN_ROW, Span, SpanReader
 from .originals import Originals
 from .phrase_evidence import PhraseList
 from .results import DocumentScore, SentenceScore, SuspectWord
+from .verdicts import DOCUMENT_LINE
 
 DEFAULT_MODEL = "neural-detector"  # neural-detector.npz + .json in spinfix/models
 MAX_SUSPECTS = 4
@@ -49,6 +50,8 @@ DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mea
                       "sentence_q90", "flagged_share", "suspects_100")
 SHARE_ROW = Schema("swap_share_logit")
 SHARE_FLOOR = 1e-6  # the share's logit is taken from here (a clean document's share falls to zero)
+SENTENCE_VIEW = "sentence"  # the only view of a text of one sentence
+UNDER_LINE = 0.49  # the most a one-sentence text whose sentence is not flagged is given
 
 
 class NeuralModels(NamedTuple):
@@ -144,6 +147,22 @@ def swap_share(p: np.ndarray, prior: float, tolerance: float = 1e-7, steps: int 
             return new
         share = new
     return share
+
+
+def sentence_likelihood(p: float, flagged: bool, threshold: float, line: float = DOCUMENT_LINE) -> float:
+    """The spin likelihood of a text of one sentence: the sentence's probability ``p`` on the
+    document's scale, its ``threshold`` mapped onto the document ``line``, so that the text is
+    likely spun exactly when its sentence is flagged. The document views read rates per 100
+    words and the first stage's statistics of many sentences, which one sentence cannot carry.
+
+    Examples
+    --------
+    >>> sentence_likelihood(0.85, True, 0.7), sentence_likelihood(0.35, False, 0.7), sentence_likelihood(0.9, False, 0.7)
+    (0.75, 0.25, 0.49)
+    """
+    if flagged:
+        return line + (1.0 - line) * (p - threshold) / (1.0 - threshold) if threshold < 1.0 else 1.0
+    return min(line * p / threshold, UNDER_LINE) if threshold > 0.0 else 0.0
 
 
 def share_row(p: np.ndarray, prior: float) -> np.ndarray:
@@ -258,8 +277,11 @@ class NeuralDetector:
         has_suspect = np.zeros(len(sentences), bool)
         has_suspect[sentence_of[suspect]] = True
         flagged = (sentence_p >= threshold) & has_suspect
-        row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
-        views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
+        if len(sentences) == 1:  # a text of one sentence is that sentence
+            views = {SENTENCE_VIEW: sentence_likelihood(float(sentence_p[0]), bool(flagged[0]), threshold)}
+        else:
+            row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
+            views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
         likelihood = max(views.values(), default=0.0)
         scored = []
         for k, s in enumerate(sentences):
@@ -385,6 +407,6 @@ def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = No
     return replace(stored, judge=judge, first_stage=(first_stage or load_detector()) if reads_first else None)
 
 
-__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SHARE_ROW", "blinded",
-           "document_row", "load_neural_detector", "selected", "sentence_rows", "share_row", "swap_share",
-           "without_comparisons"]
+__all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SENTENCE_VIEW",
+           "SHARE_ROW", "blinded", "document_row", "load_neural_detector", "selected", "sentence_likelihood",
+           "sentence_rows", "share_row", "swap_share", "without_comparisons"]
