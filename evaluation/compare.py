@@ -63,6 +63,9 @@ def table(results: list[dict]) -> str:
         pct(r["tortured"].get("flagged_on_phrase")) for r in results) + " |")
     L.append("| clean science sentences flagged | " + " | ".join(
         pct(r["tortured"].get("clean_flagged"), 1) for r in results) + " |")
+    L.append("| each sentence a text of its own, likely spun: tortured / clean | " + " | ".join(
+        "—" if r["tortured"].get("likely_spun") is None else
+        f"{pct(r['tortured']['likely_spun'])} / {pct(r['tortured']['clean_likely_spun'], 1)}" for r in results) + " |")
     L.append("| sentence AUC | " + " | ".join(num(r["tortured"].get("sentence_auc")) for r in results) + " |")
     L += ["", "### Reference-free restore: precision / recall (changes)", "", head]
     for fam in results[0]["restore"]["learned"]:

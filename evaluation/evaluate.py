@@ -643,6 +643,7 @@ def _tortured(sf: Spinfix, data: Data) -> dict:
     return {"sentences": len(on_phrase), "flagged_on_phrase": share_of(on_phrase),
             "flagged_anywhere": share_of(anywhere), "phrase_not_found": unplaced,
             "clean_sentences": len(cflags), "clean_flagged": share_of(cflags),
+            "likely_spun": share_of([x >= 0.5 for x in pos]), "clean_likely_spun": share_of([x >= 0.5 for x in neg]),
             "sentence_auc": auc(pos, neg)}
 
 
@@ -746,7 +747,9 @@ def markdown(res: dict) -> str:
     if t.get("sentences"):
         L += [f"{t['sentences']} sentences with a tortured phrase: {pct(t['flagged_on_phrase'])} flagged with a suspect "
               f"on the phrase ({pct(t['flagged_anywhere'])} flagged at all); {t['clean_sentences']} clean science "
-              f"sentences: {pct(t['clean_flagged'], 1)} flagged; sentence AUC {num(t['sentence_auc'])}.", ""]
+              f"sentences: {pct(t['clean_flagged'], 1)} flagged; each scored as a text of its own, likely spun "
+              f"(its spin likelihood at 0.5 or more): {pct(t.get('likely_spun'))} of the tortured, "
+              f"{pct(t.get('clean_likely_spun'), 1)} of the clean; sentence AUC {num(t['sentence_auc'])}.", ""]
     else:
         L += [t.get("note", "no data"), ""]
     r = res["restore"]
