@@ -93,12 +93,13 @@ class GemmaModel:
         q = self.embed_q8[ids].reshape(len(ids), -1, 32)
         return (q * self.embed_scale[ids][:, :, None]).reshape(len(ids), self.width).astype(np.float32, copy=False)
 
-    def release_embedding(self) -> None:
-        """Let the kernel take back the pages of the mapped embedding that a pass touched (the
-        rows of every token read and every original proposed): over a long text they would
-        add up to all of it."""
-        release(self.embed_q8, 0, self.vocab)
-        release(self.embed_scale, 0, self.vocab)
+    def release_embedding(self, first: int = 0, last: int | None = None) -> None:
+        """Let the kernel take back the pages of the mapped embedding's rows ``first:last`` (by
+        default all) that a pass touched (the rows of every token read and every original
+        proposed): over a long text they would add up to all of it."""
+        last = self.vocab if last is None else last
+        release(self.embed_q8, first, last)
+        release(self.embed_scale, first, last)
 
     def embed_table(self, ids: np.ndarray, rows: int = RELEASE_ROWS) -> np.ndarray:
         """:meth:`embed_rows` of many ``ids`` (a table read once), ``rows`` of the vocabulary
@@ -112,8 +113,7 @@ class GemmaModel:
             a, b = np.searchsorted(ordered, [lo, lo + rows])
             if b > a:
                 out[order[a:b]] = self.embed_rows(ordered[a:b])
-                release(self.embed_q8, lo, lo + rows)
-                release(self.embed_scale, lo, lo + rows)
+                self.release_embedding(lo, lo + rows)
         return out
 
     def hidden(self, ids: np.ndarray, segments: list[Segment], keep: bool = False
