@@ -26,8 +26,6 @@ from spinfix.restoration.judged import restore_judged  # noqa: E402
 SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
         "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
 SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
-PARAGRAPH = ("We trained the model on three public datasets and report the mean over five runs. Results on the "
-             "held-out split are close to those on validation, which suggests little overfitting.")
 EXAMPLES = Path(__file__).resolve().parents[1] / "spinfix" / "data"
 
 
@@ -128,24 +126,17 @@ def test_the_first_stage_is_one_view_of_the_document(detector):
     assert alone.spin_likelihood == max(v for k, v in score.views.items() if k != "first_stage")
 
 
-def test_a_short_text_is_judged_by_its_sentences(detector):
+def test_a_text_of_one_sentence_is_judged_as_its_sentence(detector):
     """The document views read rates per 100 words and word statistics over many sentences: on
-    this clean sentence they gave 0.78, on this clean paragraph of 31 words the first stage's word
-    statistics 0.57, with no sentence flagged in either. A text under 100 words is likely spun
-    exactly when one of its sentences is flagged."""
+    this clean sentence they gave 0.78 while the sentence itself was not flagged. A text of one
+    sentence is likely spun exactly when its sentence is flagged."""
     clean = detector.score_text("Gradient clipping at a norm of one kept the recurrent network from diverging "
                                 "early in training.")
     assert set(clean.views) == {"sentence"} and not clean.sentences[0].flagged
     assert 0.0 < clean.spin_likelihood < 0.5 and clean.verdict.label == "unlikely spun"
-    paragraph = detector.score_text(PARAGRAPH)
-    assert set(paragraph.views) == {"sentence"} and len(paragraph.sentences) == 2 and not paragraph.flagged
-    assert paragraph.spin_likelihood < 0.5 and paragraph.verdict.label == "unlikely spun"
     spun = detector.score_text(SCIENCE)
     assert spun.sentences[0].flagged and spun.spin_likelihood >= 0.5 and spun.verdict.label == "likely spun"
-    two = detector.score_text(SPUN)
-    assert set(two.views) == {"sentence"} and two.flagged and two.spin_likelihood >= 0.5
-    article = (EXAMPLES / "example_spun.txt").read_text(encoding="utf-8")
-    assert {"suspects", "share"} <= set(detector.score_text(article).views)  # a document: its views
+    assert {"suspects", "share"} <= set(detector.score_text(SPUN).views)  # two sentences: the document's views
 
 
 def test_clean_prose_is_left_alone(detector):

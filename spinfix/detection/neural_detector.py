@@ -50,9 +50,8 @@ DOCUMENT_ROW = Schema("p_sum_100", "over_half_100", "over_08_100", "sentence_mea
                       "sentence_q90", "flagged_share", "suspects_100")
 SHARE_ROW = Schema("swap_share_logit")
 SHARE_FLOOR = 1e-6  # the share's logit is taken from here (a clean document's share falls to zero)
-SENTENCE_VIEW = "sentence"  # the only view of a short text: its likeliest sentence
-SHORT_TEXT = 100  # words: a text shorter than the documents the views were fitted on (180 words and more) is short
-UNDER_LINE = 0.49  # the most a short text none of whose sentences is flagged is given
+SENTENCE_VIEW = "sentence"  # the only view of a text of one sentence
+UNDER_LINE = 0.49  # the most a one-sentence text whose sentence is not flagged is given
 
 
 class NeuralModels(NamedTuple):
@@ -151,10 +150,10 @@ def swap_share(p: np.ndarray, prior: float, tolerance: float = 1e-7, steps: int 
 
 
 def sentence_likelihood(p: float, flagged: bool, threshold: float, line: float = DOCUMENT_LINE) -> float:
-    """The spin likelihood a sentence gives a short text: its probability ``p`` on the document's
-    scale, its ``threshold`` mapped onto the document ``line``, so that a short text is likely
-    spun exactly when one of its sentences is flagged. The document views read rates per 100
-    words and the first stage's statistics of many sentences, which a few sentences cannot carry.
+    """The spin likelihood of a text of one sentence: the sentence's probability ``p`` on the
+    document's scale, its ``threshold`` mapped onto the document ``line``, so that the text is
+    likely spun exactly when its sentence is flagged. The document views read rates per 100
+    words and the first stage's statistics of many sentences, which one sentence cannot carry.
 
     Examples
     --------
@@ -278,14 +277,11 @@ class NeuralDetector:
         has_suspect = np.zeros(len(sentences), bool)
         has_suspect[sentence_of[suspect]] = True
         flagged = (sentence_p >= threshold) & has_suspect
-        if not len(sentences):
-            views = {}
-        elif len(sentences) == 1 or words.sum() < SHORT_TEXT:  # a short text is as spun as its likeliest sentence
-            views = {SENTENCE_VIEW: max(sentence_likelihood(float(q), bool(f), threshold)
-                                        for q, f in zip(sentence_p, flagged))}
+        if len(sentences) == 1:  # a text of one sentence is that sentence
+            views = {SENTENCE_VIEW: sentence_likelihood(float(sentence_p[0]), bool(flagged[0]), threshold)}
         else:
             row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
-            views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior))
+            views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
         likelihood = max(views.values(), default=0.0)
         scored = []
         for k, s in enumerate(sentences):
@@ -412,5 +408,5 @@ def load_neural_detector(path: str | None = None, judge: NeuralJudge | None = No
 
 
 __all__ = ["DEFAULT_MODEL", "DOCUMENT_ROW", "NeuralDetector", "NeuralModels", "SENTENCE_ROW", "SENTENCE_VIEW",
-           "SHARE_ROW", "SHORT_TEXT", "blinded", "document_row", "load_neural_detector", "selected", "sentence_likelihood",
+           "SHARE_ROW", "blinded", "document_row", "load_neural_detector", "selected", "sentence_likelihood",
            "sentence_rows", "share_row", "swap_share", "without_comparisons"]
