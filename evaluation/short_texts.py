@@ -35,6 +35,7 @@ SIZES = (2, 3, 4)
 PER_SIZE = 2
 WORDS = (12, 100)
 RANGES = (("<40", 0, 40), ("40-69", 40, 70), ("70-99", 70, 100), ("all", 0, 100))
+BANDS = (("5-10", 0.05, 0.10), (">=10", 0.10, 1.01))  # of the document a spun cut was cut from
 FAMILY = "handwritten"
 MIN_SHARE = 0.05
 
@@ -71,24 +72,25 @@ def items(data: ev.Data) -> list[dict]:
     """Every short text with its label (1: holds a swap) and where it was cut from."""
     out, seen = [], set()
 
-    def add(text: str, label: int | None, source: str, swaps: list[tuple[int, int]] = ()) -> None:
+    def add(text: str, label: int | None, source: str, swaps: list[tuple[int, int]] = (), share: float = 0.0) -> None:
         for a, b in cuts(text):
             held = any(x < b and a < y for x, y in swaps)
             if label == 1 and not held:
                 continue
-            out.append({"text": text[a:b], "label": label, "source": source, "words": len(text[a:b].split())})
+            out.append({"text": text[a:b], "label": label, "source": source, "words": len(text[a:b].split()),
+                        "share": share})
 
     for d in data.clean:
         add(d["text"], 0, "clean " + d["genre"])
     for r in data.handspun:
-        add(r["spun"], 1, "hand-spun " + r["genre"], [(s["start"], s["end"]) for s in r["swaps"]])
+        add(r["spun"], 1, "hand-spun " + r["genre"], [(s["start"], s["end"]) for s in r["swaps"]], r["share"])
         sid = r.get("source_id") or r["id"]
         if sid not in seen:
             seen.add(sid)
             add(r["original"], 0, "hand-spun original " + r["genre"])
     for r in data.spun.get(FAMILY, []):
         if r["share"] >= MIN_SHARE:
-            add(r["spun"], 1, f"family {FAMILY}", [(s["start"], s["end"]) for s in r["swaps"]])
+            add(r["spun"], 1, f"family {FAMILY}", [(s["start"], s["end"]) for s in r["swaps"]], r["share"])
     return out
 
 
@@ -116,6 +118,14 @@ def report(rows: list[tuple[dict, dict]]) -> dict:
                      "auc": ev.auc(pos, neg),
                      "spun_over_at_clean": {f"{int(100 * a)}%": over_at(pos, neg, a) for a in (0.01, 0.02, 0.05)},
                      "likely_without_flag": ev.share_of([lk and not f for lk, f in zip(likely, flagged)])}
+    neg = [s["likelihood"] for i, s in rows if i["label"] == 0]
+    for name, lo, hi in BANDS:
+        pos = [s["likelihood"] for i, s in rows if i["label"] == 1 and lo <= i["share"] < hi]
+        res[f"from {name} % documents"] = {"spun": len(pos), "clean": len(neg),
+                                     "spun_likely_spun": ev.share_of([v >= ev.FLAG_AT for v in pos]),
+                                     "auc": ev.auc(pos, neg),
+                                     "spun_over_at_clean": {f"{int(100 * a)}%": over_at(pos, neg, a)
+                                                            for a in (0.01, 0.02, 0.05)}}
     return res
 
 
@@ -123,12 +133,14 @@ def markdown(results: list[dict]) -> str:
     names = [r["label"] for r in results]
     lines = [f"Short texts (2-4 sentences, 12-99 words) cut from the **{results[0]['split']}** split's documents; "
              "see evaluation/short_texts.py.", "", "| | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for name, _, _ in RANGES:
-        first = results[0]["ranges"][name]
-        lines.append(f"| **{name} words** (spun {first['spun']}, clean {first['clean']}) |" + " |" * len(names))
+    for name, first in results[0]["ranges"].items():
+        title = f"{name} words" if name in {n for n, _, _ in RANGES} else f"spun cuts {name}"
+        lines.append(f"| **{title}** (spun {first['spun']}, clean {first['clean']}) |" + " |" * len(names))
         for key, label in (("clean_likely_spun", "clean likely spun"), ("clean_sentence_flagged", "clean with a flagged sentence"),
                            ("spun_likely_spun", "spun likely spun"), ("auc", "ROC-AUC"),
                            ("likely_without_flag", "likely spun with no sentence flagged")):
+            if key not in first:
+                continue
             cells = [r["ranges"][name][key] for r in results]
             lines.append(f"| {label} | " + " | ".join(ev.num(c) if key == "auc" else ev.pct(c, 1) for c in cells) + " |")
         for at in ("1%", "2%", "5%"):
@@ -166,7 +178,8 @@ def main(argv=None) -> int:
     rows = [(i, s) for i, s in zip(todo, scores) if s]
     res = {"label": args.label, "split": args.split, "limit": args.limit, "spinfix_commit": sf.commit,
            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-           "texts": len(todo), "errors": len(todo) - len(rows), "ranges": report(rows)}
+           "spun_set_stamps": data.stamps, "texts": len(todo), "errors": len(todo) - len(rows),
+           "ranges": report(rows)}
     out = Path(args.out or HERE / "results" / f"short-{args.label}-{args.split}.json")
     out.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     out.with_suffix(".md").write_text(markdown([res]) + "\n", encoding="utf-8")
