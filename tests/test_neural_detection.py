@@ -26,6 +26,8 @@ from spinfix.restoration.judged import restore_judged  # noqa: E402
 SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
         "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
 SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
+PARAGRAPH = ("We trained the model on three public datasets and report the mean over five runs. Results on the "
+             "held-out split are close to those on validation, which suggests little overfitting.")
 EXAMPLES = Path(__file__).resolve().parents[1] / "spinfix" / "data"
 
 
@@ -137,6 +139,12 @@ def test_a_text_of_one_sentence_is_judged_as_its_sentence(detector):
     spun = detector.score_text(SCIENCE)
     assert spun.sentences[0].flagged and spun.spin_likelihood >= 0.5 and spun.verdict.label == "likely spun"
     assert {"suspects", "share"} <= set(detector.score_text(SPUN).views)  # two sentences: the document's views
+
+
+def test_a_short_paragraph_over_the_line_by_word_statistics_alone_says_they_are_weak_evidence(detector):
+    score = detector.score_text(PARAGRAPH)
+    assert not score.flagged and score.views["first_stage"] >= 0.5 > max(score.views["suspects"], score.views["share"])
+    assert score.verdict.label == "likely spun" and "weak evidence" in score.verdict.line
 
 
 def test_clean_prose_is_left_alone(detector):

@@ -23,6 +23,7 @@ DOCUMENT_LINE = 0.5  # from this spin likelihood a document is likely spun (and 
 LIKELY, UNLIKELY, CANNOT_JUDGE = "likely spun", "unlikely spun", "cannot judge"
 LABELS = (LIKELY, UNLIKELY, CANNOT_JUDGE)
 FIRST_STAGE = "first_stage"  # the view of a neural detector's fast first stage (see its likelihood)
+SHORT_TEXT = 100  # words: under this the first stage's word statistics are weak evidence (fitted on whole documents)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
     'likely spun: spin likelihood 0.910 is over the 0.5 line; 6 of 6 sentences flagged, 9 suspects in 180 words'
     >>> print(document_verdict(0.62, 0, 9, 0, 300, views={"suspects": 0.3, "share": 0.1, "first_stage": 0.62}).reasons[-1])
     the judge's own views keep it under the line (suspects 0.300, share 0.100), but the fast first stage's word statistics put it over (0.620): heavy spin of common words, each plausible on its own, reads like this; score with --judge trigram to see the sentences that carry it
+    >>> print(document_verdict(0.57, 0, 2, 0, 31, views={"suspects": 0.1, "share": 0.04, "first_stage": 0.57}).reasons[-1])
+    the judge's own views keep it under the line (suspects 0.100, share 0.040), but the fast first stage's word statistics put it over (0.570): in a text under 100 words they are weak evidence (alone they put clean paragraphs over the line as often as spun ones); read the sentences before deciding
     >>> print(document_verdict(0.439, 6, 6, 7, 400).reasons[-1])
     most sentences are flagged, yet the document model, which weighs how strongly words are out of place across the whole text, keeps it under the line: light spin, old or technical prose, or a short text reads like this; look at the flagged sentences before deciding (a restore without a reference changes nothing under the line)
     """
@@ -83,9 +86,12 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
     elif label == LIKELY and views and _first_stage_alone(views, threshold):
         judged = ", ".join(f"{k} {v:.3f}" for k, v in views.items() if k != FIRST_STAGE)
         reasons.append(f"the judge's own views keep it under the line ({judged}), but the fast first stage's word "
-                       f"statistics put it over ({views[FIRST_STAGE]:.3f}): heavy spin of common words, each "
-                       "plausible on its own, reads like this; score with --judge trigram to see the sentences "
-                       "that carry it")
+                       f"statistics put it over ({views[FIRST_STAGE]:.3f}): "
+                       + (f"in a text under {SHORT_TEXT} words they are weak evidence (alone they put clean "
+                          "paragraphs over the line as often as spun ones); read the sentences before deciding"
+                          if words < SHORT_TEXT else
+                          "heavy spin of common words, each plausible on its own, reads like this; score with "
+                          "--judge trigram to see the sentences that carry it"))
     elif label == LIKELY and not flagged:
         reasons.append("no single sentence reaches the sentence threshold: the evidence is spread thinly over "
                        "the text; score with a lower --threshold to see the sentences that carry it")
