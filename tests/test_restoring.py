@@ -1,5 +1,4 @@
 """Reference-free restoration: transfer to spinners it never saw, user dictionaries, references."""
-import importlib.resources
 import json
 import subprocess
 import sys
