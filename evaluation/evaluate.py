@@ -352,6 +352,7 @@ class Data:
             for r in recs:
                 r["share"] = spun_sets.share(r["original"], r["spun"])
             self.spun[fam] = recs
+        _check_clean_stamp({(s or {}).get("clean") for s in self.stamps.values()} - {None})
         self.handspun, self.handspun_problems = [], []
         for path in sorted((HERE / "handspun").glob("*.jsonl")):
             per_genre = 0
@@ -381,6 +382,22 @@ class Data:
                     self.tortured_clean.append(r)
         if limit:
             self.tortured, self.tortured_clean = self.tortured[:4 * limit], self.tortured_clean[:4 * limit]
+
+
+def _check_clean_stamp(stamps: set[str]) -> None:
+    """Warn when this clean set is one no committed result was measured on: the README genre
+    follows the machine's installed Python distributions (see README.md, Sources)."""
+    known = set()
+    for path in (HERE / "results").glob("*.json"):
+        try:
+            known |= {(s or {}).get("clean") for s in json.loads(path.read_text()).get("data", {})
+                      .get("spun_set_stamps", {}).values()}
+        except (ValueError, AttributeError):
+            continue
+    if stamps and not stamps & known:
+        log(f"warning: clean set {', '.join(sorted(stamps))} is not the one of any result in results/ "
+            f"({', '.join(sorted(k for k in known if k))}): its documents may differ from theirs; check before "
+            "comparing (README.md, on the README genre)")
 
 
 # ============================================================================ metrics
