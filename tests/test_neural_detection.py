@@ -26,6 +26,18 @@ from spinfix.restoration.judged import restore_judged  # noqa: E402
 SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
         "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
 SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
+# clean but for its "shut" and "month-to-month"
+LONGER = ('The library reads each file once and keeps only the counts it needs. Large archives are '
+          'therefore screened in a single pass, with memory that does not grow with the input. Each '
+          'document gets a score, and the report lists the sentences that carry it.\n\n'
+          'We trained the model on three public datasets and report the mean over five runs. Results on '
+          'the held-out split are close to those on validation, which suggests little overfitting. The '
+          'code and the data splits are published with the paper.\n\n'
+          'The committee met on Thursday to review the budget for the coming year. Members agreed to delay '
+          'a vote on the new library until the spring, citing rising construction costs. The minister met '
+          'a shut U.S. ally at the month-to-month briefing on regional security.\n\n'
+          'Rain is expected across the region through the weekend, with heavier showers near the coast. '
+          'Forecasters said temperatures would stay below the seasonal average until Tuesday.\n\n')
 PARAGRAPH = ("We trained the model on three public datasets and report the mean over five runs. Results on the "
              "held-out split are close to those on validation, which suggests little overfitting.")
 EXAMPLES = Path(__file__).resolve().parents[1] / "spinfix" / "data"
@@ -145,6 +157,16 @@ def test_a_short_paragraph_over_the_line_by_word_statistics_alone_says_they_are_
     score = detector.score_text(PARAGRAPH)
     assert not score.flagged and score.views["first_stage"] >= 0.5 > max(score.views["suspects"], score.views["share"])
     assert score.verdict.label == "likely spun" and "weak evidence" in score.verdict.line
+
+
+def test_a_verdict_under_the_line_does_not_say_a_restore_will_change_nothing(detector):
+    """The neural judge's restore decides sentence by sentence, so a document under the line with a
+    flagged sentence is still restored there; its verdict must not say otherwise."""
+    text = (EXAMPLES / "example_clean.txt").read_text(encoding="utf-8") + "\n" + LONGER
+    score = detector.score_text(text)
+    assert score.spin_likelihood < 0.5 and score.flagged and "changes nothing" not in score.verdict.line
+    restored = restore_judged(text, detector).restored
+    assert "monthly briefing" in restored and "month-to-month" not in restored
 
 
 def test_clean_prose_is_left_alone(detector):

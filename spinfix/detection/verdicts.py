@@ -9,8 +9,9 @@ the neural judge, the largest of its views: that reading, its estimate of the sh
 swapped, and the fast first stage's own likelihood). A few
 flagged sentences in a long text, or many sentences with weak suspects (old or technical prose),
 leave the likelihood under the line; the verdict says so instead of leaving two numbers that
-seem to contradict each other. The line also gates a reference-free restore, which changes
-nothing in a document under it.
+seem to contradict each other. With the trigram judge the line also gates a reference-free
+restore, which changes nothing in a document under it; the neural judge's restore decides
+sentence by sentence.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
     """The verdict on a document of ``sentences`` sentences (``flagged`` of them flagged) and
     ``words`` words, whose flagged sentences name ``suspects`` suspect words, at spin
     ``likelihood``; ``check`` says whether the text is English prose at all; ``views``, the
-    views whose largest the likelihood is, where a detector has several.
+    views whose largest the likelihood is, where a detector has several (the neural detector,
+    whose restore is not gated by the line).
 
     Examples
     --------
@@ -73,7 +75,7 @@ def document_verdict(likelihood: float, flagged: int, sentences: int, suspects: 
         label, side = UNLIKELY, f"spin likelihood {likelihood:.3f} is under the {threshold:g} line"
     reasons = [side, what]
     if label == UNLIKELY and flagged:
-        restore = " (a restore without a reference changes nothing under the line)"
+        restore = "" if views else " (a restore without a reference changes nothing under the line)"
         if flagged < sentences / 2:
             reasons.append(f"sentences are flagged but suspects are few for the length "
                            f"({round(100 * suspects / max(words, 1), 1):g} per 100 words): light spin or a false "
