@@ -38,6 +38,7 @@ RANGES = (("<40", 0, 40), ("40-69", 40, 70), ("70-99", 70, 100), ("all", 0, 100)
 BANDS = (("5-10", 0.05, 0.10), (">=10", 0.10, 1.01))  # of the document a spun cut was cut from
 FAMILY = "handwritten"
 MIN_SHARE = 0.05
+CLEAN_SHARES = (0.01, 0.02, 0.05)  # spun cuts over the line that puts these shares of clean cuts over it
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -103,29 +104,28 @@ def over_at(pos: list[float], neg: list[float], share: float) -> float | None:
     return sum(p > line for p in pos) / len(pos)
 
 
+def _separation(pos: list[float], neg: list[float]) -> dict:
+    """How spun likelihoods ``pos`` stand against clean ones ``neg``: counts, spun over the line,
+    ROC-AUC, and spun over the line that puts each share of :data:`CLEAN_SHARES` of clean over it."""
+    return {"spun": len(pos), "clean": len(neg), "spun_likely_spun": ev.share_of([v >= ev.FLAG_AT for v in pos]),
+            "auc": ev.auc(pos, neg), "spun_over_at_clean": {f"{int(100 * a)}%": over_at(pos, neg, a) for a in CLEAN_SHARES}}
+
+
 def report(rows: list[tuple[dict, dict]]) -> dict:
     res = {}
     for name, lo, hi in RANGES:
         sel = [(i, s) for i, s in rows if lo <= i["words"] < hi]
-        pos = [s["likelihood"] for i, s in sel if i["label"] == 1]
         neg = [s["likelihood"] for i, s in sel if i["label"] == 0]
         flagged = [any(x["flagged"] for x in s["sentences"]) for _, s in sel]
         likely = [s["likelihood"] >= ev.FLAG_AT for _, s in sel]
-        res[name] = {"spun": len(pos), "clean": len(neg),
+        res[name] = {**_separation([s["likelihood"] for i, s in sel if i["label"] == 1], neg),
                      "clean_likely_spun": ev.share_of([v >= ev.FLAG_AT for v in neg]),
                      "clean_sentence_flagged": ev.share_of([f for (i, _), f in zip(sel, flagged) if i["label"] == 0]),
-                     "spun_likely_spun": ev.share_of([v >= ev.FLAG_AT for v in pos]),
-                     "auc": ev.auc(pos, neg),
-                     "spun_over_at_clean": {f"{int(100 * a)}%": over_at(pos, neg, a) for a in (0.01, 0.02, 0.05)},
                      "likely_without_flag": ev.share_of([lk and not f for lk, f in zip(likely, flagged)])}
     neg = [s["likelihood"] for i, s in rows if i["label"] == 0]
     for name, lo, hi in BANDS:
-        pos = [s["likelihood"] for i, s in rows if i["label"] == 1 and lo <= i["share"] < hi]
-        res[f"from {name} % documents"] = {"spun": len(pos), "clean": len(neg),
-                                     "spun_likely_spun": ev.share_of([v >= ev.FLAG_AT for v in pos]),
-                                     "auc": ev.auc(pos, neg),
-                                     "spun_over_at_clean": {f"{int(100 * a)}%": over_at(pos, neg, a)
-                                                            for a in (0.01, 0.02, 0.05)}}
+        res[f"from {name} % documents"] = _separation(
+            [s["likelihood"] for i, s in rows if i["label"] == 1 and lo <= i["share"] < hi], neg)
     return res
 
 
@@ -143,7 +143,7 @@ def markdown(results: list[dict]) -> str:
                 continue
             cells = [r["ranges"][name][key] for r in results]
             lines.append(f"| {label} | " + " | ".join(ev.num(c) if key == "auc" else ev.pct(c, 1) for c in cells) + " |")
-        for at in ("1%", "2%", "5%"):
+        for at in first["spun_over_at_clean"]:
             cells = [r["ranges"][name]["spun_over_at_clean"][at] for r in results]
             lines.append(f"| spun over the line at {at} clean | " + " | ".join(ev.pct(c, 1) for c in cells) + " |")
     return "\n".join(lines)
