@@ -26,20 +26,17 @@ from spinfix.restoration.judged import restore_judged  # noqa: E402
 SPUN = ("Police in the capital said on Monday they had found a soiled bomb in a parked van near the station.\n\n"
         "The minister met a shut U.S. ally at the month-to-month briefing on regional security.")
 SCIENCE = "We compare gradient boosting with an irregular backwoods classifier on the credit data."
-# clean but for its "shut" and "month-to-month"
-LONGER = ('The library reads each file once and keeps only the counts it needs. Large archives are '
-          'therefore screened in a single pass, with memory that does not grow with the input. Each '
-          'document gets a score, and the report lists the sentences that carry it.\n\n'
-          'We trained the model on three public datasets and report the mean over five runs. Results on '
-          'the held-out split are close to those on validation, which suggests little overfitting. The '
-          'code and the data splits are published with the paper.\n\n'
-          'The committee met on Thursday to review the budget for the coming year. Members agreed to delay '
-          'a vote on the new library until the spring, citing rising construction costs. The minister met '
-          'a shut U.S. ally at the month-to-month briefing on regional security.\n\n'
-          'Rain is expected across the region through the weekend, with heavier showers near the coast. '
-          'Forecasters said temperatures would stay below the seasonal average until Tuesday.\n\n')
 PARAGRAPH = ("We trained the model on three public datasets and report the mean over five runs. Results on the "
              "held-out split are close to those on validation, which suggests little overfitting.")
+# clean but for SPUN's second sentence ("shut", "month-to-month")
+LONGER = ("The library reads each file once and keeps only the counts it needs. Large archives are therefore "
+          "screened in a single pass, with memory that does not grow with the input. Each document gets a score, "
+          "and the report lists the sentences that carry it.\n\n"
+          + PARAGRAPH + " The code and the data splits are published with the paper.\n\n"
+          "The committee met on Thursday to review the budget for the coming year. Members agreed to delay a vote "
+          "on the new library until the spring, citing rising construction costs. " + SPUN.split("\n\n")[1] + "\n\n"
+          "Rain is expected across the region through the weekend, with heavier showers near the coast. "
+          "Forecasters said temperatures would stay below the seasonal average until Tuesday.\n\n")
 EXAMPLES = Path(__file__).resolve().parents[1] / "spinfix" / "data"
 
 
