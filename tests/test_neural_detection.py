@@ -150,6 +150,22 @@ def test_a_text_of_one_sentence_is_judged_as_its_sentence(detector):
     assert {"suspects", "share"} <= set(detector.score_text(SPUN).views)  # two sentences: the document's views
 
 
+def test_a_lower_threshold_shows_the_sentences_that_carry_the_likelihood(detector):
+    """A verdict with no sentence flagged says to score with a lower --threshold; that must show
+    them, though the suspect (0.66 here) is under the model's suspect line. The likelihood is the
+    model's own whatever the threshold (it moved from 0.87 to 0.99 when the threshold changed the
+    document's flag counts)."""
+    text = ("We train an irregular backwoods on the labelled data and compare it with a support vector machine. "
+            "The irregular backwoods reaches higher accuracy on the test set.")
+    default = detector.score_text(text)
+    assert default.spin_likelihood >= 0.5 and not default.flagged and "lower --threshold" in default.verdict.line
+    lower = detector.score_text(text, threshold=0.5)
+    assert lower.spin_likelihood == default.spin_likelihood and lower.views == default.views
+    assert any(w.word.lower() == "backwoods" for s in lower.flagged for w in s.suspects), lower.flagged
+    stricter = detector.score_text(SPUN, threshold=0.99)
+    assert stricter.spin_likelihood == detector.score_text(SPUN).spin_likelihood and not stricter.flagged
+
+
 def test_a_short_paragraph_over_the_line_by_word_statistics_alone_says_they_are_weak_evidence(detector):
     score = detector.score_text(PARAGRAPH)
     assert not score.flagged and score.views["first_stage"] >= 0.5 > max(score.views["suspects"], score.views["share"])

@@ -14,6 +14,9 @@ from ..wording import plural
 from .options import (EXIT_ERROR, EXIT_SPUN, EXIT_UNJUDGED, add_deprecated, add_glob, jobs, probability,
                       refuse_overwriting_inputs)
 
+THRESHOLD_HELP = ("flag sentences at or above T, naming suspects from T where it is under the model's suspect line "
+                  "(default: the model's threshold); the spin likelihood stays the model's own")
+
 
 def cmd_score(args: argparse.Namespace) -> int:
     """Print each document's score (or a summary line) and, in text, the signature once at the end;
@@ -94,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_glob(p)
     p.add_argument("--fail-over", type=probability, metavar="P",
                    help="exit 1 when a document's likelihood is at least P (0: none, 2: errors)")
-    p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
+    p.add_argument("--threshold", type=probability, metavar="T", help=THRESHOLD_HELP)
     p.add_argument("--jobs", type=jobs, default=-1, metavar="N", help="parallel workers for many files (default: all cores)")
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when stderr is not a terminal")
@@ -112,7 +115,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dictionary", metavar="FILE",
                    help="with --restore: a substitution dictionary to restore with, beside the shipped knowledge")
     p.add_argument("--phrase-list", metavar="FILE", help="count the curated phrases of this dictionary file as evidence")
-    p.add_argument("--threshold", type=probability, metavar="T", help="flag sentences at or above T (default: the model's)")
+    p.add_argument("--threshold", type=probability, metavar="T", help=THRESHOLD_HELP)
     p.add_argument("--model", metavar="MODEL", help="detector model file (default: shipped)")
     p.set_defaults(func=cmd_report)
 

@@ -165,6 +165,16 @@ def sentence_likelihood(p: float, flagged: bool, threshold: float, line: float =
     return min(line * p / threshold, UNDER_LINE) if threshold > 0.0 else 0.0
 
 
+def flags(p: np.ndarray, sentence_p: np.ndarray, sentence_of: np.ndarray, threshold: float,
+          suspect_from: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which sentences are flagged (probability ``sentence_p`` from ``threshold``, with a span of
+    probability ``p`` from ``suspect_from`` in them) and which spans are suspects."""
+    suspect = p >= suspect_from
+    has_suspect = np.zeros(len(sentence_p), bool)
+    has_suspect[sentence_of[suspect]] = True
+    return (sentence_p >= threshold) & has_suspect, suspect
+
+
 def share_row(p: np.ndarray, prior: float) -> np.ndarray:
     """A document's row for the share model (:data:`SHARE_ROW`): the logit of :func:`swap_share`."""
     return logit(np.array([swap_share(p, prior)]), SHARE_FLOOR)
@@ -262,7 +272,9 @@ class NeuralDetector:
         return selected(cheap, self.compare_from, self.compare_share)
 
     def score_text(self, text: str, name: str = "-", threshold: float | None = None) -> DocumentScore:
-        """Score one document (``threshold``: flag sentences from this probability instead)."""
+        """Score one document (``threshold``: flag sentences from this probability instead, with
+        suspects from it where it is under ``suspect_from``; the likelihood is the model's own,
+        whatever the threshold)."""
         threshold = self.threshold if threshold is None else threshold
         sentences = split_sentences(text)
         check = prose_check(text)
@@ -273,15 +285,13 @@ class NeuralDetector:
         sentence_of = np.array([s.sentence for s in spans], dtype=int)
         words = np.array([len(s.text.split()) for s in sentences], dtype=float)
         sentence_p = self.sentence_probabilities(spans, p, sentences)
-        suspect = p >= self.suspect_from
-        has_suspect = np.zeros(len(sentences), bool)
-        has_suspect[sentence_of[suspect]] = True
-        flagged = (sentence_p >= threshold) & has_suspect
+        own, own_suspect = flags(p, sentence_p, sentence_of, self.threshold, self.suspect_from)
         if len(sentences) == 1:  # a text of one sentence is that sentence
-            views = {SENTENCE_VIEW: sentence_likelihood(float(sentence_p[0]), bool(flagged[0]), threshold)}
+            views = {SENTENCE_VIEW: sentence_likelihood(float(sentence_p[0]), bool(own[0]), self.threshold)}
         else:
-            row = document_row(p, sentence_p, flagged.astype(float), int(np.sum(suspect & flagged[sentence_of])), words)
+            row = document_row(p, sentence_p, own.astype(float), int(np.sum(own_suspect & own[sentence_of])), words)
             views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
+        flagged, suspect = flags(p, sentence_p, sentence_of, threshold, min(self.suspect_from, threshold))
         likelihood = max(views.values(), default=0.0)
         scored = []
         for k, s in enumerate(sentences):
