@@ -539,6 +539,8 @@ def evaluate(sf: Spinfix, data: Data, restore_limit: int) -> dict:
                  "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                  "flag_threshold": FLAG_AT,
                  "data": {"clean": {g: sum(d["genre"] == g for d in data.clean) for g in GENRES},
+                          "clean_digests": {g: digest("".join(digest(d["text"]) for d in data.clean if d["genre"] == g))[:12]
+                                            for g in GENRES},
                           "spun": {f: len(r) for f, r in data.spun.items()},
                           "spun_set_stamps": data.stamps,
                           "handspun": len(data.handspun), "tortured": len(data.tortured),
