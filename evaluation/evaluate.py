@@ -43,6 +43,7 @@ FLAG_AT = 0.5  # a document is flagged when its likelihood is at least this
 REPORT_BANDS = (("<3", 0.0, 0.03), ("3-5", 0.03, 0.05), ("5-10", 0.05, 0.10), (">=10", 0.10, 1.01))
 DETAIL_BANDS = (("10-20", 0.10, 0.20), (">=20", 0.20, 1.01))
 GENRES = ("news", "science", "readme", "product")
+DEFAULT_CACHE = os.environ.get("SPINFIX_EVAL_CACHE", str(Path.home() / ".cache" / "spinfix-eval"))
 
 
 def log(msg: str) -> None:
@@ -841,7 +842,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="default: evaluation/results/LABEL-SPLIT.json")
     ap.add_argument("--jobs", type=int, default=1, help="processes spinfix scores with (each holds its own judge)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter that runs spinfix")
-    ap.add_argument("--cache", default=os.environ.get("SPINFIX_EVAL_CACHE", str(Path.home() / ".cache" / "spinfix-eval")))
+    ap.add_argument("--cache", default=DEFAULT_CACHE)
     args = ap.parse_args(argv)
     cache = Path(args.cache).expanduser()
     directory = Path(args.spinfix).resolve()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -157,7 +156,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="at most N documents per genre (and per hand-spun file)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter that runs spinfix")
     ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--cache", default=os.environ.get("SPINFIX_EVAL_CACHE", str(Path.home() / ".cache" / "spinfix-eval")))
+    ap.add_argument("--cache", default=ev.DEFAULT_CACHE)
     ap.add_argument("--out", default=None, help="default: evaluation/results/short-LABEL-SPLIT.json")
     ap.add_argument("--compare", nargs="+", metavar="JSON", help="only write the markdown of these results, side by side")
     args = ap.parse_args(argv)

@@ -35,29 +35,26 @@ import evaluate as ev  # noqa: E402
 
 from spinfix.detection.document_features import shift_prior  # noqa: E402
 from spinfix.detection.judged import SPAN_ROW  # noqa: E402
-from spinfix.detection.neural_detector import (NeuralDetector, document_row, flags, load_neural_detector,  # noqa: E402
-                                               sentence_likelihood, sentence_rows, share_row)
+from spinfix.detection.neural_detector import (NeuralDetector, flags, load_neural_detector,  # noqa: E402
+                                               sentence_likelihood, sentence_rows)
 from spinfix.text.tokens import split_sentences  # noqa: E402
 
 SETS = ("gcide", "handwritten", "roget", "handspun")
 STEPS = {"handwritten": 3, "gcide": 6, "roget": 6}  # every k-th document of 3 % and more, by id hash
 LOW_BANDS = ("3-5", "5-10")
 SHIFTS = np.round(np.arange(-1.0, 3.01, 0.1), 2)
-CACHE = Path(os.environ.get("SPINFIX_EVAL_CACHE") or Path.home() / ".cache" / "spinfix-eval")
 
 
 def dev_items(limit: int) -> list[dict]:
     """The dev texts read, each with its kind, its band (spun sets) or its phrase (tortured)."""
-    data = ev.Data(CACHE, "dev", limit, None)
+    data = ev.Data(Path(ev.DEFAULT_CACHE), "dev", limit, None)
     out = [dict(kind="clean", text=d["text"]) for d in data.clean]
     for family, recs in data.spun.items():
         chosen = sorted((r for r in recs if r["share"] >= 0.03), key=lambda r: ev.digest(r["id"]))[::STEPS[family]]
         out += [dict(kind=family, text=r["spun"], band=ev.band_of(r["share"])) for r in chosen]
     for r in data.handspun:
         out += [dict(kind="handspun", text=r["spun"], band=ev.band_of(r["share"])), dict(kind="original", text=r["original"])]
-    for r in data.tortured:
-        a = r["text"].find(r["phrase"])
-        out.append(dict(kind="tortured", text=r["text"], phrase=[a, a + len(r["phrase"])]))
+    out += [dict(kind="tortured", text=r["text"], phrase=ev._phrase_span(r["text"], r["phrase"])) for r in data.tortured]
     return out + [dict(kind="science", text=r["text"]) for r in data.tortured_clean]
 
 
@@ -73,22 +70,22 @@ def reading(detector: NeuralDetector, item: dict) -> dict:
                 spans=[[s.start, s.end] for s in spans], words=[len(s.text.split()) for s in sentences], first=first)
 
 
-def outcome(detector: NeuralDetector, r: dict, threshold: float, suspect_from: float) -> dict:
+def outcome(detector: NeuralDetector, r: dict) -> dict:
     """A text's document and share probabilities before their prior shifts (none for a text of
     one sentence, whose likelihood is its sentence's), its flags, and whether a suspect in a
-    flagged sentence lies on its phrase."""
+    flagged sentence lies on its phrase, at the model's own threshold and suspect line."""
     p, sentence_of, words = np.array(r["p"]), np.array(r["sentence"], dtype=int), np.array(r["words"], dtype=float)
     sentence_p = detector.models.sentence(sentence_rows(p, sentence_of, words, np.array(r["title"])))
-    flagged, suspect = flags(p, sentence_p, sentence_of, threshold, suspect_from)
-    shown = suspect & flagged[sentence_of] if len(p) else suspect
+    flagged, suspect = flags(p, sentence_p, sentence_of, detector.threshold, detector.suspect_from)
+    shown = suspect & flagged[sentence_of]
     phrase = r.get("phrase")
     on = bool(phrase and any(s and a < phrase[1] and phrase[0] < b for (a, b), s in zip(r["spans"], shown)))
     out = dict(kind=r["kind"], band=r.get("band"), flagged=int(flagged.sum()), sentences=len(words), on=on)
     if len(words) == 1:
-        return dict(out, fixed=sentence_likelihood(float(sentence_p[0]), bool(flagged[0]), threshold))
-    row = document_row(p, sentence_p, flagged.astype(float), int(shown.sum()), words)
+        return dict(out, fixed=sentence_likelihood(float(sentence_p[0]), bool(flagged[0]), detector.threshold))
+    row, share = detector.document_rows(p, sentence_p, sentence_of, words)
     return dict(out, fixed=r["first"], document=float(detector.models.document(row[None, :])[0]),
-                share=float(detector.models.share(share_row(p, detector.span_prior)[None, :])[0]))
+                share=float(detector.models.share(share[None, :])[0]))
 
 
 def likelihoods(outcomes: list[dict], offset: float, share_offset: float) -> np.ndarray:
@@ -154,7 +151,7 @@ def main() -> None:
         return
     readings = [json.loads(line) for path in sorted(glob.glob(str(args.out / "readings-*.jsonl")))
                 for line in open(path, encoding="utf-8")]
-    outcomes = [outcome(detector, r, detector.threshold, detector.suspect_from) for r in readings]
+    outcomes = [outcome(detector, r) for r in readings]
     own = figures(outcomes, detector.offset, detector.share_offset)
     print(f"{detector!r}, {len(readings)} texts; at its own shifts: " + json.dumps({k: round(v, 3) for k, v in own.items()}))
     best = best_points(outcomes)

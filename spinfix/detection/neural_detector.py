@@ -285,12 +285,12 @@ class NeuralDetector:
         sentence_of = np.array([s.sentence for s in spans], dtype=int)
         words = np.array([len(s.text.split()) for s in sentences], dtype=float)
         sentence_p = self.sentence_probabilities(spans, p, sentences)
-        own, own_suspect = flags(p, sentence_p, sentence_of, self.threshold, self.suspect_from)
         if len(sentences) == 1:  # a text of one sentence is that sentence
+            own, _ = flags(p, sentence_p, sentence_of, self.threshold, self.suspect_from)
             views = {SENTENCE_VIEW: sentence_likelihood(float(sentence_p[0]), bool(own[0]), self.threshold)}
         else:
-            row = document_row(p, sentence_p, own.astype(float), int(np.sum(own_suspect & own[sentence_of])), words)
-            views = self.views([s.text for s in sentences], row, share_row(p, self.span_prior)) if len(sentences) else {}
+            views = self.views([s.text for s in sentences],
+                               *self.document_rows(p, sentence_p, sentence_of, words)) if len(sentences) else {}
         flagged, suspect = flags(p, sentence_p, sentence_of, threshold, min(self.suspect_from, threshold))
         likelihood = max(views.values(), default=0.0)
         scored = []
@@ -300,6 +300,15 @@ class NeuralDetector:
                                         name_suspects(mine, self.phrases) if flagged[k] else []))
         return DocumentScore(name, round(likelihood, 4), scored, self.signature(threshold), check,
                              {k: round(v, 4) for k, v in views.items()})
+
+    def document_rows(self, p: np.ndarray, sentence_p: np.ndarray, sentence_of: np.ndarray,
+                      words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A document's row (:func:`document_row`) and share row (:func:`share_row`) from its
+        spans' and sentences' probabilities, flagged at the model's own threshold and suspect
+        line whatever a score is asked to show, so that the likelihood is the model's."""
+        own, suspect = flags(p, sentence_p, sentence_of, self.threshold, self.suspect_from)
+        row = document_row(p, sentence_p, own.astype(float), int(np.sum(suspect & own[sentence_of])), words)
+        return row, share_row(p, self.span_prior)
 
     def views(self, sentences: list[str], document: np.ndarray, share: np.ndarray) -> dict[str, float]:
         """A document's views of its spin, whose largest is its likelihood: the document model's
