@@ -7,7 +7,8 @@ by sentence, never gated by the document's likelihood: a pair the user's diction
 applied when the judge prefers it by a nat (a pair seen once is enough; by five in a sentence that
 reads as clean), any other original (the
 one a score names: direct ones first) when it beats the span clearly and beats the next original
-clearly too. Only originals related to the spun words are put back. Every suspect left alone
+clearly too, or the original the context expects when it leads every direct one by far. Only
+originals related to the spun words are put back. Every suspect left alone
 says why.
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ APPLY_FROM = 0.5  # span probability from which an unlisted original may be appl
 DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 5.0  # nats it must beat the next original by
 FAR_MARGIN = 3.0  # nats a two-step original may beat the direct one named by before the two count as tied
+LEAD = 10.0  # nats by which an original beating every direct one is put back all the same ...
+LEAD_MARGIN = 3.0  # ... when it beats every other original by this many
 USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by ...
 USER_SENTENCE_MIN = 0.1  # ... in a sentence at least this likely spun; elsewhere it must beat it by
 USER_STRONG = 5.0  # this many nats (a clean sentence's word often has a listed neighbour the judge likes a little more)
@@ -38,6 +41,7 @@ WINDOW = 3
 LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
 LISTED_IN_CLEAN = "your dictionary lists it, but its sentence reads as clean and the judge prefers it by too little"
 FITS_BETTER = "an original fits clearly better"
+CONTEXT_LEADS = "an original the context expects fits far better than the direct ones"
 UNLIKELY = "not likely enough a swap"
 BY_TOO_LITTLE = "the likeliest original fits better by too little"
 TIED = "two originals fit about equally"
@@ -52,6 +56,8 @@ class Rule:
     margin_min: float = MARGIN_MIN
     user_min: float = USER_MIN
     far_margin: float = FAR_MARGIN
+    lead: float = LEAD
+    lead_margin: float = LEAD_MARGIN
     user_sentence_min: float = USER_SENTENCE_MIN
     user_strong: float = USER_STRONG
 
@@ -67,7 +73,10 @@ class Rule:
         judge prefers (by ``user_min`` where the sentence reads as spun, ``user_strong``
         anywhere), else the one a score names (:attr:`~spinfix.detection.judged.Span.named`:
         direct ones first, "soiled" -> "dirty"), unless a two-step neighbour fits better by more
-        than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied."""
+        than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied; but
+        a related original that beats every direct one by ``lead`` and every other by
+        ``lead_margin`` is the context's choice ("occasion": "need" 17.4, "use" 16.5, no direct
+        one; "charge": "command" 20.6, the direct "file" 8.9)."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
         listed = {q.original: q for q in span.proposals}
@@ -92,11 +101,25 @@ class Rule:
             return None, NO_BETTER
         if p < self.apply_from:
             return None, UNLIKELY
+        leading = self._leading(span)
+        if leading is not None:
+            return leading, FITS_BETTER if leading == best else CONTEXT_LEADS
         if d1 < self.delta_min:
             return None, BY_TOO_LITTLE
         if d1 - d2 < self.margin_min or span.related[0][0] - d1 > self.far_margin:
             return None, TIED
         return best, FITS_BETTER
+
+    def _leading(self, span: Span) -> str | None:
+        """The related original that beats the span by ``delta_min``, every direct original by
+        ``lead`` and every other original by ``lead_margin``, if any."""
+        related = span.related
+        d1, best = related[0]
+        d2 = related[1][0] if len(related) > 1 else -np.inf
+        near = {q.original for q in span.proposals if q.direct}
+        direct = max((d for d, o in related if o in near), default=-np.inf)
+        ok = d1 >= self.delta_min and d1 - d2 >= self.lead_margin and d1 - direct >= self.lead
+        return best if ok else None
 
 
 def restore_judged(text: str, detector: NeuralDetector, dictionary: SubstitutionDictionary | None = None,
