@@ -77,6 +77,19 @@ def test_a_restore_without_a_source_puts_back_what_the_score_names(detector):
     assert all(named.get(c.spun.lower(), c.original) == c.original for c in result.substitutions)
 
 
+def test_the_original_the_context_expects_by_far_is_put_back(detector):
+    """"keeps mark of": the judge's "track" beats the direct synonyms by far, so it is put
+    back; with the direct ones always first, the two counted as tied and nothing changed."""
+    from spinfix.restoration.judged import TIED, Rule
+
+    text = "The tool keeps mark of every change you make to the file."
+    result = restore_judged(text, detector)
+    assert [(c.spun, c.original) for c in result.substitutions] == [("mark", "track")]
+    before = restore_judged(text, detector, rule=Rule(lead=np.inf))
+    assert not before.substitutions and [w.reason for w in before.left_alone] == [TIED]
+    assert restore_judged(text.replace("mark", "track"), detector).restored == text.replace("mark", "track")
+
+
 def test_a_tortured_phrase_is_flagged_on_the_phrase(detector):
     assert any(w.word.lower() in ("irregular", "backwoods") for s in detector.score_text(SCIENCE).flagged
                for w in s.suspects)
