@@ -87,6 +87,8 @@ def test_the_original_the_context_expects_by_far_is_put_back(detector):
     assert [(c.spun, c.original) for c in result.substitutions] == [("mark", "track")]
     before = restore_judged(text, detector, rule=Rule(lead=np.inf))
     assert not before.substitutions and [w.reason for w in before.left_alone] == [TIED]
+    shown = before.left_alone[0].to_dict()["originals"]  # which originals tied, with their nats
+    assert shown[0]["original"] == "track" and len(shown) >= 2 and shown[0]["nats"] > shown[1]["nats"]
     assert restore_judged(text.replace("mark", "track"), detector).restored == text.replace("mark", "track")
 
 

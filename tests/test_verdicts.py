@@ -190,7 +190,7 @@ def test_restore_says_what_it_did_and_did_not_do_and_why(tmp_path):
                          text=True, timeout=120)
     data = json.loads(cli.stdout)
     assert data["summary"] in cli.stderr and data["summary"].startswith("restored 3 of 6 suspects; 3 left")
-    assert all(set(w) == {"word", "start", "end", "reason"} for w in data["left_alone"])
+    assert all(set(w) == {"word", "start", "end", "reason", "originals"} for w in data["left_alone"])
     reference = subprocess.run([sys.executable, "-m", "spinfix", "restore", str(path), "--reference", str(path)],
                                capture_output=True, text=True, timeout=120)
     assert "restored 0 spans against the reference" in reference.stderr

@@ -38,10 +38,10 @@ USER_SENTENCE_MIN = 0.1  # ... in a sentence at least this likely spun; elsewher
 USER_STRONG = 5.0  # this many nats (a clean sentence's word often has a listed neighbour the judge likes a little more)
 COMPARED = 8
 WINDOW = 3
+SHOWN = 3  # originals a score names that a suspect left alone shows, with their nats
 LISTED_AND_PREFERRED = "your dictionary lists it and the judge prefers it"
 LISTED_IN_CLEAN = "your dictionary lists it, but its sentence reads as clean and the judge prefers it by too little"
 FITS_BETTER = "an original fits clearly better"
-CONTEXT_LEADS = "an original the context expects fits far better than the direct ones"
 UNLIKELY = "not likely enough a swap"
 BY_TOO_LITTLE = "the likeliest original fits better by too little"
 TIED = "two originals fit about equally"
@@ -103,7 +103,7 @@ class Rule:
             return None, UNLIKELY
         leading = self._leading(span)
         if leading is not None:
-            return leading, FITS_BETTER if leading == best else CONTEXT_LEADS
+            return leading, FITS_BETTER
         if d1 < self.delta_min:
             return None, BY_TOO_LITTLE
         if d1 - d2 < self.margin_min or span.related[0][0] - d1 > self.far_margin:
@@ -183,8 +183,18 @@ def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
             changes.append(Change(span.text, match_case(span.text, original), span.start, span.end, round(float(q), 3)))
             taken = span.end
         elif q >= detector.suspect_from or listed:
-            left.append(LeftAlone(span.text, span.start, span.end, reason))
+            left.append(LeftAlone(span.text, span.start, span.end, reason,
+                                  tuple((o, round(d, 1)) for d, o in _weighed(span))))
     return changes, left
+
+
+def _weighed(span: Span) -> list[tuple[float, str]]:
+    """The originals a restore weighed at ``span``, best first: the first :data:`SHOWN` a score
+    names, and the best of all where it fits better still (a two-step neighbour that leaves them
+    tied)."""
+    named = span.named[:SHOWN]
+    best = [r for r in span.related[:1] if r not in named and (not named or r[0] > named[0][0])]
+    return best + named
 
 
 def _apply(text: str, changes: list[Change]) -> str:

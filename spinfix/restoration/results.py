@@ -39,15 +39,21 @@ NOT_LISTED = "not in the dictionary"
 class LeftAlone:
     """A suspect word the detector names (``word`` at ``start:end``) that a restore left as
     written, and why (``reason``: :data:`UNDER_THE_LINE`, :data:`SENTENCE_CLEAN`,
-    :data:`NO_BETTER`, :data:`NO_CANDIDATE`, :data:`NOT_LISTED`)."""
+    :data:`NO_BETTER`, :data:`NO_CANDIDATE`, :data:`NOT_LISTED`); with the neural judge, the
+    ``originals`` it weighed there (those a score names, and the best of all where it fits
+    better still), best first, each with the nats by which it beats the word (so "two originals
+    fit about equally" says which two)."""
 
     word: str
     start: int
     end: int
     reason: str
+    originals: tuple[tuple[str, float], ...] = ()
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["originals"] = [{"original": o, "nats": d} for o, d in self.originals]
+        return out
 
 
 @dataclass
