@@ -2,7 +2,7 @@
 """Evaluate a spinfix checkout on data its features cannot flatter.
 
     python evaluation/evaluate.py --spinfix DIR --label NAME [--split dev|test] [--limit N]
-                                  [--restore-limit N] [--out results/NAME-SPLIT.json] [--python PY]
+                                  [--restore-limit N] [--only restore] [--out results/NAME-SPLIT.json] [--python PY]
 
 Runs the spinfix at DIR (its own code, models and data, through evaluation/spinfix_launch.py:
 ``PYTHONPATH=DIR python -m spinfix`` with DIR's ``spinfix.models``/``spinfix.data``) on
@@ -535,7 +535,9 @@ def pool(outcomes: list[dict], held: list[list[bool]] | None = None) -> dict:
 
 # ============================================================================ the evaluation
 
-def evaluate(sf: Spinfix, data: Data, restore_limit: int) -> dict:
+def evaluate(sf: Spinfix, data: Data, restore_limit: int, only: str | None = None) -> dict:
+    """Every measure of one version on one split (``only="restore"``: the reference-free
+    restore alone, for a change that touches nothing else)."""
     res: dict = {"label": sf.label, "split": data.split, "spinfix_dir": str(sf.dir), "spinfix_commit": sf.commit,
                  "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                  "flag_threshold": FLAG_AT,
@@ -546,6 +548,9 @@ def evaluate(sf: Spinfix, data: Data, restore_limit: int) -> dict:
                           "spun_set_stamps": data.stamps,
                           "handspun": len(data.handspun), "tortured": len(data.tortured),
                           "tortured_clean": len(data.tortured_clean)}}
+    if only == "restore":
+        res["restore"] = _restore(sf, data, restore_limit)
+        return res
     # ---- clean prose
     log("clean prose")
     clean_scores = sf.score([d["text"] for d in data.clean], "clean prose")
@@ -743,6 +748,16 @@ def markdown(res: dict) -> str:
          f"Run {res['created']} on {res['spinfix_dir']}. A document is flagged at likelihood >= {res['flag_threshold']}. "
          "Bands: share of the spun text's words inside swaps (word-level diff against the original). "
          "Protocol: evaluation/README.md.", ""]
+    if "families" in res:
+        L += _detection_markdown(res)
+    L += _restore_markdown(res["restore"])
+    if "pr_curve" in res:
+        L += _pr_markdown(res)
+    return "\n".join(L)
+
+
+def _detection_markdown(res: dict) -> list[str]:
+    L = []
     bands = [b[0] for b in REPORT_BANDS]
     L += ["## Spun documents flagged (AUC against their clean sources)", "",
           "| set | " + " | ".join(f"{b} %" for b in bands) + " |", "|---|" + "---|" * len(bands)]
@@ -772,8 +787,11 @@ def markdown(res: dict) -> str:
               f"{pct(t.get('clean_likely_spun'), 1)} of the clean; sentence AUC {num(t['sentence_auc'])}.", ""]
     else:
         L += [t.get("note", "no data"), ""]
-    r = res["restore"]
-    L += ["## Reference-free restore", "",
+    return L
+
+
+def _restore_markdown(r: dict) -> list[str]:
+    L = ["## Reference-free restore", "",
           "| setting | documents | swaps | changes | precision | recall | recall over held swaps (share held) | changes / 1,000 words |",
           "|---|---|---|---|---|---|---|---|"]
     for fam, p in r["learned"].items():
@@ -788,7 +806,11 @@ def markdown(res: dict) -> str:
     for fam, p in r.get("learned_clean", {}).items():
         L.append(f"| (d) clean prose, {fam} dictionary from 3 pairs | {p['documents']} | — | {p['changes']} | — | — | — | "
                  f"{num(p['changes_per_1000_words'], 2)} |")
-    L += ["", "## Precision-recall (documents)", "",
+    return L + [""]
+
+
+def _pr_markdown(res: dict) -> list[str]:
+    L = ["## Precision-recall (documents)", "",
           "| positives | spun / clean | AUC | average precision | at 0.5: recall | clean flagged | precision | balanced precision |",
           "|---|---|---|---|---|---|---|---|"]
     for name in ("all", ">=10"):
@@ -798,10 +820,12 @@ def markdown(res: dict) -> str:
                  f"{pct(a['recall'])} | {pct(a['fpr'], 1)} | {num(a['precision'])} | {num(a['balanced_precision'])} |")
     L += ["", "Points over all thresholds in the JSON (`pr_curve`); balanced precision weighs spun and clean "
           "documents as equally common.", ""]
-    return "\n".join(L)
+    return L
 
 
 def plot(res: dict, path: Path) -> bool:
+    if "pr_curve" not in res:
+        return False
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -843,12 +867,13 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="processes spinfix scores with (each holds its own judge)")
     ap.add_argument("--python", default=sys.executable, help="the interpreter that runs spinfix")
     ap.add_argument("--cache", default=DEFAULT_CACHE)
+    ap.add_argument("--only", choices=("restore",), help="measure the reference-free restore alone")
     args = ap.parse_args(argv)
     cache = Path(args.cache).expanduser()
     directory = Path(args.spinfix).resolve()
     if not (directory / "spinfix" / "__init__.py").is_file():
         ap.error(f"{directory} is not a spinfix checkout")
-    out = Path(args.out or HERE / "results" / f"{args.label}-{args.split}.json")
+    out = Path(args.out or HERE / "results" / f"{args.label}-{args.split}{'-' + args.only if args.only else ''}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     data = Data(cache, args.split, args.limit, [f for f in args.families.split(",") if f] or None)
@@ -856,7 +881,7 @@ def main(argv=None) -> int:
         + ", ".join(f"{f} {len(r)} spun" for f, r in data.spun.items())
         + f", {len(data.handspun)} hand-spun, {len(data.tortured)} tortured + {len(data.tortured_clean)} clean sentences")
     sf = Spinfix(directory, args.label, cache, args.python, jobs=args.jobs)
-    res = evaluate(sf, data, args.restore_limit)
+    res = evaluate(sf, data, args.restore_limit, args.only)
     res["seconds"] = round(time.time() - t0, 1)
     res["limit"], res["restore_limit"] = args.limit, args.restore_limit
     out.write_text(json.dumps(res, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
