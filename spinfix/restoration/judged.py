@@ -75,8 +75,8 @@ class Rule:
         direct ones first, "soiled" -> "dirty"), unless a two-step neighbour fits better by more
         than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied; but
         a related original that beats every direct one by ``lead`` and every other by
-        ``lead_margin`` is the context's choice ("occasion": "need" 17.4, "use" 16.5, no direct
-        one; "charge": "command" 20.6, the direct "file" 8.9)."""
+        ``lead_margin`` is the context's choice ("keeps mark of": "track"; "charge": "command" 20.6,
+        "program" 11.6, the direct "file" 8.9)."""
         if not len(span.deltas):
             return None, NO_CANDIDATE
         listed = {q.original: q for q in span.proposals}
