@@ -78,14 +78,18 @@ class Span:
         return sorted(((float(d), o) for o, d in zip(self.originals, self.deltas)), reverse=True)
 
     @property
+    def direct(self) -> list[tuple[float, str]]:
+        """The related originals that are direct (listed, or one thesaurus step away), best first."""
+        near = {q.original for q in self.proposals if q.direct}
+        return [r for r in self.related if r[1] in near]
+
+    @property
     def named(self) -> list[tuple[float, str]]:
         """The originals a suspect is named with and restored from, best first: the direct ones
-        (listed, or one thesaurus step away) where one beats the span ("soiled": "dirty", not the
-        two-step neighbour "small" that fits a bomb better), else every related one."""
-        related = self.related
-        near = {q.original for q in self.proposals if q.direct}
-        direct = [r for r in related if r[1] in near]
-        return direct if direct and direct[0][0] > 0 else related
+        where one beats the span ("soiled": "dirty", not the two-step neighbour "small" that fits
+        a bomb better), else every related one."""
+        direct = self.direct
+        return direct if direct and direct[0][0] > 0 else self.related
 
 
 @dataclass

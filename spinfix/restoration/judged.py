@@ -116,8 +116,7 @@ class Rule:
         related = span.related
         d1, best = related[0]
         d2 = related[1][0] if len(related) > 1 else -np.inf
-        near = {q.original for q in span.proposals if q.direct}
-        direct = max((d for d, o in related if o in near), default=-np.inf)
+        direct = max((d for d, _ in span.direct), default=-np.inf)
         ok = d1 >= self.delta_min and d1 - d2 >= self.lead_margin and d1 - direct >= self.lead
         return best if ok else None
 
