@@ -103,6 +103,20 @@ def test_a_hyphenated_compound_no_thesaurus_lists_gets_its_word_as_an_original()
         assert original in [p.original for p in originals.propose(spun)], spun
 
 
+def test_a_word_a_hyphen_splits_is_weighed_against_its_own_originals(detector):
+    """A spinner that swaps "said" for "remarked" and then splits it ("re-marked") leaves a word
+    whose join is only one candidate: the join's own originals are proposed too, so a restore
+    no longer writes the join as though it were the original. Without them, it did."""
+    originals = shipped_originals()
+    proposed = [p.original for p in originals.propose("re-marked")]
+    assert proposed[0] == "remarked" and {"commented", "noted", "observed"} <= set(proposed)
+    assert [p.original for p in originals.propose("month-to-month")] == ["monthly"]
+    text = "The minister re-marked that the talks had gone well and that a deal would follow soon."
+    result = restore_judged(text, detector)
+    assert "remarked" not in result.restored
+    assert any(w.word == "re-marked" and len(w.originals) >= 2 for w in result.left_alone), result.left_alone
+
+
 def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):
     """The judge expects "police" or "report" after "The"; a spinner's "shut" stands for "close",
     which must be among the originals compared, with the row's direct column saying how it fared."""

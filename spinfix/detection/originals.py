@@ -101,7 +101,17 @@ class Originals:
         seen = {p.original for p in out} | {key}
         out += [Proposal(o, 0, 0, 1) for o in self._forms(key) if o not in seen]
         seen.update(p.original for p in out)
-        return out + [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
+        out += [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
+        seen.update(p.original for p in out)
+        return out + [p for p in self._joined_originals(key) if p.original not in seen]
+
+    def _joined_originals(self, key: str) -> list[Proposal]:
+        """The originals of the word a hyphen splits ("re-marked": those of "remarked"), for a
+        spinner that damages the synonym it swapped in: "said" -> "remarked" -> "re-marked"."""
+        joined = key.replace("-", "")
+        if joined == key or " " in key or joined not in self.keys:
+            return []
+        return self.propose(joined)[:STEP1]
 
     def _forms(self, key: str) -> list[str]:
         """Known words a spinner makes hyphenated compounds of, which no thesaurus lists:
