@@ -117,6 +117,21 @@ def test_a_word_a_hyphen_splits_is_weighed_against_its_own_originals(detector):
     assert any(w.word == "re-marked" and len(w.originals) >= 2 for w in result.left_alone), result.left_alone
 
 
+def test_an_inflected_word_the_thesaurus_lacks_is_weighed_against_its_stems_originals(detector):
+    """A spinner's rarer synonyms come inflected ("chieftains", "destitutions") where the
+    thesaurus holds only the stem: the stem's originals, inflected the same way and known to the
+    thesaurus, are proposed and compared, and the judge puts the right one first. Before, such a
+    word had no original at all."""
+    originals = shipped_originals()
+    assert {"heads", "leaders"} <= {p.original for p in originals.propose("chieftains")}
+    assert {"instigated", "moved"} <= {p.original for p in originals.propose("incited")}
+    assert originals.propose("malignancy") == []  # no stem the thesaurus knows: still nothing
+    text = "Many families were left with few destitutions met after the factory closed."
+    spans = detector.reader().read(text, split_sentences(text), select=lambda rows: np.ones(len(rows), bool))
+    span = next(s for s in spans if s.text == "destitutions")
+    assert span.best[0] == "needs" and span.best[1] > 5, span.related
+
+
 def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):
     """The judge expects "police" or "report" after "The"; a spinner's "shut" stands for "close",
     which must be among the originals compared, with the row's direct column saying how it fared."""

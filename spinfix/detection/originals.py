@@ -24,6 +24,43 @@ MEMO_LIMIT = 4_096  # phrases whose proposals are kept (a few kB each: a text of
 RELATED_LIMIT = 1_024  # phrases whose two-step neighbourhoods are kept (about 16 kB each)
 
 
+def _sibilant(word: str) -> bool:
+    return word.endswith(("s", "x", "z", "ch", "sh"))
+
+
+def _plural(word: str) -> str | None:
+    """"period" -> "periods", "box" -> "boxes", "city" -> "cities" (one word only)."""
+    if " " in word:
+        return None
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + ("es" if _sibilant(word) else "s")
+
+
+def _past(word: str) -> str | None:
+    """"move" -> "moved", "try" -> "tried", "start" -> "started" (regular verbs, one word)."""
+    if " " in word:
+        return None
+    if word.endswith("e"):
+        return word + "d"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ied"
+    return word + "ed"
+
+
+def _gerund(word: str) -> str | None:
+    """"move" -> "moving", "start" -> "starting" (one word)."""
+    if " " in word:
+        return None
+    return (word[:-1] if word.endswith("e") and not word.endswith("ee") else word) + "ing"
+
+
+# (ending, what replaces it to give the stem, how to give an original the same ending); a form
+# the thesaurus does not know is never proposed, so a regular rule's misses cost nothing
+INFLECTIONS = (("ies", "y", _plural), ("es", "", _plural), ("s", "", _plural), ("ied", "y", _past),
+               ("ed", "e", _past), ("ed", "", _past), ("ing", "e", _gerund), ("ing", "", _gerund))
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
     """One original for a spun phrase and how it was reached: ``user`` and ``prior`` count the
@@ -62,7 +99,7 @@ class Originals:
             for (spun, original, source), entry in dictionary.entries.items():
                 counts = self._listed[spun].setdefault(original, [0, 0])
                 counts[0 if own and source != "prior" else 1] += entry.count
-        stop = function_words()
+        stop = self.stop = function_words()
         self.keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop) | frozenset(self._listed)
         self.max_words = max((k.count(" ") + 1 for k in self.keys), default=1)
         self._memo: dict[str, tuple[Proposal, ...]] = {}
@@ -103,7 +140,8 @@ class Originals:
         seen.update(p.original for p in out)
         out += [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
         seen.update(p.original for p in out)
-        return out + [p for p in self._joined_originals(key) if p.original not in seen]
+        out += [p for p in self._joined_originals(key) if p.original not in seen]
+        return out or self._inflected_originals(key)
 
     def _joined_originals(self, key: str) -> list[Proposal]:
         """The originals of the word a hyphen splits ("re-marked": those of "remarked"), for a
@@ -112,6 +150,24 @@ class Originals:
         if joined == key or " " in key or joined not in self.keys:
             return []
         return self.propose(joined)[:STEP1]
+
+    def _inflected_originals(self, key: str) -> list[Proposal]:
+        """For an inflected word the thesaurus lacks ("durations", "incited"), the originals of
+        its stem inflected the same way, where the thesaurus knows that form ("duration":
+        "lengths", "periods"; "incite": "instigated", "moved")."""
+        if " " in key or "-" in key:
+            return []
+        for ending, stem_end, inflect in INFLECTIONS:
+            stem = key[:-len(ending)] + stem_end
+            if not key.endswith(ending) or len(stem) < 3 or stem not in self.keys or stem in self.stop:
+                continue
+            out = {}
+            for p in self.propose(stem)[:STEP1]:
+                form = inflect(p.original)
+                if form and form != key and form in self.keys and form not in self.stop and form not in out:
+                    out[form] = Proposal(form, 0, 0, p.step, p.forward_rank)
+            return list(out.values())
+        return []
 
     def _forms(self, key: str) -> list[str]:
         """Known words a spinner makes hyphenated compounds of, which no thesaurus lists:
