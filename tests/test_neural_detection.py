@@ -130,6 +130,12 @@ def test_an_inflected_word_the_thesaurus_lacks_is_weighed_against_its_stems_orig
     spans = detector.reader().read(text, split_sentences(text), select=lambda rows: np.ones(len(rows), bool))
     span = next(s for s in spans if s.text == "destitutions")
     assert span.best[0] == "needs" and span.best[1] > 5, span.related
+    # a guessed form is named, never written back: the same span with the forms taken as known is
+    from dataclasses import replace
+    from spinfix.restoration.judged import INFLECTED, Rule
+    assert Rule().decide(span, 0.9) == (None, INFLECTED)
+    known = replace(span, proposals=[replace(q, inflected=False) for q in span.proposals])
+    assert Rule().decide(known, 0.9)[0] == "needs"
 
 
 def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):

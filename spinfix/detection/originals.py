@@ -1,5 +1,6 @@
 """The originals a spun word or phrase may stand for: what the dictionaries list for it and
-what the thesaurus reaches from it, one or two steps away in either direction.
+what the thesaurus reaches from it, one or two steps away in either direction (a word a hyphen
+splits through its join, an inflection the thesaurus lacks through its stem).
 
 A spinner's table turns a word into one of its synonyms, so the likeliest originals of "soiled"
 are the words that list "soiled" among their first synonyms ("dirty"); the rest of the
@@ -66,13 +67,15 @@ class Proposal:
     """One original for a spun phrase and how it was reached: ``user`` and ``prior`` count the
     dictionaries' rows for the pair (the user's own, and the shipped one), ``step`` is the
     thesaurus distance (0: not reached), ``forward_rank`` the spun phrase's rank among the
-    original's synonyms, which a spinner's table prefers."""
+    original's synonyms, which a spinner's table prefers; ``inflected`` marks an original made
+    by inflecting one of the stem's (a guess at a form, so a restore names it but never writes it)."""
 
     original: str
     user: int = 0
     prior: int = 0
     step: int = 0
     forward_rank: int = NOT_LISTED
+    inflected: bool = False
 
     @property
     def direct(self) -> bool:
@@ -165,7 +168,7 @@ class Originals:
             for p in self.propose(stem)[:STEP1]:
                 form = inflect(p.original)
                 if form and form != key and form in self.keys and form not in self.stop and form not in out:
-                    out[form] = Proposal(form, 0, 0, p.step, p.forward_rank)
+                    out[form] = Proposal(form, 0, 0, p.step, p.forward_rank, inflected=True)
             return list(out.values())
         return []
 

@@ -8,8 +8,8 @@ applied when the judge prefers it by a nat (a pair seen once is enough; by five 
 reads as clean), any other original (the
 one a score names: direct ones first) when it beats the span clearly and beats the next original
 clearly too, or the original the context expects when it leads every direct one by far. Only
-originals related to the spun words are put back. Every suspect left alone
-says why.
+originals related to the spun words are put back, and never one guessed by inflecting its
+stem's. Every suspect left alone says why.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ FITS_BETTER = "an original fits clearly better"
 UNLIKELY = "not likely enough a swap"
 BY_TOO_LITTLE = "the likeliest original fits better by too little"
 TIED = "two originals fit about equally"
+INFLECTED = "its originals are its stem's, inflected: named, not put back"
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Rule:
             return None, NO_BETTER
         if p < self.apply_from:
             return None, UNLIKELY
+        if all(q.inflected for q in span.proposals):
+            return None, INFLECTED
         leading = self._leading(span)
         if leading is not None:
             return leading, FITS_BETTER
