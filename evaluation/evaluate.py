@@ -147,6 +147,8 @@ class Spinfix:
                     rec = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line cut by an interrupted run
+                if isinstance(rec["r"], dict) and "error" in rec["r"]:
+                    continue  # a failed call (a checkout without its models) is tried again next run
                 out[rec["h"]] = rec["r"]
         return out
 
