@@ -25,34 +25,26 @@ MEMO_LIMIT = 4_096  # phrases whose proposals are kept (a few kB each: a text of
 RELATED_LIMIT = 1_024  # phrases whose two-step neighbourhoods are kept (about 16 kB each)
 
 
-def _sibilant(word: str) -> bool:
-    return word.endswith(("s", "x", "z", "ch", "sh"))
+def _consonant_y(word: str) -> bool:
+    return word.endswith("y") and word[-2:-1] not in "aeiou"
 
 
-def _plural(word: str) -> str | None:
-    """"period" -> "periods", "box" -> "boxes", "city" -> "cities" (one word only)."""
-    if " " in word:
-        return None
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
+def _plural(word: str) -> str:
+    """"period" -> "periods", "box" -> "boxes", "city" -> "cities"."""
+    if _consonant_y(word):
         return word[:-1] + "ies"
-    return word + ("es" if _sibilant(word) else "s")
+    return word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s")
 
 
-def _past(word: str) -> str | None:
-    """"move" -> "moved", "try" -> "tried", "start" -> "started" (regular verbs, one word)."""
-    if " " in word:
-        return None
+def _past(word: str) -> str:
+    """"move" -> "moved", "try" -> "tried", "start" -> "started" (regular verbs)."""
     if word.endswith("e"):
         return word + "d"
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ied"
-    return word + "ed"
+    return word[:-1] + "ied" if _consonant_y(word) else word + "ed"
 
 
-def _gerund(word: str) -> str | None:
-    """"move" -> "moving", "start" -> "starting" (one word)."""
-    if " " in word:
-        return None
+def _gerund(word: str) -> str:
+    """"move" -> "moving", "start" -> "starting"."""
     return (word[:-1] if word.endswith("e") and not word.endswith("ee") else word) + "ing"
 
 
@@ -166,7 +158,7 @@ class Originals:
                 continue
             out = {}
             for p in self.propose(stem)[:STEP1]:
-                form = inflect(p.original)
+                form = None if " " in p.original else inflect(p.original)  # one-word originals only
                 if form and form != key and form in self.keys and form not in self.stop and form not in out:
                     out[form] = Proposal(form, 0, 0, p.step, p.forward_rank, inflected=True)
             return list(out.values())
