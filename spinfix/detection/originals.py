@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..dictionary.substitutions import SubstitutionDictionary
+from ..text.spelling import us_forms
 from ..text.thesaurus import Thesaurus
 from ..text.words import function_words
 
@@ -52,6 +53,16 @@ def _gerund(word: str) -> str:
 # the thesaurus does not know is never proposed, so a regular rule's misses cost nothing
 INFLECTIONS = (("ies", "y", _plural), ("es", "", _plural), ("s", "", _plural), ("ied", "y", _past),
                ("ed", "e", _past), ("ed", "", _past), ("ing", "e", _gerund), ("ing", "", _gerund))
+# derivational endings by the kind of word they make (general English morphology): a form no
+# lexicon knows ("curiousness", "typicly") is weighed against the known words of its kind that
+# share its stem ("curiosity", "typically")
+DERIVATIONS = {
+    "noun": ("ness", "ity", "ment", "tion", "sion", "ance", "ence", "ancy", "ency", "acy", "ism",
+             "ship", "hood"),
+    "adverb": ("ly",),
+    "adjective": ("ous", "ive", "able", "ible", "ical", "ful", "ant", "ent", "ary", "ic", "al"),
+}
+KIN = 3  # known forms of a damaged word's stem proposed, the closest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,7 @@ class Originals:
         self.max_words = max((k.count(" ") + 1 for k in self.keys), default=1)
         self._memo: dict[str, tuple[Proposal, ...]] = {}
         self._related: dict[str, frozenset[str]] = {}
+        self._stems: dict[str, list[str]] | None = None  # known words by their first four letters
 
     def propose(self, key: str) -> list[Proposal]:
         """The originals of the spun phrase ``key`` (matching form): listed ones first (the
@@ -135,8 +147,8 @@ class Originals:
         seen.update(p.original for p in out)
         out += [Proposal(o, 0, 0, *how) for o, how in reach.items() if o not in seen]
         seen.update(p.original for p in out)
-        out += [p for p in self._joined_originals(key) if p.original not in seen]
-        return out or self._inflected_originals(key)
+        out += [p for p in self._joined_originals(key) + self._us_originals(key) if p.original not in seen]
+        return out or self._inflected_originals(key) or self._repaired_originals(key)
 
     def _joined_originals(self, key: str) -> list[Proposal]:
         """The originals of the word a hyphen splits ("re-marked": those of "remarked"), for a
@@ -145,6 +157,50 @@ class Originals:
         if joined == key or " " in key or joined not in self.keys:
             return []
         return self.propose(joined)[:STEP1]
+
+    def _us_originals(self, key: str) -> list[Proposal]:
+        """The originals of a British-spelled word's US form ("utilise": those of "utilize"), since
+        the thesaurus spells the US way; the US form itself is not proposed (a spelling says where
+        a text was written, not that it was spun)."""
+        if " " in key:
+            return []
+        for form in us_forms(key):
+            if form in self.keys:
+                return [p for p in self.propose(form)[:STEP1] if p.original != key]
+        return []
+
+    def _repaired_originals(self, key: str) -> list[Proposal]:
+        """For a derived form no lexicon knows, a spinner's invention ("consequentness",
+        "typicly"), the known words of its kind that share its stem ("consequence", "typically"),
+        each followed by its own originals."""
+        if not key.isalpha() or key in self.keys:
+            return []
+        for kind, endings in DERIVATIONS.items():
+            for ending in endings:
+                if key.endswith(ending) and len(key) - len(ending) >= 5:
+                    forms = self._kin(key[:-len(ending)], kind)
+                    out = {f: Proposal(f, 0, 0, 1) for f in forms}
+                    for f in forms:
+                        out.update((p.original, p) for p in self.propose(f)[:STEP1 // 2] if p.original not in out)
+                    out.pop(key, None)
+                    return list(out.values())
+        return []
+
+    def _kin(self, stem: str, kind: str) -> list[str]:
+        """Known one-word forms with an ending of ``kind`` that begin as ``stem`` does (all but
+        its last two letters, at least five), the longest shared beginning first."""
+        if self._stems is None:
+            self._stems = defaultdict(list)
+            for k in self.keys:
+                if k.isalpha() and k not in self.stop and len(k) >= 5:
+                    self._stems[k[:4]].append(k)
+        head = stem[:max(5, len(stem) - 2)]
+        endings = DERIVATIONS[kind]
+        kin = [k for k in self._stems.get(stem[:4], ()) if k.startswith(head) and k.endswith(endings)]
+
+        def shared(k: str) -> int:
+            return next((i for i, (a, b) in enumerate(zip(k, stem)) if a != b), min(len(k), len(stem)))
+        return sorted(kin, key=lambda k: (-shared(k), len(k), k))[:KIN]
 
     def _inflected_originals(self, key: str) -> list[Proposal]:
         """For an inflected word the thesaurus lacks ("durations", "incited"), the originals of
