@@ -138,6 +138,29 @@ def test_an_inflected_word_the_thesaurus_lacks_is_weighed_against_its_stems_orig
     assert Rule().decide(known, 0.9)[0] == "needs"
 
 
+def test_a_derived_form_no_lexicon_knows_is_weighed_against_known_words_of_its_stem(detector):
+    """Spinners invent forms no dictionary has ("curiousness", "consequentness"): the known words
+    of the same kind that share the stem, and their originals, are proposed, and the judge puts
+    the real word first. Before, such a word had no original at all."""
+    originals = shipped_originals()
+    assert "curiosity" in {p.original for p in originals.propose("curiousness")}
+    assert "security" in {p.original for p in originals.propose("secureness")}
+    assert originals.propose("diffraction") == []  # a real word with no known kin: still nothing
+    text = "The consequentness of the vote was a new government within a month."
+    spans = detector.reader().read(text, split_sentences(text), select=lambda rows: np.ones(len(rows), bool))
+    span = next(s for s in spans if s.text == "consequentness")
+    assert span.best[0] in {"consequence", "outcome"} and span.best[1] > 5, span.related
+
+
+def test_a_british_spelling_is_weighed_against_its_us_forms_originals():
+    """The thesaurus spells the US way, so a spinner's "utilise" (for "use") had no original: it
+    now has those of "utilize"; the US form itself is never proposed for a British spelling."""
+    originals = shipped_originals()
+    assert "use" in {p.original for p in originals.propose("utilise")}
+    assert "support" in {p.original for p in originals.propose("patronise")}
+    assert "utilize" not in {p.original for p in originals.propose("utilise")}
+
+
 def test_the_synonyms_are_compared_beside_what_the_judge_expects(detector):
     """The judge expects "police" or "report" after "The"; a spinner's "shut" stands for "close",
     which must be among the originals compared, with the row's direct column saying how it fared."""

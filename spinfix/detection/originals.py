@@ -172,8 +172,9 @@ class Originals:
     def _repaired_originals(self, key: str) -> list[Proposal]:
         """For a derived form no lexicon knows, a spinner's invention ("consequentness",
         "typicly"), the known words of its kind that share its stem ("consequence", "typically"),
-        each followed by its own originals."""
-        if not key.isalpha() or key in self.keys:
+        each followed by its own originals. A word one letter from a known one is a typo
+        ("primarilly", "readilly" in a clean README), not a spinner's derivation, and is left."""
+        if not key.isalpha() or key in self.keys or self._one_edit_from_known(key):
             return []
         for kind, endings in DERIVATIONS.items():
             for ending in endings:
@@ -185,6 +186,14 @@ class Originals:
                     out.pop(key, None)
                     return list(out.values())
         return []
+
+    def _one_edit_from_known(self, word: str) -> bool:
+        """Whether one deleted, inserted, changed or swapped letter makes ``word`` a known word."""
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = ([a + b[1:] for a, b in cuts if b] + [a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1]
+                 + [a + c + b[1:] for a, b in cuts if b for c in letters] + [a + c + b for a, b in cuts for c in letters])
+        return any(e != word and e in self.keys for e in edits)
 
     def _kin(self, stem: str, kind: str) -> list[str]:
         """Known one-word forms with an ending of ``kind`` that begin as ``stem`` does (all but
