@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..dictionary.substitutions import SubstitutionDictionary
 from ..text.spelling import us_forms
 from ..text.thesaurus import Thesaurus
-from ..text.words import function_words
+from ..text.words import dictionary_words, function_words
 
 STEP1 = 12  # one-step originals proposed per phrase
 FORWARD_RANKS = 4  # a word is proposed as the original of its synonyms of these first ranks
@@ -172,9 +172,10 @@ class Originals:
     def _repaired_originals(self, key: str) -> list[Proposal]:
         """For a derived form no lexicon knows, a spinner's invention ("consequentness",
         "typicly"), the known words of its kind that share its stem ("consequence", "typically"),
-        each followed by its own originals. A word one letter from a known one is a typo
-        ("primarilly", "readilly" in a clean README), not a spinner's derivation, and is left."""
-        if not key.isalpha() or key in self.keys or self._one_edit_from_known(key):
+        each followed by its own originals. A real word ("quadratic", which the thesaurus lacks)
+        and a word one letter from a known one, a typo ("primarilly" in a clean README), are
+        not a spinner's derivations and are left alone."""
+        if not key.isalpha() or key in self.keys or key in dictionary_words() or self._one_edit_from_known(key):
             return []
         for kind, endings in DERIVATIONS.items():
             for ending in endings:

@@ -10,8 +10,13 @@ copy's source matches on.
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
+import re
 from collections.abc import Container
 from functools import lru_cache
+from pathlib import Path
+
+from ..errors import SpinfixError
 
 
 def _read(name: str) -> frozenset[str]:
@@ -35,6 +40,19 @@ def function_words() -> frozenset[str]:
 def modern_words() -> frozenset[str]:
     """The trigram model's words that wordfreq finds far more frequent today ("trump")."""
     return _read("modern_words.txt")
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The 126,000 words of the CMU Pronouncing Dictionary (BSD-2-Clause), as pocketsphinx
+    installs it: real English words ("quadratic"), which a spinner's inventions ("curiousness")
+    are not. Read on first use (about 0.2 s), without importing pocketsphinx."""
+    spec = importlib.util.find_spec("pocketsphinx")
+    path = Path(next(iter(spec.submodule_search_locations or ()), "")) / "model" / "en-us" / "cmudict-en-us.dict" if spec else None
+    if path is None or not path.is_file():
+        raise SpinfixError("the CMU Pronouncing Dictionary is missing; reinstall pocketsphinx")
+    with open(path, encoding="utf-8") as f:
+        return frozenset(re.sub(r"\(\d+\)$", "", line.split(" ", 1)[0]) for line in f if line.strip())
 
 
 def function_words_only(words: list[str]) -> bool:
@@ -83,5 +101,5 @@ def unswappable_words(words: list[str], table: Container[str], stop: Container[s
     return [w for w in words if w[:1].isdigit() or (len(w) > 1 and w not in stop and w not in table)]
 
 
-__all__ = ["function_words", "function_words_only", "is_name", "is_number", "left_alone", "modern_words",
+__all__ = ["dictionary_words", "function_words", "function_words_only", "is_name", "is_number", "left_alone", "modern_words",
            "unswappable", "unswappable_words"]
