@@ -1,6 +1,7 @@
 """The originals a spun word or phrase may stand for: what the dictionaries list for it and
 what the thesaurus reaches from it, one or two steps away in either direction (a word a hyphen
-splits through its join, an inflection the thesaurus lacks through its stem).
+splits through its join, an inflection the thesaurus lacks through its stem, a British spelling
+through its US form, a spinner's invented derivation through the known words of its stem).
 
 A spinner's table turns a word into one of its synonyms, so the likeliest originals of "soiled"
 are the words that list "soiled" among their first synonyms ("dirty"); the rest of the
