@@ -55,12 +55,11 @@ def _gerund(word: str) -> str:
 INFLECTIONS = (("ies", "y", _plural), ("es", "", _plural), ("s", "", _plural), ("ied", "y", _past),
                ("ed", "e", _past), ("ed", "", _past), ("ing", "e", _gerund), ("ing", "", _gerund))
 # derivational endings by the kind of word they make (general English morphology): a form no
-# lexicon knows ("curiousness", "typicly") is weighed against the known words of its kind that
-# share its stem ("curiosity", "typically")
+# lexicon knows ("curiousness") is weighed against the known words of its kind that share its
+# stem with another ending ("curiosity")
 DERIVATIONS = {
     "noun": ("ness", "ity", "ment", "tion", "sion", "ance", "ence", "ancy", "ency", "acy", "ism",
              "ship", "hood"),
-    "adverb": ("ly",),
     "adjective": ("ous", "ive", "able", "ible", "ical", "ful", "ant", "ent", "ary", "ic", "al"),
 }
 KIN = 3  # known forms of a damaged word's stem proposed, the closest first
@@ -172,16 +171,17 @@ class Originals:
 
     def _repaired_originals(self, key: str) -> list[Proposal]:
         """For a derived form no lexicon knows, a spinner's invention ("consequentness",
-        "typicly"), the known words of its kind that share its stem ("consequence", "typically"),
-        each followed by its own originals. A real word ("quadratic", which the thesaurus lacks)
-        and a word one letter from a known one, a typo ("primarilly" in a clean README), are
-        not a spinner's derivations and are left alone."""
+        "secureness"), the known words of its kind that share its stem with another ending
+        ("consequence", "security"), each followed by its own originals. A real word
+        ("quadratic", which the thesaurus lacks) and a typo (one letter from a known word,
+        "primarilly", or a known word's ending kept, "capabable") are not a spinner's
+        derivations and are left alone."""
         if not key.isalpha() or key in self.keys or key in dictionary_words() or self._one_edit_from_known(key):
             return []
         for kind, endings in DERIVATIONS.items():
             for ending in endings:
                 if key.endswith(ending) and len(key) - len(ending) >= 5:
-                    forms = self._kin(key[:-len(ending)], kind)
+                    forms = self._kin(key[:-len(ending)], kind, ending)
                     out = {f: Proposal(f, 0, 0, 1) for f in forms}
                     for f in forms:
                         out.update((p.original, p) for p in self.propose(f)[:STEP1 // 2] if p.original not in out)
@@ -197,17 +197,19 @@ class Originals:
                  + [a + c + b[1:] for a, b in cuts if b for c in letters] + [a + c + b for a, b in cuts for c in letters])
         return any(e != word and e in self.keys for e in edits)
 
-    def _kin(self, stem: str, kind: str) -> list[str]:
-        """Known one-word forms with an ending of ``kind`` that begin as ``stem`` does (all but
-        its last two letters, at least five), the longest shared beginning first."""
+    def _kin(self, stem: str, kind: str, ending: str) -> list[str]:
+        """Known one-word forms with another ending of ``kind`` than ``ending`` that begin as
+        ``stem`` does (all but its last two letters, at least five), the longest shared
+        beginning first."""
         if self._stems is None:
             self._stems = defaultdict(list)
             for k in self.keys:
                 if k.isalpha() and k not in self.stop and len(k) >= 5:
                     self._stems[k[:4]].append(k)
         head = stem[:max(5, len(stem) - 2)]
-        endings = DERIVATIONS[kind]
-        kin = [k for k in self._stems.get(stem[:4], ()) if k.startswith(head) and k.endswith(endings)]
+        endings = tuple(e for e in DERIVATIONS[kind] if e != ending)
+        kin = [k for k in self._stems.get(stem[:4], ()) if k.startswith(head) and k.endswith(endings)
+               and not k.endswith(ending)]
 
         def shared(k: str) -> int:
             return next((i for i, (a, b) in enumerate(zip(k, stem)) if a != b), min(len(k), len(stem)))
