@@ -146,6 +146,8 @@ def test_a_derived_form_no_lexicon_knows_is_weighed_against_known_words_of_its_s
     assert "curiosity" in {p.original for p in originals.propose("curiousness")}
     assert "security" in {p.original for p in originals.propose("secureness")}
     assert originals.propose("diffraction") == []  # a real word with no known kin: still nothing
+    # a real word the thesaurus lacks, and typos, are not taken for derivations
+    assert originals.propose("quadratic") == originals.propose("independance") == originals.propose("capabable") == []
     for text, word, real in [("Researchers published the full sequentness of the virus genome.", "sequentness", "sequence"),
                              ("Users worry about the privateness of their messages.", "privateness", "privacy")]:
         spans = detector.reader().read(text, split_sentences(text), select=lambda rows: np.ones(len(rows), bool))

@@ -174,7 +174,7 @@ class Originals:
         "secureness"), the known words of its kind that share its stem with another ending
         ("consequence", "security"), each followed by its own originals. A real word
         ("quadratic", which the thesaurus lacks) and a typo (one letter from a known word,
-        "primarilly", or a known word's ending kept, "capabable") are not a spinner's
+        "independance", or a known word's ending kept, "capabable") are not a spinner's
         derivations and are left alone."""
         if not key.isalpha() or key in self.keys or key in dictionary_words() or self._one_edit_from_known(key):
             return []
