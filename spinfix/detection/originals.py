@@ -63,6 +63,7 @@ DERIVATIONS = {
     "adjective": ("ous", "ive", "able", "ible", "ical", "ful", "ant", "ent", "ary", "ic", "al"),
 }
 KIN = 3  # known forms of a damaged word's stem proposed, the closest first
+LONGEST_DERIVED = 30  # letters: a longer "word" is no derivation (and its one-letter edits cost its length squared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +177,8 @@ class Originals:
         ("quadratic", which the thesaurus lacks) and a typo (one letter from a known word,
         "independance", or a known word's ending kept, "capabable") are not a spinner's
         derivations and are left alone."""
-        if not key.isalpha() or key in self.keys or key in dictionary_words() or self._one_edit_from_known(key):
+        if (not key.isalpha() or len(key) > LONGEST_DERIVED or key in self.keys or key in dictionary_words()
+                or self._one_edit_from_known(key)):
             return []
         for kind, endings in DERIVATIONS.items():
             for ending in endings:
