@@ -154,21 +154,18 @@ class Originals:
     def _joined_originals(self, key: str) -> list[Proposal]:
         """The originals of the word a hyphen splits ("re-marked": those of "remarked"), for a
         spinner that damages the synonym it swapped in: "said" -> "remarked" -> "re-marked"."""
-        joined = key.replace("-", "")
-        if joined == key or " " in key or joined not in self.keys:
-            return []
-        return self.propose(joined)[:STEP1]
+        return [] if " " in key or "-" not in key else self._known_form_originals([key.replace("-", "")])
 
     def _us_originals(self, key: str) -> list[Proposal]:
         """The originals of a British-spelled word's US form ("utilise": those of "utilize"), since
         the thesaurus spells the US way; the US form itself is not proposed (a spelling says where
         a text was written, not that it was spun)."""
-        if " " in key:
-            return []
-        for form in us_forms(key):
-            if form in self.keys:
-                return [p for p in self.propose(form)[:STEP1] if p.original != key]
-        return []
+        return [] if " " in key else self._known_form_originals(us_forms(key))
+
+    def _known_form_originals(self, forms: list[str]) -> list[Proposal]:
+        """The first one-step originals of the first of ``forms`` the thesaurus knows."""
+        form = next((f for f in forms if f in self.keys), None)
+        return [] if form is None else self.propose(form)[:STEP1]
 
     def _repaired_originals(self, key: str) -> list[Proposal]:
         """For a derived form no lexicon knows, a spinner's invention ("consequentness",
@@ -177,19 +174,19 @@ class Originals:
         ("quadratic", which the thesaurus lacks) and a typo (one letter from a known word,
         "independance", or a known word's ending kept, "capabable") are not a spinner's
         derivations and are left alone."""
-        if (not key.isalpha() or len(key) > LONGEST_DERIVED or key in self.keys or key in dictionary_words()
-                or self._one_edit_from_known(key)):
+        if not key.isalpha() or len(key) > LONGEST_DERIVED or key in self.keys:
             return []
-        for kind, endings in DERIVATIONS.items():
-            for ending in endings:
-                if key.endswith(ending) and len(key) - len(ending) >= 5:
-                    forms = self._kin(key[:-len(ending)], kind, ending)
-                    out = {f: Proposal(f, 0, 0, 1) for f in forms}
-                    for f in forms:
-                        out.update((p.original, p) for p in self.propose(f)[:STEP1 // 2] if p.original not in out)
-                    out.pop(key, None)
-                    return list(out.values())
-        return []
+        kind, ending = next(((kind, e) for kind, endings in DERIVATIONS.items() for e in endings
+                             if key.endswith(e) and len(key) - len(e) >= 5), (None, ""))
+        # the word list is read, and the edits made, only for a word with a derivational ending
+        if kind is None or key in dictionary_words() or self._one_edit_from_known(key):
+            return []
+        forms = self._kin(key[:-len(ending)], kind, ending)
+        out = {f: Proposal(f, 0, 0, 1) for f in forms}
+        for f in forms:
+            out.update((p.original, p) for p in self.propose(f)[:STEP1 // 2] if p.original not in out)
+        out.pop(key, None)
+        return list(out.values())
 
     def _one_edit_from_known(self, word: str) -> bool:
         """Whether one deleted, inserted, changed or swapped letter makes ``word`` a known word."""
@@ -209,8 +206,7 @@ class Originals:
                 if k.isalpha() and k not in self.stop and len(k) >= 5:
                     self._stems[k[:4]].append(k)
         head = stem[:max(5, len(stem) - 2)]
-        endings = tuple(e for e in DERIVATIONS[kind] if e != ending)
-        kin = [k for k in self._stems.get(stem[:4], ()) if k.startswith(head) and k.endswith(endings)
+        kin = [k for k in self._stems.get(stem[:4], ()) if k.startswith(head) and k.endswith(DERIVATIONS[kind])
                and not k.endswith(ending)]
 
         def shared(k: str) -> int:
