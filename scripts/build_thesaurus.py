@@ -59,7 +59,14 @@ def open_wordnet(source: Path):
     shutil.copytree(source, root)
     lines = [f"{i:02d}\t{name}\t{LEX_POS[name.split('.')[0]]}" for i, name in enumerate(LEXNAMES)]
     (root / "lexnames").write_text("\n".join(lines) + "\n")
-    return WordNetCorpusReader(str(root), None)
+
+    class Reader(WordNetCorpusReader):
+        def map_wn(self, version="wordnet"):
+            """No mapping to another WordNet: NLTK 3.10 would build one from an ``index.sense``
+            that Debian's files lack (they are WordNet 3.0 themselves)."""
+            return None
+
+    return Reader(str(root), None)
 
 
 def read_moby(path: Path) -> dict[str, list[str]]:
