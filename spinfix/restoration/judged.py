@@ -30,7 +30,7 @@ from .results import NO_BETTER, NO_CANDIDATE, Change, LeftAlone, Restoration
 APPLY_FROM = 0.5  # span probability from which an unlisted original may be applied
 DELTA_MIN = 5.0  # nats an unlisted original must beat the span by
 MARGIN_MIN = 5.0  # nats it must beat the next original by
-FAR_MARGIN = 1.0  # nats another related original may beat the one named by before the two count as tied
+FAR_MARGIN = 3.0  # nats a two-step original may beat the direct one named by before the two count as tied
 LEAD = 10.0  # nats by which an original beating every direct one is put back all the same ...
 LEAD_MARGIN = 3.0  # ... when it beats every other original by this many
 USER_MIN = 1.0  # nats a pair the user's dictionary lists must beat the span by ...
@@ -73,8 +73,8 @@ class Rule:
         in a sentence of probability ``sentence``: a pair the user's dictionary lists that the
         judge prefers (by ``user_min`` where the sentence reads as spun, ``user_strong``
         anywhere), else the one a score names (:attr:`~spinfix.detection.judged.Span.named`:
-        direct ones first, "soiled" -> "dirty"), unless another related original fits better by
-        more than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied; but
+        direct ones first, "soiled" -> "dirty"), unless a two-step neighbour fits better by more
+        than ``far_margin`` ("found a soiled bomb": "small"), which leaves the two tied; but
         a related original that beats every direct one by ``lead`` and every other by
         ``lead_margin`` is the context's choice ("keeps mark of": "track"; "charge": "command" 20.6,
         "program" 11.6, the direct "file" 8.9)."""
