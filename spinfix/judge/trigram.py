@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import SpinfixError
+from ..persist.paths import pocketsphinx_file
 from .trigram_tables import LMTables, load_tables
 
 LM_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")  # a word as the model spells it (it knows lowercase a-z words)
@@ -62,9 +63,7 @@ class LanguageModel:
 
 def default_lm_path() -> str:
     """Where pocketsphinx keeps its general English trigram model."""
-    from pocketsphinx import get_model_path  # importing pocketsphinx costs start-up time that scoring need not pay
-
-    return os.path.join(get_model_path(), "en-us", "en-us.lm.bin")
+    return str(pocketsphinx_file("en-us", "en-us.lm.bin"))
 
 
 @lru_cache(maxsize=1)

@@ -31,6 +31,16 @@ def user_cache_dir() -> Path:
     return Path(base) / "spinfix"
 
 
+def pocketsphinx_file(*parts: str) -> Path:
+    """A file of the English model that pocketsphinx installs (its trigram model, its
+    pronouncing dictionary), where pocketsphinx itself looks for it."""
+    try:
+        from pocketsphinx import get_model_path  # importing pocketsphinx costs start-up time that scoring need not pay
+    except ImportError:
+        raise SpinfixError("pocketsphinx is not installed; reinstall pocketsphinx") from None
+    return Path(get_model_path(), *parts)
+
+
 def user_path(name: str) -> str:
     """``name`` inside :func:`user_data_dir`."""
     return str(user_data_dir() / name)

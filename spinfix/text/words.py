@@ -10,13 +10,12 @@ copy's source matches on.
 from __future__ import annotations
 
 import importlib.resources
-import importlib.util
 import re
 from collections.abc import Container
 from functools import lru_cache
-from pathlib import Path
 
 from ..errors import SpinfixError
+from ..persist.paths import pocketsphinx_file
 
 
 def _read(name: str) -> frozenset[str]:
@@ -46,10 +45,9 @@ def modern_words() -> frozenset[str]:
 def dictionary_words() -> frozenset[str]:
     """The 126,000 words of the CMU Pronouncing Dictionary (BSD-2-Clause), as pocketsphinx
     installs it: real English words ("quadratic"), which a spinner's inventions ("curiousness")
-    are not. Read on first use (about 0.2 s), without importing pocketsphinx."""
-    spec = importlib.util.find_spec("pocketsphinx")
-    path = Path(next(iter(spec.submodule_search_locations or ()), "")) / "model" / "en-us" / "cmudict-en-us.dict" if spec else None
-    if path is None or not path.is_file():
+    are not. Read on first use (about 0.2 s)."""
+    path = pocketsphinx_file("en-us", "cmudict-en-us.dict")
+    if not path.is_file():
         raise SpinfixError("the CMU Pronouncing Dictionary is missing; reinstall pocketsphinx")
     with open(path, encoding="utf-8") as f:
         return frozenset(re.sub(r"\(\d+\)$", "", line.split(" ", 1)[0]) for line in f if line.strip())
