@@ -23,6 +23,7 @@ from ..judge.gemma.tokenizer import SPACE
 from ..judge.neural import NeuralJudge, Reading, Swap
 from ..judge.trigram import phrase_unigram
 from ..schema import Schema
+from ..text.language import address_spans
 from ..text.phrases import match_phrases
 from ..text.tokens import Sentence, Token, match_case, sentence_tokens
 from ..text.words import function_words, is_number
@@ -171,6 +172,7 @@ class SpanReader:
         capitals = [t for t in words if t.text[:1].isupper()]
         title = len(words) >= 2 and len(capitals) >= TITLE_SHARE * len(words)
         phrases = {(i, j): key for i, j, key in match_phrases(tokens, self.originals.keys) if j - i > 1}
+        links = address_spans(sentence.text, sentence.start)
         out = []
         i = 0
         opening = next((k for k, t in enumerate(tokens) if t.is_word), 0)
@@ -179,7 +181,8 @@ class SpanReader:
             piece = tokens[i:j]
             i = j
             first = piece[0]
-            if not first.is_word or not _swappable(piece, title, first is tokens[opening], self.stop):
+            if not first.is_word or not _swappable(piece, title, first is tokens[opening], self.stop) \
+                    or any(a <= first.start < b for a, b in links):
                 continue
             key = " ".join(t.norm for t in piece)
             out.append(self._pending(text, piece, key, index, chunk, base, reading, title,
