@@ -51,7 +51,7 @@ FOREIGN_FUNCTION_WORDS = {
 _SHARED = frozenset("de con un per in is was so an am also over will me via".split())  # English function words, also theirs
 
 _WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more, in any script
-ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")  # web and mail addresses: not words of a language
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")  # web and mail addresses: not words of a language
 _PLAIN = re.compile(r"[(\[\"'“‘*_]*([A-Za-z]+(?:['’\-][A-Za-z]+)*)[)\]\"'”’.,;:!?*_]*")  # a token that is a plain word
 _PIECE = re.compile(r"(?<=[.!?:;])\s+|\n")  # lines, cut at sentence ends
 _CODE_MARK = re.compile(r"[={}<>]|\w\(|\)\s*:?\s*$|\w\[")  # a piece with these reads as code, not prose
@@ -59,9 +59,9 @@ _CODE_CHARS = frozenset("{}();=[]<>")
 
 
 def address_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Where ``text`` holds web and mail addresses (:data:`ADDRESS`), shifted by ``offset``: their
-    words are a link's, not prose a spinner rewrites (none of the evaluation's spinners, nor the
-    hand-spun passages, swapped a word inside one).
+    """Where ``text`` holds web and mail addresses (those :func:`prose_check` skips), shifted by
+    ``offset``: their words are a link's, not prose a spinner rewrites (none of the evaluation's
+    spinners, nor the hand-spun passages, swapped a word inside one).
 
     Examples
     --------
@@ -69,7 +69,7 @@ def address_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in address_spans(text)]
     ['bug-grep@gnu.org', 'https://lists.gnu.org/r/bug-grep/']
     """
-    return [(m.start() + offset, m.end() + offset) for m in ADDRESS.finditer(text)]
+    return [(m.start() + offset, m.end() + offset) for m in _ADDRESS.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def prose_check(text: str) -> ProseCheck:
     other = [c for c in letters if c >= "\u0250"]  # past Latin Extended-B: IPA, Greek, Cyrillic, CJK...
     if len(letters) >= 10 and len(other) > len(letters) / 2:
         return ProseCheck.refused("script", f"mostly {_script(other)} characters, not English")
-    words = [w.lower() for w in _WORD.findall(ADDRESS.sub(" ", text))]
+    words = [w.lower() for w in _WORD.findall(_ADDRESS.sub(" ", text))]
     if not words:
         return ProseCheck.refused("no words", "no words to read, only numbers and marks")
     stop = function_words()
@@ -190,4 +190,4 @@ def prose_check(text: str) -> ProseCheck:
     return ENGLISH
 
 
-__all__ = ["ADDRESS", "ENGLISH", "FOREIGN_FUNCTION_WORDS", "ProseCheck", "address_spans", "english_lexicon", "prose_check"]
+__all__ = ["ENGLISH", "FOREIGN_FUNCTION_WORDS", "ProseCheck", "address_spans", "english_lexicon", "prose_check"]
