@@ -26,7 +26,7 @@ from ..schema import Schema
 from ..text.language import address_spans
 from ..text.phrases import match_phrases
 from ..text.tokens import Sentence, Token, match_case, sentence_tokens
-from ..text.words import function_words, is_number
+from ..text.words import function_words, is_contraction, is_number
 from .originals import NOT_LISTED, Originals, Proposal
 
 SPAN_ROW = Schema(
@@ -337,13 +337,14 @@ def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int)
 
 
 def _swappable(piece: list[Token], title: bool, opens: bool, stop) -> bool:
-    """Whether a spinner could have swapped this span: a known phrase, or a word with a letter
-    that is not a number, not a function word and not a name (in a title every word is capitalized,
-    so capitals say nothing there)."""
+    """Whether a spinner could have swapped this span for another sense: a known phrase, or a
+    word with a letter that is not a number, not a function word, not a contraction (which says
+    what its expansion says) and not a name (in a title every word is capitalized, so capitals say
+    nothing there)."""
     if len(piece) > 1:
         return True
     t = piece[0]
-    if is_number(t.text) or t.norm in stop or not WORD.fullmatch(t.text):
+    if is_number(t.text) or t.norm in stop or is_contraction(t.norm) or not WORD.fullmatch(t.text):
         return False
     return title or opens or not t.text[:1].isupper()
 

@@ -65,6 +65,21 @@ def is_number(text: str) -> bool:
     return not text.isalpha() and any(c.isdigit() for c in text)  # letters alone, the most words, hold none
 
 
+_CONTRACTION = re.compile(r"[a-z]+(n't|'re|'ll|'ve|'m|'d)|(it|that|there|here|what|where|who|how|he|she|let)'s")
+
+
+def is_contraction(norm: str) -> bool:
+    """Whether a normalized word is a contraction ("didn't", "you're", "it's", not the
+    possessive "project's"): the same words as its expansion, so never a wrong-sense swap.
+
+    Examples
+    --------
+    >>> is_contraction("you're"), is_contraction("it's"), is_contraction("project's")
+    (True, True, False)
+    """
+    return _CONTRACTION.fullmatch(norm) is not None
+
+
 def is_name(text: str, opens_sentence: bool, norm: str, names: Container[str] = frozenset()) -> bool:
     """Whether a word as written is a name: capitalized inside a sentence, or capitalized where
     it opens one and known as a name (``names``, its matching form ``norm``), since a sentence's
@@ -99,5 +114,5 @@ def unswappable_words(words: list[str], table: Container[str], stop: Container[s
     return [w for w in words if w[:1].isdigit() or (len(w) > 1 and w not in stop and w not in table)]
 
 
-__all__ = ["dictionary_words", "function_words", "function_words_only", "is_name", "is_number", "left_alone", "modern_words",
+__all__ = ["dictionary_words", "function_words", "function_words_only", "is_contraction", "is_name", "is_number", "left_alone", "modern_words",
            "unswappable", "unswappable_words"]
