@@ -16,10 +16,14 @@ from spinfix.errors import SpinfixError
 pytest.importorskip("gguf", reason="the neural judge's packages are not installed (setup.sh installs them)")
 
 from spinfix.detection.judged import SPAN_ROW  # noqa: E402
+from spinfix.detection.originals import Originals  # noqa: E402
+from spinfix.dictionary.storage import default_dictionary  # noqa: E402
+from spinfix.dictionary.substitutions import SubstitutionDictionary  # noqa: E402
 from spinfix.detection.loading import load_scorer  # noqa: E402
 from spinfix.detection.neural_detector import (NeuralDetector, load_neural_detector,  # noqa: E402
                                                shipped_originals, swap_share, without_comparisons)
 from spinfix.text.language import address_spans  # noqa: E402
+from spinfix.text.thesaurus import default_thesaurus  # noqa: E402
 from spinfix.text.tokens import split_sentences  # noqa: E402
 from spinfix.restoration.judged import restore_judged  # noqa: E402
 
@@ -220,6 +224,11 @@ def test_contractions_are_not_spans(detector):
     keys = {s.key for s in detector.spans(text, split_sentences(text))[0]}
     assert not keys & {"you're", "don't", "it's"}
     assert {"tool", "worry", "guide"} <= keys and "project's" in keys  # words and possessives are read as before
+    mine = SubstitutionDictionary()
+    mine.add_pairs([("it's", "it is")], "a spun/clean pair of a spinner that contracts")
+    own = replace(detector, originals=Originals(default_thesaurus(), default_dictionary(), [mine]))
+    keys = {s.key for s in own.spans(text, split_sentences(text))[0]}
+    assert "it's" in keys and not keys & {"you're", "don't"}  # what the user's dictionary lists is read
 
 
 def test_the_first_stage_is_one_view_of_the_document(detector):

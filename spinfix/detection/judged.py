@@ -181,12 +181,12 @@ class SpanReader:
             piece = tokens[i:j]
             i = j
             first = piece[0]
-            if not first.is_word or not _swappable(piece, title, first is tokens[opening], self.stop) \
+            opens = first is tokens[opening]
+            if not first.is_word or not _swappable(piece, title, opens, self.stop, self.originals.own) \
                     or any(a <= first.start < b for a, b in links):
                 continue
             key = " ".join(t.norm for t in piece)
-            out.append(self._pending(text, piece, key, index, chunk, base, reading, title,
-                                     first is tokens[opening], exclude))
+            out.append(self._pending(text, piece, key, index, chunk, base, reading, title, opens, exclude))
         return out
 
     def _pending(self, text: str, piece: list[Token], key: str, index: int, chunk: int, base: int,
@@ -336,15 +336,16 @@ def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int)
     return sorted(direct + rest, key=ranked.index)
 
 
-def _swappable(piece: list[Token], title: bool, opens: bool, stop) -> bool:
+def _swappable(piece: list[Token], title: bool, opens: bool, stop, own) -> bool:
     """Whether a spinner could have swapped this span for another sense: a known phrase, or a
     word with a letter that is not a number, not a function word, not a contraction (which says
-    what its expansion says) and not a name (in a title every word is capitalized, so capitals say
-    nothing there)."""
+    what its expansion says, unless the user's dictionary ``own`` lists it: their spinner
+    contracts) and not a name (in a title every word is capitalized, so capitals say nothing there)."""
     if len(piece) > 1:
         return True
     t = piece[0]
-    if is_number(t.text) or t.norm in stop or is_contraction(t.norm) or not WORD.fullmatch(t.text):
+    if is_number(t.text) or t.norm in stop or (is_contraction(t.norm) and t.norm not in own) \
+            or not WORD.fullmatch(t.text):
         return False
     return title or opens or not t.text[:1].isupper()
 

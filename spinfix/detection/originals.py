@@ -96,6 +96,10 @@ class Originals:
     thesaurus : the thesaurus (both directions are used).
     prior : the shipped dictionary, or None.
     user : the user's dictionaries (observed and curated rows count as ``user``).
+
+    Attributes
+    ----------
+    own : the spun phrases the user's own dictionaries list.
     """
 
     def __init__(self, thesaurus: Thesaurus, prior: SubstitutionDictionary | None = None,
@@ -106,6 +110,7 @@ class Originals:
             for (spun, original, source), entry in dictionary.entries.items():
                 counts = self._listed[spun].setdefault(original, [0, 0])
                 counts[0 if own and source != "prior" else 1] += entry.count
+        self.own = frozenset(spun for spun, by in self._listed.items() if any(c[0] for c in by.values()))
         stop = self.stop = function_words()
         self.keys = frozenset(k for k in thesaurus.neighbours if " " in k or k not in stop) | frozenset(self._listed)
         self.max_words = max((k.count(" ") + 1 for k in self.keys), default=1)
