@@ -14,7 +14,7 @@ The rows (:data:`SPAN_ROW`) are what the detector's span model reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -336,7 +336,7 @@ def _compared_order(proposals: list[Proposal], ranked: list[int], compared: int)
     return sorted(direct + rest, key=ranked.index)
 
 
-def _swappable(piece: list[Token], title: bool, opens: bool, stop, own) -> bool:
+def _swappable(piece: list[Token], title: bool, opens: bool, stop: Container[str], own: Container[str]) -> bool:
     """Whether a spinner could have swapped this span for another sense: a known phrase, or a
     word with a letter that is not a number, not a function word, not a contraction (which says
     what its expansion says, unless the user's dictionary ``own`` lists it: their spinner

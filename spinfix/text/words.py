@@ -114,5 +114,5 @@ def unswappable_words(words: list[str], table: Container[str], stop: Container[s
     return [w for w in words if w[:1].isdigit() or (len(w) > 1 and w not in stop and w not in table)]
 
 
-__all__ = ["dictionary_words", "function_words", "function_words_only", "is_contraction", "is_name", "is_number", "left_alone", "modern_words",
-           "unswappable", "unswappable_words"]
+__all__ = ["dictionary_words", "function_words", "function_words_only", "is_contraction", "is_name", "is_number",
+           "left_alone", "modern_words", "unswappable", "unswappable_words"]
