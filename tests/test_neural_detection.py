@@ -3,6 +3,7 @@ file, the cascade and the reasons a restore gives."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -359,12 +360,33 @@ def test_the_command_line_scores_with_the_neural_judge(tmp_path):
     assert out.returncode == 0, out.stderr
     record = json.loads(out.stdout.splitlines()[0])
     assert "judge:gemma3-270m" in record["signature"] and record["spin_likelihood"] >= 0.5
-    restored = subprocess.run([sys.executable, "-m", "spinfix", "--judge", "neural", "restore", "--json", str(spun)],
-                              capture_output=True, text=True, timeout=300)
+    restored = subprocess.run([sys.executable, "-m", "spinfix", "--judge", "neural", "restore", "--json", "--review",
+                               str(spun)], capture_output=True, text=True, timeout=300)
     assert restored.returncode == 0, restored.stderr
     result = json.loads(restored.stdout)
     assert result["summary"] and all((c["spun"].lower(), c["original"].lower()) in EXPECTED
                                      for c in result["substitutions"])
+    summary, *review = restored.stderr.splitlines()
+    assert summary == result["summary"]
+    assert len(review) == len(result["substitutions"]) + len(result["left_alone"]) >= 1
+
+
+def test_a_review_lists_every_change_and_every_suspect_left_where_it_stands(detector):
+    """Each line of a review says where its word stands (line:column of the spun text), in
+    text order; a change says what was put back, a suspect left alone the originals weighed and why."""
+    result = restore_judged(SPUN, detector)
+    lines = result.review(SPUN)
+    assert len(lines) == len(result.substitutions) + len(result.left_alone) >= 2
+    rows = SPUN.split("\n")
+    starts = []
+    for line in lines:
+        row, column, word = re.match(r"(\d+):(\d+) +(?:put back|left) +(.+?)(?: -> |: | \()", line).groups()
+        at = sum(len(r) + 1 for r in rows[:int(row) - 1]) + int(column) - 1
+        assert SPUN[at:at + len(word)] == word, line
+        starts.append(at)
+    assert starts == sorted(starts)
+    for w in result.left_alone:
+        assert any(w.reason in line and all(o in line for o, _ in w.originals) for line in lines)
 
 
 def test_a_model_file_picks_its_judge_when_none_is_named(detector, tmp_path, monkeypatch):

@@ -64,6 +64,8 @@ def cmd_restore(args: argparse.Namespace) -> None:
     elif not args.output:
         sys.stdout.write(result.restored)
     print(result.summary() + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+    for line in result.review(spun) if args.review else ():
+        print("  " + line, file=sys.stderr)
     if note:
         print(note, file=sys.stderr)
 
@@ -91,6 +93,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--only-dictionary", action="store_true",
                    help="restore from --dictionary alone, without the shipped prior dictionary and thesaurus")
     p.add_argument("-o", "--output", metavar="OUT", help="write the restored text here")
+    p.add_argument("--review", action="store_true",
+                   help="after the summary, list each change and each suspect left as written (line:column, the "
+                        "originals weighed there, why) on stderr")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_restore)
 

@@ -107,6 +107,16 @@ class Restoration:
                 next(iter(reasons)) if len(reasons) == 1 else ", ".join(f"{n} {r}" for r, n in reasons.most_common()))
         return line + (f" ({self.note})" if self.note else "")
 
+    def review(self, spun: str) -> list[str]:
+        """One line per change and per suspect left as written, in the order they stand in
+        ``spun`` (the text restored): where (line:column), what was put back, or the originals
+        weighed there and why the word was left: what an editor checks a restore by."""
+        rows = [(c.start, f"put back  {c.spun} -> {c.original}") for c in self.substitutions]
+        for w in self.left_alone:
+            weighed = ", ".join(f"{o} {d:+.1f}" for o, d in w.originals)
+            rows.append((w.start, f"left      {w.word}" + (f": {weighed}" if weighed else "") + f" ({w.reason})"))
+        return [f"{_line_column(spun, at):<8} {row}" for at, row in sorted(rows, key=lambda r: r[0])]
+
     def to_dict(self) -> dict:
         """Plain data for JSON output."""
         return {"restored": self.restored, "summary": self.summary(),
@@ -119,3 +129,14 @@ class Restoration:
         write_json_object(out, {"restored": self.restored, "summary": self.summary()},
                           {"substitutions": (s.to_dict() for s in self.substitutions),
                            "left_alone": (w.to_dict() for w in self.left_alone)})
+
+
+def _line_column(text: str, at: int) -> str:
+    """Where offset ``at`` of ``text`` stands, as "line:column" (both from 1).
+
+    >>> _line_column("one" + chr(10) + "two", 5)
+    '2:2'
+    """
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    return f"{line}:{column}"
