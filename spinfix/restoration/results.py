@@ -132,9 +132,9 @@ class Restoration:
 
 
 def _line_column(text: str, at: int) -> str:
-    """Where offset ``at`` of ``text`` stands, as "line:column" (both from 1).
+    r"""Where offset ``at`` of ``text`` stands, as "line:column" (both from 1).
 
-    >>> _line_column("one" + chr(10) + "two", 5)
+    >>> _line_column("one\ntwo", 5)
     '2:2'
     """
     line = text.count("\n", 0, at) + 1
