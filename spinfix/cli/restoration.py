@@ -64,8 +64,9 @@ def cmd_restore(args: argparse.Namespace) -> None:
     elif not args.output:
         sys.stdout.write(result.restored)
     print(result.summary() + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
-    for line in result.review(spun) if args.review else ():
-        print("  " + line, file=sys.stderr)
+    if args.review:
+        for line in result.review(spun):
+            print("  " + line, file=sys.stderr)
     if note:
         print(note, file=sys.stderr)
 
