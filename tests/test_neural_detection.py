@@ -190,6 +190,8 @@ def test_a_pair_in_the_users_dictionary_is_put_back_where_the_judge_prefers_it(d
     result = restore_judged(SPUN, detector, pairs)
     assert "dirty bomb" in result.restored and "close U.S. ally" in result.restored
     assert all((c.spun.lower(), c.original.lower()) in EXPECTED for c in result.substitutions)
+    # each change shows the original it put back among those weighed, wherever it ranked
+    assert all(c.original.lower() in [o.lower() for o, _ in c.originals] for c in result.substitutions)
 
 
 def test_the_share_of_swapped_spans_is_read_from_the_text(detector):
@@ -366,6 +368,7 @@ def test_the_command_line_scores_with_the_neural_judge(tmp_path):
     result = json.loads(restored.stdout)
     assert result["summary"] and all((c["spun"].lower(), c["original"].lower()) in EXPECTED
                                      for c in result["substitutions"])
+    assert all(c["original"] in [o["original"] for o in c["originals"]] for c in result["substitutions"])
     summary, *review = restored.stderr.splitlines()
     assert summary == result["summary"]
     assert len(review) == len(result["substitutions"]) + len(result["left_alone"]) >= 1
@@ -387,6 +390,12 @@ def test_a_review_lists_every_change_and_every_suspect_left_where_it_stands(dete
     assert starts == sorted(starts)
     for w in result.left_alone:
         assert any(w.reason in line and all(o in line for o, _ in w.originals) for line in lines)
+    for c in result.substitutions:  # a change shows what it won against: its original among those weighed
+        assert c.original.lower() in [o.lower() for o, _ in c.originals]
+        line = next(line for line in lines if f"{c.spun} -> {c.original}: " in line)
+        assert all(f"{o} {d:+.1f}" in line for o, d in c.originals)
+        # and asks to be checked first where another original fits better
+        assert ("(check: " in line) == (c.originals[0][0].lower() != c.original.lower())
 
 
 def test_a_model_file_picks_its_judge_when_none_is_named(detector, tmp_path, monkeypatch):

@@ -103,7 +103,10 @@ def test_a_restored_section_shows_each_change_in_its_context_only(tmp_path):
     assert [t for k, _, t in parser.changes if k == "ins"] == ["restored"] + [c.original for c in changes]
     items = page.split('<ol class="changes">')[1].split("</ol>")[0].split("<li>")[1:]
     assert len(items) == len(changes)
-    assert all(len(re.sub(r"<[^>]+>", "", item)) <= 2 * CONTEXT_CHARS + 40 for item in items)  # context, not the text
+    context = [re.sub(r'<span class="weighed">.*?</span>', "", item) for item in items]
+    assert all(len(re.sub(r"<[^>]+>", "", item)) <= 2 * CONTEXT_CHARS + 40 for item in context)  # context, not the text
+    for item, c in zip(items, changes):  # and what each change won against, where the judge weighed it
+        assert all(f"{html.escape(o)} {d:+.1f}" in item for o, d in getattr(c, "originals", ()))
     assert page.count('data-role="scored"') == 1
 
 

@@ -19,6 +19,7 @@ from ..detection.verdicts import DOCUMENT_LINE
 from ..dictionary.storage import load_dictionary
 from ..persist.files import read_text
 from ..restoration.restorations import Restoration, restore_with_reference, restore_without_reference
+from ..restoration.results import change_note
 
 
 @dataclass
@@ -82,12 +83,13 @@ def _changes(restoration: Restoration, text: str) -> list[dict]:
     """Each change of a restoration in order, with a little of the text around it (the rest of
     the text is unchanged, and is shown once, above)."""
     out, pos = [], 0
-    for start, end, original in sorted((c.start, c.end, c.original) for c in restoration.substitutions):
-        if start < pos:
+    for c in sorted(restoration.substitutions, key=lambda c: (c.start, c.end)):
+        if c.start < pos:
             continue
-        before, after = _around(text, start, end)
-        out.append({"before": before, "spun": text[start:end], "original": original, "after": after, "start": start})
-        pos = end
+        before, after = _around(text, c.start, c.end)
+        out.append({"before": before, "spun": text[c.start:c.end], "original": c.original, "after": after,
+                    "start": c.start, "weighed": change_note(c)})
+        pos = c.end
     return out
 
 

@@ -182,21 +182,28 @@ def _decide(detector: NeuralDetector, text: str, sentences: list, rule: Rule,
             continue
         original, reason = rule.decide(span, float(q), float(sentence_p[span.sentence]))
         if original is not None and span.start >= taken:
-            changes.append(Change(span.text, match_case(span.text, original), span.start, span.end, round(float(q), 3)))
+            changes.append(Change(span.text, match_case(span.text, original), span.start, span.end, round(float(q), 3),
+                                  _rounded(_weighed(span, original))))
             taken = span.end
         elif q >= detector.suspect_from or listed:
-            left.append(LeftAlone(span.text, span.start, span.end, reason,
-                                  tuple((o, round(d, 1)) for d, o in _weighed(span))))
+            left.append(LeftAlone(span.text, span.start, span.end, reason, _rounded(_weighed(span))))
     return changes, left
 
 
-def _weighed(span: Span) -> list[tuple[float, str]]:
+def _weighed(span: Span, chosen: str | None = None) -> list[tuple[float, str]]:
     """The originals a restore weighed at ``span``, best first: the first :data:`SHOWN` a score
-    names, and the best of all where it fits better still (a two-step neighbour that leaves them
-    tied)."""
+    names, the best of all where it fits better still (a two-step neighbour that leaves them
+    tied), and the ``chosen`` one put back wherever it ranks (a pair your dictionary lists)."""
     named = span.named[:SHOWN]
     best = [r for r in span.related[:1] if r not in named and (not named or r[0] > named[0][0])]
-    return best + named
+    shown = best + named
+    extra = [r for r in span.related if r[1] == chosen and r not in shown][:1]
+    return sorted(shown + extra, reverse=True) if extra else shown
+
+
+def _rounded(weighed: list[tuple[float, str]]) -> tuple[tuple[str, float], ...]:
+    """(original, nats) pairs as a change or a suspect left alone keeps them."""
+    return tuple((o, round(d, 1)) for d, o in weighed)
 
 
 def _apply(text: str, changes: list[Change]) -> str:
