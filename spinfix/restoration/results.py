@@ -148,8 +148,8 @@ def _weighed_text(originals: tuple[tuple[str, float], ...]) -> str:
 
 def change_note(change: Change | Substitution) -> str:
     """What a review or a report says of a change: the originals weighed there, and a word to
-    check it first where another fits better (on dev such changes were right 2 times in 5, the
-    others 4 in 5); nothing for a change no judge weighed (one aligned with a reference).
+    check it first where another fits better (such changes are right far less often: see the
+    CHANGELOG); nothing for a change no judge weighed (one aligned with a reference).
 
     >>> change_note(Change("navy", "line", 4, 8, 0.75, (("school", 10.7), ("line", 9.9))))
     'school +10.7, line +9.9 (check: school fits better)'
