@@ -118,8 +118,9 @@ class Restoration:
 
     def review(self, spun: str) -> list[str]:
         """One line per change and per suspect left as written, in the order they stand in
-        ``spun`` (the text restored): where (line:column), what was put back, or the originals
-        weighed there and why the word was left: what an editor checks a restore by."""
+        ``spun`` (the text restored): where (line:column), what was put back and what it won
+        against (:func:`change_note`), or the originals weighed there and why the word was left:
+        what an editor checks a restore by."""
         rows = [(c.start, f"put back  {c.spun} -> {c.original}{_after_colon(change_note(c))}")
                 for c in self.substitutions]
         rows += [(w.start, f"left      {w.word}{_after_colon(_weighed_text(w.originals))} ({w.reason})")
