@@ -372,6 +372,8 @@ def test_the_command_line_scores_with_the_neural_judge(tmp_path):
     summary, *review = restored.stderr.splitlines()
     assert summary == result["summary"]
     assert len(review) == len(result["substitutions"]) + len(result["left_alone"]) >= 1
+    to_check = sum("(check: " in line for line in review)  # the summary counts the changes to check first
+    assert (f"({to_check} to check)" in summary) if to_check else ("to check" not in summary)
 
 
 def test_a_review_lists_every_change_and_every_suspect_left_where_it_stands(detector):

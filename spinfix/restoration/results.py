@@ -81,6 +81,8 @@ class Restoration:
     'restored 1 span against the reference'
     >>> Restoration("...", [], left_alone=[LeftAlone("harm", 4, 8, NO_BETTER)], suspects=1).summary()
     'restored 0 of 1 suspect; 1 left: no original fits better'
+    >>> Restoration("...", [Change("navy", "line", 4, 8, 0.75, (("school", 10.7), ("line", 9.9)))], suspects=1).summary()
+    'restored 1 of 1 suspect (1 to check)'
     """
 
     restored: str
@@ -91,8 +93,8 @@ class Restoration:
     note: str = ""
 
     def summary(self) -> str:
-        """What the restore did and did not do, and why, in one line ("restored 3 of 5 suspects;
-        2 left: no original fits better")."""
+        """What the restore did and did not do, and why, in one line ("restored 3 of 5 suspects
+        (1 to check); 2 left: no original fits better"; to check: see :func:`change_note`)."""
         changes = len(self.substitutions)
         if self.alignment is not None:
             unaligned = len(self.alignment.unaligned_spun)
@@ -110,6 +112,9 @@ class Restoration:
             line = f"restored {fixed} of {plural(self.suspects, 'suspect')}"
             if changes > fixed:
                 line += f" and {plural(changes - fixed, 'other span')}"
+        to_check = sum(_to_check(c) for c in self.substitutions)
+        if to_check:
+            line += f" ({to_check} to check)"
         if self.left_alone:
             reasons = Counter(w.reason for w in self.left_alone)
             line += f"; {len(self.left_alone)} left: " + (
@@ -159,9 +164,15 @@ def change_note(change: Change | Substitution) -> str:
     """
     originals = getattr(change, "originals", ())
     note = _weighed_text(originals)
-    if originals and originals[0][0].lower() != change.original.lower():
+    if _to_check(change):
         note += f" (check: {originals[0][0]} fits better)"
     return note
+
+
+def _to_check(change: Change | Substitution) -> bool:
+    """Whether another original weighed at a change fits better than the one put back."""
+    originals = getattr(change, "originals", ())
+    return bool(originals) and originals[0][0].lower() != change.original.lower()
 
 
 def _after_colon(note: str) -> str:
