@@ -151,3 +151,16 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     originals = [f"{w.word} → {w.original}" for w in suspects if w.original]
     assert originals and all(o in printed for o in originals), (originals, printed[:2000])
     assert all(d.score.verdict.label in printed for d in documents) and "0.5" in printed
+
+
+def test_a_change_the_judge_weighed_shows_what_it_won_against():
+    """Under a change, the originals the neural judge weighed there, and a word to check it first
+    where another fits better (the default test judge, trigram, weighs none)."""
+    from spinfix.reports.html import _changes
+    from spinfix.restoration.results import Change, Restoration
+
+    text = "The navy drive was sent. A shut ally."
+    restoration = Restoration(text, [Change("navy", "line", 4, 8, 0.75, (("school", 10.7), ("line", 9.9))),
+                                     Change("shut", "close", 27, 31, 0.86, (("close", 11.8),))], suspects=2)
+    shown = _changes(restoration, text)
+    assert [c["weighed"] for c in shown] == ["school +10.7, line +9.9 (check: school fits better)", "close +11.8"]
